@@ -1,0 +1,96 @@
+package dev.duplexrpc.core;
+
+/**
+ * The JSON-RPC error codes this library sends and raises. The first five are the specification's;
+ * the others are this library's, in the range -32000..-32099 the specification leaves to
+ * implementations. {@code docs/errors.md} explains each one under an anchor named after it.
+ *
+ * @since 0.1
+ */
+public final class ErrorCodes {
+  private ErrorCodes() {}
+
+  /** -32700: the message was not valid JSON. Sent with {@code "id": null}. */
+  public static final int PARSE_ERROR = -32700;
+
+  /** -32600: the JSON was not a valid request object (or the batch was empty). */
+  public static final int INVALID_REQUEST = -32600;
+
+  /** -32601: no method of that name is registered. Never sent for a notification. */
+  public static final int METHOD_NOT_FOUND = -32601;
+
+  /**
+   * -32602: the params did not bind to the method: a missing required parameter, an unknown named
+   * parameter, too many positional parameters, or a value of the wrong type. {@code data} names
+   * the parameter.
+   */
+  public static final int INVALID_PARAMS = -32602;
+
+  /** -32603: the handler failed with an exception that was not an {@link RpcException}. */
+  public static final int INTERNAL_ERROR = -32603;
+
+  /**
+   * -32000: the connection already has the maximum number of incoming requests in flight; the
+   * request was not run. Safe to retry later.
+   */
+  public static final int OVERLOADED = -32000;
+
+  /** -32001: raised locally when a call got no response within its timeout. Never sent. */
+  public static final int TIMEOUT = -32001;
+
+  /** -32002: raised locally when the connection closed before the response arrived. Never sent. */
+  public static final int CONNECTION_CLOSED = -32002;
+
+  /**
+   * -32003: a limit was exceeded: a batch with more items than allowed, or JSON nested deeper
+   * than allowed. {@code data} says which limit. Also raised locally when an outgoing message
+   * would exceed the size limit.
+   */
+  public static final int LIMIT_EXCEEDED = -32003;
+
+  /** -32004: the call was cancelled, or the calling thread was interrupted while it waited. */
+  public static final int CANCELLED = -32004;
+
+  /**
+   * -32006: raised locally when a response arrived but its result could not be converted to the
+   * expected Java type, or its error object was malformed. Never sent.
+   */
+  public static final int INVALID_RESPONSE = -32006;
+
+  /**
+   * The standard message for a code: "Parse error", "Invalid Request", "Method not found",
+   * "Invalid params", "Internal error", or this library's message for its own codes.
+   *
+   * @param code an error code
+   * @return its standard message, or "Server error" for an unknown code in -32000..-32099, or
+   *     "Error" otherwise
+   */
+  public static String message(int code) {
+    switch (code) {
+      case PARSE_ERROR:
+        return "Parse error";
+      case INVALID_REQUEST:
+        return "Invalid Request";
+      case METHOD_NOT_FOUND:
+        return "Method not found";
+      case INVALID_PARAMS:
+        return "Invalid params";
+      case INTERNAL_ERROR:
+        return "Internal error";
+      case OVERLOADED:
+        return "Overloaded";
+      case TIMEOUT:
+        return "Request timed out";
+      case CONNECTION_CLOSED:
+        return "Connection closed";
+      case LIMIT_EXCEEDED:
+        return "Limit exceeded";
+      case CANCELLED:
+        return "Request cancelled";
+      case INVALID_RESPONSE:
+        return "Invalid response";
+      default:
+        return code >= -32099 && code <= -32000 ? "Server error" : "Error";
+    }
+  }
+}

@@ -1,0 +1,1293 @@
+package dev.duplexrpc.core;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.TypeAdapter;
+import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonWriter;
+import dev.duplexrpc.core.internal.Defaults;
+import dev.duplexrpc.core.internal.Id;
+import dev.duplexrpc.core.internal.LocalMethod;
+import dev.duplexrpc.core.internal.Message;
+import dev.duplexrpc.core.internal.MessageParser;
+import dev.duplexrpc.core.internal.MessageWriter;
+import dev.duplexrpc.core.internal.ParseResult;
+import dev.duplexrpc.core.internal.RemoteMethod;
+import dev.duplexrpc.core.internal.SerialExecutor;
+import dev.duplexrpc.core.internal.ServiceMethod;
+import dev.duplexrpc.core.internal.ServiceModel;
+import dev.duplexrpc.core.transport.Transport;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One end of one JSON-RPC connection: it serves the local services to the other end and calls the
+ * other end's services. Both sides of a connection, server and client, are Peers.
+ *
+ * <pre>{@code
+ * Peer peer = Peer.builder()
+ *     .transport(transport)                 // a WebSocket session, or InMemoryTransport
+ *     .service(new CalculatorImpl())        // what the other end may call
+ *     .build();                             // starts reading
+ * Greeter greeter = peer.remote(Greeter.class);
+ * String hello = greeter.greet("Ada");      // blocks until the answer or the timeout
+ * }</pre>
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * <ul>
+ *   <li><b>Open</b>: from {@link Builder#build()}, which starts the transport, until the close.
+ *   <li><b>Closed</b>: after {@link #close()} or after the transport reports its close. Every
+ *       pending call has failed with {@link ConnectionClosedException} at that moment, new calls
+ *       fail with it at once, and {@link PeerListener#onClose} has been scheduled. A Peer is
+ *       never reopened; a reconnecting client makes a new one.
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ *
+ * Handlers never run on the transport's thread: requests run concurrently on the executor (so a
+ * slow handler never delays other calls), notifications one at a time in arrival order. A handler
+ * may make a blocking call back to the Peer that called it, and nest further, without deadlock.
+ * Futures returned by the asynchronous API complete on the executor. This class is thread-safe.
+ *
+ * <h2>Calls and their failures</h2>
+ *
+ * Every future returned by {@link #call}, {@link #callNamed}, a {@link Batch} or an asynchronous
+ * proxy method completes with the result, or exceptionally with:
+ *
+ * <ul>
+ *   <li>{@link RpcException}: the other end answered with an error (code, message, data), or
+ *       the result did not convert to the expected type ({@link ErrorCodes#INVALID_RESPONSE});
+ *   <li>{@link RpcTimeoutException}: no response within the call timeout;
+ *   <li>{@link ConnectionClosedException}: the connection closed first;
+ *   <li>{@link CancellationException}: the caller cancelled the future (the late response is
+ *       dropped).
+ * </ul>
+ *
+ * Blocking proxy methods throw the same exceptions directly.
+ *
+ * @since 0.1
+ */
+public final class Peer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Peer.class.getName());
+
+  /** Default {@link Builder#maxMessageSize(int)}: 1 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
+  /** Default {@link Builder#maxNestingDepth(int)}: 128. */
+  public static final int DEFAULT_MAX_NESTING_DEPTH = 128;
+  /** Default {@link Builder#maxBatchSize(int)}: 1000. */
+  public static final int DEFAULT_MAX_BATCH_SIZE = 1000;
+  /** Default {@link Builder#maxInFlight(int)}: 1024. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+  /** Default {@link Builder#callTimeout(Duration)}: 30 seconds. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Object[] NO_ARGS = {};
+
+  private final Transport transport;
+  private final Gson gson;
+  private final Executor executor;
+  private final SerialExecutor notifications;
+  private final Map<String, LocalMethod> methods;
+  private final int maxMessageSize;
+  private final int maxInFlight;
+  private final long callTimeoutMillis;
+  private final boolean exposeErrorDetails;
+  private final PeerListener listener;
+  private final MessageParser parser;
+  private final MessageWriter writer;
+
+  private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
+  private final AtomicLong nextId = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicReference<ConnectionClosedException> closed = new AtomicReference<>();
+  private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
+  private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
+
+  private Peer(Builder b, Map<String, LocalMethod> methods) {
+    this.transport = b.transport;
+    this.gson = b.gson;
+    this.executor = b.executor != null ? b.executor : Defaults.defaultExecutor();
+    this.notifications = new SerialExecutor(executor);
+    this.methods = methods;
+    this.maxMessageSize = b.maxMessageSize;
+    this.maxInFlight = b.maxInFlight;
+    this.callTimeoutMillis = b.callTimeout.toMillis();
+    this.exposeErrorDetails = b.exposeErrorDetails;
+    this.listener = b.listener;
+    this.parser = new MessageParser(b.maxNestingDepth, b.maxBatchSize);
+    this.writer = new MessageWriter(gson);
+  }
+
+  /**
+   * A new builder.
+   *
+   * @return a builder with every default set
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Public API
+
+  /**
+   * A typed proxy of the other end's service. The interface's methods must be annotated with
+   * {@link dev.duplexrpc.core.annotation.RpcMethod} or {@link
+   * dev.duplexrpc.core.annotation.RpcNotification} (default methods run locally). Proxies are
+   * cached: the same interface gives the same proxy.
+   *
+   * @param service an annotated interface
+   * @param <T> the interface type
+   * @return the proxy, thread-safe
+   * @throws IllegalArgumentException if {@code service} is not an interface or a method is not a
+   *     valid RPC method (the message names the method)
+   */
+  public <T> T remote(Class<T> service) {
+    Objects.requireNonNull(service, "service == null");
+    return service.cast(proxies.computeIfAbsent(service, this::newProxy));
+  }
+
+  /**
+   * Calls a method of the other end with positional params.
+   *
+   * @param method the wire name
+   * @param resultType the Java type of the result ({@code Void.class} or {@code Object.class} if
+   *     it does not matter; {@code JsonElement.class} for the raw tree)
+   * @param params the positional params, each serialized by its runtime type; none sends no
+   *     {@code params} member
+   * @param <T> the result type
+   * @return the future of the result; see the class documentation for its exceptional completions
+   */
+  public <T> CompletableFuture<T> call(String method, Type resultType, Object... params) {
+    return call(null, method, resultType, params);
+  }
+
+  /**
+   * Calls a method of the other end with positional params and a timeout for this call only.
+   *
+   * @param timeout the call timeout; {@link Duration#ZERO} for none, null for the Peer default
+   * @param method the wire name
+   * @param resultType the Java type of the result
+   * @param params the positional params
+   * @param <T> the result type
+   * @return the future of the result
+   */
+  public <T> CompletableFuture<T> call(
+      Duration timeout, String method, Type resultType, Object... params) {
+    Objects.requireNonNull(method, "method == null");
+    Objects.requireNonNull(resultType, "resultType == null");
+    Objects.requireNonNull(params, "params == null");
+    return sendRequest(method, positional(params), adapter(resultType), timeoutMillis(timeout), true);
+  }
+
+  /**
+   * Calls a method of the other end with named params (a JSON object).
+   *
+   * @param method the wire name
+   * @param resultType the Java type of the result
+   * @param params the named params, each value serialized by its runtime type
+   * @param <T> the result type
+   * @return the future of the result
+   */
+  public <T> CompletableFuture<T> callNamed(String method, Type resultType, Map<String, ?> params) {
+    return callNamed(null, method, resultType, params);
+  }
+
+  /**
+   * Calls a method of the other end with named params and a timeout for this call only.
+   *
+   * @param timeout the call timeout; {@link Duration#ZERO} for none, null for the Peer default
+   * @param method the wire name
+   * @param resultType the Java type of the result
+   * @param params the named params
+   * @param <T> the result type
+   * @return the future of the result
+   */
+  public <T> CompletableFuture<T> callNamed(
+      Duration timeout, String method, Type resultType, Map<String, ?> params) {
+    Objects.requireNonNull(method, "method == null");
+    Objects.requireNonNull(resultType, "resultType == null");
+    Objects.requireNonNull(params, "params == null");
+    return sendRequest(method, named(params), adapter(resultType), timeoutMillis(timeout), true);
+  }
+
+  /**
+   * Sends a notification with positional params.
+   *
+   * @param method the wire name
+   * @param params the positional params; none sends no {@code params} member
+   * @return a future that completes when the message was handed to the transport
+   * @throws ConnectionClosedException if the connection is closed
+   */
+  public CompletableFuture<Void> notify(String method, Object... params) {
+    Objects.requireNonNull(method, "method == null");
+    Objects.requireNonNull(params, "params == null");
+    return sendNotification(method, positional(params));
+  }
+
+  /**
+   * Sends a notification with named params.
+   *
+   * @param method the wire name
+   * @param params the named params
+   * @return a future that completes when the message was handed to the transport
+   * @throws ConnectionClosedException if the connection is closed
+   */
+  public CompletableFuture<Void> notifyNamed(String method, Map<String, ?> params) {
+    Objects.requireNonNull(method, "method == null");
+    Objects.requireNonNull(params, "params == null");
+    return sendNotification(method, named(params));
+  }
+
+  /**
+   * Starts a batch: several calls and notifications sent as one JSON-RPC batch message.
+   *
+   * @return a new, empty batch
+   */
+  public Batch batch() {
+    return new Batch(this);
+  }
+
+  /**
+   * Whether the connection is open.
+   *
+   * @return false once closed
+   */
+  public boolean isOpen() {
+    return closed.get() == null;
+  }
+
+  /**
+   * A future that completes, with the exception pending calls failed with, when the connection
+   * closes. It never completes exceptionally.
+   *
+   * @return the close future
+   */
+  public CompletableFuture<ConnectionClosedException> closeFuture() {
+    return closeFuture.thenApply(e -> e);
+  }
+
+  /**
+   * The number of outgoing calls waiting for a response.
+   *
+   * @return the pending call count
+   */
+  public int pendingCalls() {
+    return pending.size();
+  }
+
+  /**
+   * Free-form attributes of this connection, for the application (for example the logged-in
+   * user). Thread-safe and mutable; the library never reads them.
+   *
+   * @return the attribute map
+   */
+  public ConcurrentMap<String, Object> attributes() {
+    return attributes;
+  }
+
+  /**
+   * The wire names of the methods this Peer serves.
+   *
+   * @return an unmodifiable, sorted-by-registration set of names
+   */
+  public java.util.Set<String> localMethods() {
+    return methods.keySet();
+  }
+
+  /**
+   * Closes the connection with code 1000. Pending calls fail at once with {@link
+   * ConnectionClosedException}. Handlers already running finish, but their responses are dropped.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    close(1000, "normal closure");
+  }
+
+  /**
+   * Closes the connection with a code and reason. Otherwise like {@link #close()}.
+   *
+   * @param code a WebSocket close code
+   * @param reason a short reason
+   */
+  public void close(int code, String reason) {
+    transport.close(code, reason);
+    onClosed(code, reason);
+  }
+
+  @Override
+  public String toString() {
+    return "Peer[" + transport + (isOpen() ? "" : ", closed") + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Outgoing
+
+  private long timeoutMillis(Duration timeout) {
+    if (timeout == null) {
+      return callTimeoutMillis;
+    }
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout < 0: " + timeout);
+    }
+    return timeout.toMillis();
+  }
+
+  private TypeAdapter<?> adapter(Type type) {
+    return type == Void.class || type == void.class ? null : gson.getAdapter(TypeToken.get(type));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void writeValue(JsonWriter out, Object v) throws IOException {
+    if (v == null) {
+      out.jsonValue("null");
+    } else {
+      ((TypeAdapter) gson.getAdapter(v.getClass())).write(out, v);
+    }
+  }
+
+  MessageWriter.Body positional(Object[] params) {
+    if (params.length == 0) {
+      return null;
+    }
+    Object[] copy = params.clone();
+    return out -> {
+      out.beginArray();
+      for (Object v : copy) {
+        writeValue(out, v);
+      }
+      out.endArray();
+    };
+  }
+
+  MessageWriter.Body named(Map<String, ?> params) {
+    Map<String, ?> copy = new LinkedHashMap<>(params);
+    return out -> {
+      out.beginObject();
+      for (Map.Entry<String, ?> e : copy.entrySet()) {
+        out.name(Objects.requireNonNull(e.getKey(), "param name == null"));
+        writeValue(out, e.getValue());
+      }
+      out.endObject();
+    };
+  }
+
+  <T> CompletableFuture<T> sendRequest(
+      String method, MessageWriter.Body params, TypeAdapter<?> adapter, long timeoutMillis, boolean async) {
+    CallFuture<T> future = new CallFuture<>();
+    ConnectionClosedException c = closed.get();
+    if (c != null) {
+      future.completeExceptionally(c);
+      return future;
+    }
+    long id = nextId.incrementAndGet();
+    String text;
+    try {
+      text = writer.request(id, method, params);
+    } catch (RuntimeException e) {
+      future.completeExceptionally(e);
+      return future;
+    }
+    if (text.length() > maxMessageSize) {
+      future.completeExceptionally(tooLarge("request to '" + method + "'", text.length()));
+      return future;
+    }
+    PendingCall call = new PendingCall(id, method, adapter, future, async);
+    future.call = call;
+    pending.put(id, call);
+    register(call, timeoutMillis);
+    transport.send(text).whenComplete((v, e) -> {
+      if (e != null) {
+        failPending(call, sendFailure(e));
+      }
+    });
+    return future;
+  }
+
+  /** Arms the timeout and re-checks the close that may have raced the put. */
+  private void register(PendingCall call, long timeoutMillis) {
+    if (timeoutMillis > 0) {
+      call.timer =
+          Defaults.timer()
+              .schedule(
+                  () -> failPending(call, new RpcTimeoutException(call.method, Duration.ofMillis(timeoutMillis))),
+                  timeoutMillis,
+                  TimeUnit.MILLISECONDS);
+    }
+    ConnectionClosedException c = closed.get();
+    if (c != null) {
+      failPending(call, c);
+    }
+  }
+
+  private void failPending(PendingCall call, Throwable error) {
+    if (pending.remove(call.id, call)) {
+      call.deliver(null, error);
+    }
+  }
+
+  private RpcException sendFailure(Throwable e) {
+    ConnectionClosedException c = closed.get();
+    if (c != null) {
+      return c;
+    }
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    ConnectionClosedException ex = new ConnectionClosedException(1006, "send failed: " + cause);
+    ex.initCause(cause);
+    return ex;
+  }
+
+  private RpcException tooLarge(String what, int length) {
+    JsonObject data = new JsonObject();
+    data.addProperty(
+        "reason", what + " is " + length + " characters, over the limit of " + maxMessageSize);
+    return new RpcException(ErrorCodes.LIMIT_EXCEEDED, "Message too large", data);
+  }
+
+  private CompletableFuture<Void> sendNotification(String method, MessageWriter.Body params) {
+    ConnectionClosedException c = closed.get();
+    if (c != null) {
+      throw c;
+    }
+    String text = writer.notification(method, params);
+    if (text.length() > maxMessageSize) {
+      throw tooLarge("notification '" + method + "'", text.length());
+    }
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    transport.send(text).whenComplete((v, e) -> {
+      if (e != null) {
+        LOG.log(Level.DEBUG, "Notification {0} not sent: {1}", method, e);
+        sent.completeExceptionally(sendFailure(e));
+      } else {
+        sent.complete(null);
+      }
+    });
+    return sent;
+  }
+
+  void sendBatch(List<Batch.Entry> entries) {
+    ConnectionClosedException c = closed.get();
+    if (c != null) {
+      for (Batch.Entry e : entries) {
+        if (e.future != null) {
+          e.future.completeExceptionally(c);
+        }
+      }
+      throw c;
+    }
+    StringBuilder sb = new StringBuilder().append('[');
+    List<PendingCall> calls = new ArrayList<>();
+    for (Batch.Entry e : entries) {
+      if (sb.length() > 1) {
+        sb.append(',');
+      }
+      if (e.future == null) {
+        sb.append(writer.notification(e.method, e.params));
+      } else {
+        long id = nextId.incrementAndGet();
+        sb.append(writer.request(id, e.method, e.params));
+        PendingCall call = new PendingCall(id, e.method, e.adapter, e.future, true);
+        e.future.call = call;
+        calls.add(call);
+      }
+    }
+    String text = sb.append(']').toString();
+    if (text.length() > maxMessageSize) {
+      RpcException ex = tooLarge("batch", text.length());
+      for (Batch.Entry e : entries) {
+        if (e.future != null) {
+          e.future.completeExceptionally(ex);
+        }
+      }
+      throw ex;
+    }
+    for (PendingCall call : calls) {
+      pending.put(call.id, call);
+      register(call, callTimeoutMillis);
+    }
+    transport.send(text).whenComplete((v, e) -> {
+      if (e != null) {
+        RpcException ex = sendFailure(e);
+        for (PendingCall call : calls) {
+          failPending(call, ex);
+        }
+      }
+    });
+  }
+
+  CallFuture<Object> newBatchFuture() {
+    return new CallFuture<>();
+  }
+
+  TypeAdapter<?> batchAdapter(Type type) {
+    return adapter(type);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Incoming
+
+  private final class Inbound implements Transport.Listener {
+    @Override
+    public void onMessage(String message) {
+      receive(message);
+    }
+
+    @Override
+    public void onClose(int code, String reason) {
+      onClosed(code, reason);
+    }
+  }
+
+  /** Where the responses a message owes go: straight out, or into a batch reply. */
+  private interface Replies {
+    /** Reserves one response; call before dispatching the work that produces it. */
+    Sink owe();
+  }
+
+  @FunctionalInterface
+  private interface Sink {
+    void reply(String json);
+  }
+
+  private final Replies direct = () -> this::send;
+
+  private void receive(String text) {
+    if (closed.get() != null) {
+      return;
+    }
+    if (text.length() > maxMessageSize) {
+      String reason = "Message too big: " + text.length() + " > " + maxMessageSize;
+      LOG.log(Level.WARNING, "Closing {0}: {1}", transport, reason);
+      close(1009, reason);
+      return;
+    }
+    ParseResult parsed = parser.parse(text);
+    if (!parsed.ok()) {
+      LOG.log(Level.DEBUG, "Rejected message: {0}", parsed.errorDetail());
+      JsonElement data = null;
+      if (parsed.errorCode() == ErrorCodes.LIMIT_EXCEEDED) {
+        JsonObject d = new JsonObject();
+        d.addProperty("reason", parsed.errorDetail());
+        data = d;
+      }
+      send(writer.error(Id.NULL, parsed.errorCode(), ErrorCodes.message(parsed.errorCode()), data));
+      return;
+    }
+    if (!parsed.batch()) {
+      route(parsed.messages().get(0), direct);
+    } else if (parsed.messages().isEmpty()) {
+      send(writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+    } else {
+      BatchReply batch = new BatchReply();
+      for (Message m : parsed.messages()) {
+        route(m, batch);
+      }
+      batch.seal();
+    }
+  }
+
+  /** Collects a batch's responses and sends them as one array once the last one is in. */
+  private final class BatchReply implements Replies {
+    private final AtomicInteger outstanding = new AtomicInteger(1); // 1 = not sealed yet
+    private final List<String> replies = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public Sink owe() {
+      outstanding.incrementAndGet();
+      return json -> {
+        replies.add(json);
+        done();
+      };
+    }
+
+    void seal() {
+      done();
+    }
+
+    private void done() {
+      if (outstanding.decrementAndGet() == 0 && !replies.isEmpty()) {
+        send("[" + String.join(",", replies) + "]");
+      }
+    }
+  }
+
+  private void route(Message m, Replies replies) {
+    if (!m.object) {
+      replies.owe().reply(writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+      return;
+    }
+    if (m.isResponse()) {
+      onResponse(m);
+      return;
+    }
+    if (m.hasId && m.id == null) { // an id that is neither string, number nor null
+      replies.owe().reply(writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+      return;
+    }
+    boolean badParams =
+        m.hasParams && m.params != null && !m.params.isJsonNull()
+            && !m.params.isJsonArray() && !m.params.isJsonObject();
+    if (!"2.0".equals(m.jsonrpc) || m.method == null || badParams) {
+      replies.owe().reply(writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+      return;
+    }
+    LocalMethod method = methods.get(m.method);
+    if (!m.hasId) {
+      if (method == null) {
+        LOG.log(Level.DEBUG, "Dropping notification for unknown method {0}", m.method);
+        return;
+      }
+      if (inFlight.incrementAndGet() > maxInFlight) {
+        inFlight.decrementAndGet();
+        LOG.log(Level.WARNING, "Dropping notification {0}: {1} messages in flight on {2}",
+            m.method, maxInFlight, transport);
+        return;
+      }
+      try {
+        notifications.execute(() -> runNotification(method, m));
+      } catch (RejectedExecutionException e) {
+        inFlight.decrementAndGet();
+        LOG.log(Level.WARNING, "Dropping notification {0}: executor rejected it", m.method);
+      }
+      return;
+    }
+    Sink sink = replies.owe();
+    Id id = m.id;
+    if (method == null) {
+      sink.reply(writer.error(id, ErrorCodes.METHOD_NOT_FOUND, "Method not found", null));
+      return;
+    }
+    if (inFlight.incrementAndGet() > maxInFlight) {
+      inFlight.decrementAndGet();
+      sink.reply(overloaded(id, maxInFlight + " requests already in flight on this connection"));
+      return;
+    }
+    try {
+      executor.execute(() -> runRequest(method, m, id, sink));
+    } catch (RejectedExecutionException e) {
+      inFlight.decrementAndGet();
+      sink.reply(overloaded(id, "the executor rejected the request"));
+    }
+  }
+
+  private String overloaded(Id id, String reason) {
+    JsonObject data = new JsonObject();
+    data.addProperty("reason", reason);
+    return writer.error(id, ErrorCodes.OVERLOADED, "Overloaded", data);
+  }
+
+  private void runRequest(LocalMethod method, Message m, Id id, Sink sink) {
+    Object result;
+    try {
+      Object[] args = method.bindParams(m.params, new CallContext(this, m.method, false));
+      result = method.invoke(args);
+    } catch (Throwable t) {
+      finish(method, id, sink, null, t);
+      return;
+    }
+    if (result instanceof CompletionStage<?> stage
+        && method.model().resultKind() == ServiceMethod.ResultKind.FUTURE) {
+      stage.whenComplete((v, e) -> finish(method, id, sink, v, e));
+    } else {
+      finish(method, id, sink, result, null);
+    }
+  }
+
+  private void finish(LocalMethod method, Id id, Sink sink, Object value, Throwable error) {
+    try {
+      String text;
+      if (error != null) {
+        text = errorReply(method.model().wireName(), id, error);
+      } else {
+        try {
+          text = writer.result(id, method.resultBody(value));
+        } catch (IOException | RuntimeException e) {
+          text = errorReply(method.model().wireName(), id, e);
+        }
+        if (text.length() > maxMessageSize) {
+          text = writer.error(id, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded",
+              tooLarge("response", text.length()).data());
+        }
+      }
+      sink.reply(text);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private String errorReply(String method, Id id, Throwable error) {
+    Throwable t = unwrap(error);
+    if (t instanceof RpcException e) {
+      return writer.error(id, e.code(), e.errorMessage(), e.data());
+    }
+    if (t instanceof CancellationException) {
+      return writer.error(id, ErrorCodes.CANCELLED, "Request cancelled", null);
+    }
+    LOG.log(Level.WARNING, "Handler for " + method + " (id " + id + ") failed", t);
+    JsonObject data = null;
+    if (exposeErrorDetails) {
+      data = new JsonObject();
+      data.addProperty("exception", t.getClass().getName());
+      if (t.getMessage() != null) {
+        data.addProperty("message", t.getMessage());
+      }
+    }
+    return writer.error(id, ErrorCodes.INTERNAL_ERROR, "Internal error", data);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException
+            || t instanceof ExecutionException
+            || t instanceof InvocationTargetException
+            || t instanceof UndeclaredThrowableException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private void runNotification(LocalMethod method, Message m) {
+    try {
+      Object result = method.invoke(method.bindParams(m.params, new CallContext(this, m.method, true)));
+      if (result instanceof CompletionStage<?> stage) {
+        stage.whenComplete((v, e) -> {
+          if (e != null) {
+            logNotificationFailure(m.method, e);
+          }
+        });
+      }
+    } catch (Throwable t) {
+      logNotificationFailure(m.method, t);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private static void logNotificationFailure(String method, Throwable error) {
+    Throwable t = unwrap(error);
+    LOG.log(t instanceof RpcException ? Level.DEBUG : Level.WARNING,
+        "Notification " + method + " failed", t);
+  }
+
+  private void onResponse(Message m) {
+    long own = m.id == null ? -1 : m.id.asOwnId();
+    PendingCall call = own > 0 ? pending.remove(own) : null;
+    if (call == null) {
+      if (m.hasError && m.error != null) {
+        LOG.log(Level.WARNING, "Error response for unknown id {0} dropped: {1}", m.id, m.error);
+      } else {
+        LOG.log(Level.INFO, "Response for unknown id {0} dropped", m.id);
+      }
+      return;
+    }
+    if (m.hasError) {
+      call.deliver(null, remoteError(m.error));
+    } else {
+      Object value;
+      try {
+        value = call.adapter == null || m.result == null || m.result.isJsonNull()
+            ? null
+            : call.adapter.fromJsonTree(m.result);
+      } catch (RuntimeException e) {
+        JsonObject data = new JsonObject();
+        data.addProperty("reason", String.valueOf(e.getMessage()));
+        call.deliver(null, new RpcException(ErrorCodes.INVALID_RESPONSE,
+            "Result of '" + call.method + "' did not convert", data, e));
+        return;
+      }
+      call.deliver(value, null);
+    }
+  }
+
+  private static RpcException remoteError(JsonElement error) {
+    if (error != null && error.isJsonObject()) {
+      JsonObject o = error.getAsJsonObject();
+      JsonElement code = o.get("code");
+      JsonElement message = o.get("message");
+      if (code != null && code.isJsonPrimitive() && code.getAsJsonPrimitive().isNumber()) {
+        int c;
+        try {
+          c = code.getAsInt();
+        } catch (NumberFormatException e) {
+          c = ErrorCodes.INVALID_RESPONSE;
+        }
+        String msg =
+            message != null && message.isJsonPrimitive() ? message.getAsString() : ErrorCodes.message(c);
+        return new RpcException(c, msg, o.get("data"));
+      }
+    }
+    JsonObject data = new JsonObject();
+    data.add("error", error);
+    return new RpcException(ErrorCodes.INVALID_RESPONSE, "Malformed error object", data);
+  }
+
+  private void send(String json) {
+    transport.send(json).whenComplete((v, e) -> {
+      if (e != null) {
+        LOG.log(closed.get() != null ? Level.DEBUG : Level.INFO, "Response not sent on {0}: {1}",
+            transport, e);
+      }
+    });
+  }
+
+  private void onClosed(int code, String reason) {
+    ConnectionClosedException ex = new ConnectionClosedException(code, reason);
+    if (!closed.compareAndSet(null, ex)) {
+      return;
+    }
+    LOG.log(Level.DEBUG, "Closed {0}: {1} {2}", transport, code, reason);
+    for (PendingCall call : new ArrayList<>(pending.values())) {
+      failPending(call, ex);
+    }
+    closeFuture.complete(ex);
+    if (listener != null) {
+      Runnable task = () -> listener.onClose(this, code, reason);
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Calls in flight
+
+  /** A future that removes its call from the pending table when cancelled. */
+  static final class CallFuture<T> extends CompletableFuture<T> {
+    volatile PendingCall call;
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      PendingCall c = call;
+      if (cancelled && c != null) {
+        c.cancelled();
+      }
+      return cancelled;
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      return new CompletableFuture<>(); // dependents cancel only themselves
+    }
+  }
+
+  final class PendingCall {
+    final long id;
+    final String method;
+    final TypeAdapter<?> adapter;
+    final CallFuture<?> future;
+    final boolean async;
+    volatile ScheduledFuture<?> timer;
+
+    PendingCall(long id, String method, TypeAdapter<?> adapter, CallFuture<?> future, boolean async) {
+      this.id = id;
+      this.method = method;
+      this.adapter = adapter;
+      this.future = future;
+      this.async = async;
+    }
+
+    @SuppressWarnings("unchecked")
+    void deliver(Object value, Throwable error) {
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+      CompletableFuture<Object> f = (CompletableFuture<Object>) future;
+      Runnable complete = () -> {
+        if (error != null) {
+          f.completeExceptionally(error);
+        } else {
+          f.complete(value);
+        }
+      };
+      if (!async) {
+        complete.run(); // a blocked caller wakes; no user code runs here
+        return;
+      }
+      try {
+        executor.execute(complete);
+      } catch (RejectedExecutionException e) {
+        complete.run();
+      }
+    }
+
+    void cancelled() {
+      if (pending.remove(id, this)) {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+          t.cancel(false);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Proxies
+
+  private Object newProxy(Class<?> service) {
+    if (!service.isInterface()) {
+      throw new IllegalArgumentException(
+          "remote(" + service.getName() + "): only interfaces can be proxied");
+    }
+    ServiceModel model = ServiceModel.of(service);
+    Map<Method, RemoteMethod> table = new HashMap<>();
+    for (ServiceMethod sm : model.methods()) {
+      table.put(sm.method(), new RemoteMethod(sm, gson));
+    }
+    for (Method m : service.getMethods()) {
+      if (Modifier.isAbstract(m.getModifiers()) && !table.containsKey(m)) {
+        throw new IllegalArgumentException(
+            "Method is not annotated with @RpcMethod or @RpcNotification\n    for method "
+                + m.getDeclaringClass().getSimpleName() + "." + m.getName());
+      }
+    }
+    return Proxy.newProxyInstance(
+        service.getClassLoader(), new Class<?>[] {service}, new RemoteHandler(service, table));
+  }
+
+  private final class RemoteHandler implements InvocationHandler {
+    private final Class<?> service;
+    private final Map<Method, RemoteMethod> table;
+
+    RemoteHandler(Class<?> service, Map<Method, RemoteMethod> table) {
+      this.service = service;
+      this.table = table;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      RemoteMethod rm = table.get(method);
+      if (rm == null) {
+        if (method.getDeclaringClass() == Object.class) {
+          switch (method.getName()) {
+            case "equals":
+              return proxy == args[0];
+            case "hashCode":
+              return System.identityHashCode(proxy);
+            default:
+              return "Remote " + service.getSimpleName() + " of " + Peer.this;
+          }
+        }
+        if (method.isDefault()) {
+          return InvocationHandler.invokeDefault(proxy, method, args);
+        }
+        throw new UnsupportedOperationException(method.toString());
+      }
+      ServiceMethod sm = rm.model();
+      Object[] a = args == null ? NO_ARGS : args;
+      if (sm.kind() == ServiceMethod.Kind.NOTIFICATION) {
+        sendNotification(sm.wireName(), rm.params(a));
+        return null;
+      }
+      long t = sm.timeoutMillis();
+      long timeout = t == 0 ? callTimeoutMillis : t < 0 ? 0 : t;
+      boolean async = sm.resultKind() == ServiceMethod.ResultKind.FUTURE;
+      CompletableFuture<Object> f = sendRequest(sm.wireName(), rm.params(a), rm.resultAdapter(), timeout, async);
+      if (async) {
+        return f;
+      }
+      Object v = await(sm.wireName(), f);
+      if (v == null && method.getReturnType().isPrimitive() && method.getReturnType() != void.class) {
+        throw new RpcException(ErrorCodes.INVALID_RESPONSE,
+            "Result of '" + sm.wireName() + "' is null, but " + method.getReturnType() + " was expected");
+      }
+      return v;
+    }
+  }
+
+  private static Object await(String method, CompletableFuture<Object> f) {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new RpcException(ErrorCodes.INTERNAL_ERROR, String.valueOf(c), null, c);
+    } catch (InterruptedException e) {
+      f.cancel(false);
+      Thread.currentThread().interrupt();
+      throw new RpcException(ErrorCodes.CANCELLED, "Interrupted while waiting for '" + method + "'",
+          null, e);
+    } catch (CancellationException e) {
+      throw new RpcException(ErrorCodes.CANCELLED, "Call to '" + method + "' was cancelled", null, e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Builder
+
+  /**
+   * Builds a {@link Peer}. Every setter validates its argument at once. A builder is not
+   * thread-safe; {@link #copy()} makes an independent one (a server keeps one as a template and
+   * copies it for each connection).
+   *
+   * @since 0.1
+   */
+  public static final class Builder {
+    private Transport transport;
+    private final List<Object> services = new ArrayList<>();
+    private Executor executor;
+    private Gson gson = new Gson();
+    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
+    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+    private boolean exposeErrorDetails;
+    private PeerListener listener;
+
+    Builder() {}
+
+    /**
+     * An independent copy of this builder, with the same settings and services.
+     *
+     * @return the copy
+     */
+    public Builder copy() {
+      Builder b = new Builder();
+      b.transport = transport;
+      b.services.addAll(services);
+      b.executor = executor;
+      b.gson = gson;
+      b.maxMessageSize = maxMessageSize;
+      b.maxNestingDepth = maxNestingDepth;
+      b.maxBatchSize = maxBatchSize;
+      b.maxInFlight = maxInFlight;
+      b.callTimeout = callTimeout;
+      b.exposeErrorDetails = exposeErrorDetails;
+      b.listener = listener;
+      return b;
+    }
+
+    /**
+     * The connection to run on. Required.
+     *
+     * @param transport the transport; started by {@link #build()}
+     * @return this builder
+     */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport == null");
+      return this;
+    }
+
+    /**
+     * Adds a service whose annotated methods the other end may call. The instance is shared by
+     * every call (and by every connection the builder is copied for), so it must be thread-safe.
+     * Its class is checked at once.
+     *
+     * @param service an object whose class or interfaces carry {@code @RpcMethod} or {@code
+     *     @RpcNotification} methods
+     * @return this builder
+     * @throws IllegalArgumentException if a method is invalid or the object has no RPC methods
+     */
+    public Builder service(Object service) {
+      Objects.requireNonNull(service, "service == null");
+      if (ServiceModel.of(service.getClass()).methods().isEmpty()) {
+        throw new IllegalArgumentException(
+            service.getClass().getName()
+                + " has no @RpcMethod or @RpcNotification methods (in itself, its superclasses or"
+                + " its interfaces)");
+      }
+      services.add(service);
+      return this;
+    }
+
+    /**
+     * The executor handlers run on. By default: virtual threads on Java 21 and later; on Java
+     * 17 a shared pool of {@code max(8, 4 × cores)} daemon threads that grows, up to 256, while
+     * handlers wait on calls. An executor given here belongs to the caller and is never shut
+     * down by the library.
+     *
+     * @param executor the executor, or null for the default
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /**
+     * The Gson instance that converts params and results; its type adapters and settings
+     * (field naming, null serialization, ...) are honoured. Default: {@code new Gson()}.
+     *
+     * @param gson the Gson instance
+     * @return this builder
+     */
+    public Builder gson(Gson gson) {
+      this.gson = Objects.requireNonNull(gson, "gson == null");
+      return this;
+    }
+
+    /**
+     * The largest message, in characters, accepted or sent. A larger incoming message closes
+     * the connection with code 1009; a larger outgoing call fails with {@link
+     * ErrorCodes#LIMIT_EXCEEDED}; a larger response is replaced by that error. Default 1 MiB
+     * (1,048,576); at least 256.
+     *
+     * @param chars the limit in characters
+     * @return this builder
+     */
+    public Builder maxMessageSize(int chars) {
+      if (chars < 256) {
+        throw new IllegalArgumentException("maxMessageSize < 256: " + chars);
+      }
+      this.maxMessageSize = chars;
+      return this;
+    }
+
+    /**
+     * The deepest JSON nesting accepted in an incoming message (the envelope counts as one
+     * level). Deeper messages get {@link ErrorCodes#LIMIT_EXCEEDED}. Default 128; at least 3.
+     *
+     * @param depth the limit
+     * @return this builder
+     */
+    public Builder maxNestingDepth(int depth) {
+      if (depth < 3) {
+        throw new IllegalArgumentException("maxNestingDepth < 3: " + depth);
+      }
+      this.maxNestingDepth = depth;
+      return this;
+    }
+
+    /**
+     * The largest incoming batch. A longer batch gets one {@link ErrorCodes#LIMIT_EXCEEDED} error
+     * and none of it runs. Default 1000; at least 1.
+     *
+     * @param items the limit
+     * @return this builder
+     */
+    public Builder maxBatchSize(int items) {
+      if (items < 1) {
+        throw new IllegalArgumentException("maxBatchSize < 1: " + items);
+      }
+      this.maxBatchSize = items;
+      return this;
+    }
+
+    /**
+     * The most incoming requests and notifications being handled at once on this connection.
+     * Past it a request gets {@link ErrorCodes#OVERLOADED} at once (it is not run) and a
+     * notification is dropped with a warning in the log. Default 1024; at least 1.
+     *
+     * @param requests the limit
+     * @return this builder
+     */
+    public Builder maxInFlight(int requests) {
+      if (requests < 1) {
+        throw new IllegalArgumentException("maxInFlight < 1: " + requests);
+      }
+      this.maxInFlight = requests;
+      return this;
+    }
+
+    /**
+     * How long an outgoing call waits for its response before failing with {@link
+     * RpcTimeoutException}. {@link Duration#ZERO} means no timeout. Default 30 seconds. A method's
+     * {@code @RpcMethod(timeoutMillis = ...)} and a per-call timeout take precedence.
+     *
+     * @param timeout the timeout, zero for none
+     * @return this builder
+     */
+    public Builder callTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout == null");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("callTimeout < 0: " + timeout);
+      }
+      this.callTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Whether an unexpected handler exception puts its class name and message in the error's
+     * {@code data}. Off by default: the other end sees only "Internal error", and the exception
+     * is logged here. Stack traces are never sent.
+     *
+     * @param expose true to expose class and message
+     * @return this builder
+     */
+    public Builder exposeErrorDetails(boolean expose) {
+      this.exposeErrorDetails = expose;
+      return this;
+    }
+
+    /**
+     * Receives lifecycle events.
+     *
+     * @param listener the listener, or null for none
+     * @return this builder
+     */
+    public Builder listener(PeerListener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    /**
+     * Builds the Peer and starts its transport: from here on messages are read and served.
+     *
+     * @return the open Peer
+     * @throws IllegalStateException if no transport was set
+     * @throws IllegalArgumentException if two services register the same wire name
+     */
+    public Peer build() {
+      if (transport == null) {
+        throw new IllegalStateException("transport == null: call transport(...) before build()");
+      }
+      Map<String, LocalMethod> table = new LinkedHashMap<>();
+      for (Object service : services) {
+        for (ServiceMethod sm : ServiceModel.of(service.getClass()).methods()) {
+          LocalMethod lm = LocalMethod.bind(sm, service, gson);
+          LocalMethod clash = table.putIfAbsent(sm.wireName(), lm);
+          if (clash != null) {
+            throw new IllegalArgumentException(
+                "Duplicate RPC method name '" + sm.wireName() + "', also registered by "
+                    + clash.model().javaName() + "\n    for method " + sm.javaName());
+          }
+        }
+      }
+      Peer peer = new Peer(this, Collections.unmodifiableMap(table));
+      transport.start(peer.new Inbound());
+      return peer;
+    }
+  }
+}

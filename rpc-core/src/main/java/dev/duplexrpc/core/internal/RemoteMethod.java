@@ -1,0 +1,66 @@
+package dev.duplexrpc.core.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.TypeAdapter;
+import com.google.gson.reflect.TypeToken;
+import java.util.Optional;
+
+/** One method of a remote interface, bound to the Peer's Gson: writes the params of a proxy call. */
+public final class RemoteMethod {
+  private final ServiceMethod model;
+  private final int[] javaIndex;
+  private final TypeAdapter<?>[] adapters;
+  private final TypeAdapter<?> resultAdapter;
+
+  /** Resolves the adapters of a method model. */
+  public RemoteMethod(ServiceMethod model, Gson gson) {
+    this.model = model;
+    int n = model.wireParams().size();
+    this.javaIndex = new int[n];
+    this.adapters = new TypeAdapter<?>[n];
+    int w = 0;
+    for (int i = 0; i < model.params().size(); i++) {
+      ServiceMethod.Param p = model.params().get(i);
+      if (!p.context()) {
+        javaIndex[w] = i;
+        adapters[w] = gson.getAdapter(TypeToken.get(p.valueType()));
+        w++;
+      }
+    }
+    this.resultAdapter =
+        model.resultType() == null ? null : gson.getAdapter(TypeToken.get(model.resultType()));
+  }
+
+  /** The model. */
+  public ServiceMethod model() {
+    return model;
+  }
+
+  /** The adapter of the result, or null for none (void). */
+  public TypeAdapter<?> resultAdapter() {
+    return resultAdapter;
+  }
+
+  /** The params as a positional array, or null when the method takes none. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public MessageWriter.Body params(Object[] args) {
+    if (javaIndex.length == 0) {
+      return null;
+    }
+    return out -> {
+      out.beginArray();
+      for (int w = 0; w < javaIndex.length; w++) {
+        Object v = args[javaIndex[w]];
+        if (v instanceof Optional<?> o && model.wireParams().get(w).optionalWrapper()) {
+          v = o.orElse(null);
+        }
+        if (v == null) {
+          out.nullValue();
+        } else {
+          ((TypeAdapter) adapters[w]).write(out, v);
+        }
+      }
+      out.endArray();
+    };
+  }
+}

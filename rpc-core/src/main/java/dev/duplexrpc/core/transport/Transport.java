@@ -1,0 +1,79 @@
+package dev.duplexrpc.core.transport;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One connection's message channel, as the {@link dev.duplexrpc.core.Peer} sees it: the only type
+ * a binding (WebSocket, in-memory, anything else) implements.
+ *
+ * <p>A transport carries whole text messages, each one JSON-RPC message (an object or a batch
+ * array). It delivers the messages it receives, and finally its close, to the {@link Listener}
+ * given to {@link #start}.
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li>{@link #start} is called once, by the Peer, before any other method. Messages received
+ *       before it must be buffered, not dropped.
+ *   <li>{@link Listener#onMessage} is called for one message at a time, in the order received.
+ *       The Peer does little work on that thread and never runs user code there.
+ *   <li>{@link Listener#onClose} is called exactly once, when the connection is closed from
+ *       either side or fails; no callback follows it.
+ *   <li>{@link #send} and {@link #close} may be called from any thread, concurrently.
+ * </ul>
+ *
+ * <p>Close codes are WebSocket close codes (RFC 6455, section 7.4): 1000 normal, 1001 going away,
+ * 1003 unsupported data, 1009 message too big, 1011 internal error.
+ *
+ * @since 0.1
+ */
+public interface Transport {
+
+  /**
+   * Starts delivering received messages and the close event to {@code listener}.
+   *
+   * @param listener receives messages and the close; never null
+   * @throws IllegalStateException if the transport was already started
+   */
+  void start(Listener listener);
+
+  /**
+   * Sends one text message. Never blocks the caller for longer than it takes to queue the message.
+   *
+   * @param message one complete JSON-RPC message
+   * @return a stage that completes when the message was handed to the network, or completes
+   *     exceptionally if it could not be (for example because the connection is closed)
+   */
+  CompletionStage<Void> send(String message);
+
+  /**
+   * Closes the connection with a code and a reason. Idempotent: a second call does nothing.
+   *
+   * @param code a WebSocket close code
+   * @param reason a short human-readable reason (at most 123 bytes in UTF-8 on WebSocket)
+   */
+  void close(int code, String reason);
+
+  /**
+   * Receives what a {@link Transport} delivers.
+   *
+   * @since 0.1
+   */
+  interface Listener {
+    /**
+     * Called for each received text message, one at a time, in order.
+     *
+     * @param message the message text
+     */
+    void onMessage(String message);
+
+    /**
+     * Called once when the connection is closed, from either side or by a failure. The last
+     * callback.
+     *
+     * @param code the WebSocket close code (1006 when the connection was lost without a close)
+     * @param reason the close reason, possibly empty
+     */
+    void onClose(int code, String reason);
+  }
+}
