@@ -1,0 +1,150 @@
+package dev.duplexrpc.client.internal;
+
+import jakarta.websocket.CloseReason;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import org.glassfish.tyrus.spi.Connection;
+import org.glassfish.tyrus.spi.ReadHandler;
+import org.glassfish.tyrus.spi.Writer;
+
+/**
+ * Stands between a Tyrus connection and its frame parser and closes the connection with 1009
+ * (message too big) when a data frame announces more payload than the limit, before Tyrus buffers
+ * it.
+ *
+ * <p>Tyrus keeps a whole frame in its incoming buffer; a frame bigger than that buffer makes it
+ * close with 1011 ("Buffer overflow"), not 1009. The library sizes that buffer from its message
+ * limit ({@link Limits#incomingBufferSize}), and this guard refuses the larger frames by their
+ * header, so every over-size message closes with 1009 whatever its size. Fragmented messages are
+ * limited by the session's text buffer, which Tyrus enforces with 1009 itself.
+ *
+ * <p>The guard reads only frame headers (2 to 14 bytes) and skips payloads by count, so it costs
+ * next to nothing. It runs on Tyrus's reading thread, one buffer at a time.
+ */
+public final class FrameGuard implements ReadHandler {
+  private static final System.Logger LOG = System.getLogger(FrameGuard.class.getName());
+
+  private final ReadHandler delegate;
+  private final Connection connection;
+  private final long maxPayload;
+
+  // Parser state, touched only by the reading thread.
+  private final byte[] header = new byte[14];
+  private int headerLength; // bytes of the current header read so far
+  private long payloadLeft; // payload bytes of the current frame still to pass
+  private boolean tripped;
+
+  private FrameGuard(ReadHandler delegate, Connection connection, long maxPayload) {
+    this.delegate = delegate;
+    this.connection = connection;
+    this.maxPayload = maxPayload;
+  }
+
+  /**
+   * A connection whose read handler is guarded.
+   *
+   * @param connection the Tyrus connection
+   * @param maxPayload the largest data-frame payload let through, in bytes
+   * @return the wrapped connection
+   */
+  public static Connection guard(Connection connection, long maxPayload) {
+    FrameGuard guard = new FrameGuard(connection.getReadHandler(), connection, maxPayload);
+    return new Connection() {
+      @Override
+      public ReadHandler getReadHandler() {
+        return guard;
+      }
+
+      @Override
+      public Writer getWriter() {
+        return connection.getWriter();
+      }
+
+      @Override
+      public CloseListener getCloseListener() {
+        return connection.getCloseListener();
+      }
+
+      @Override
+      public void close(CloseReason reason) {
+        connection.close(reason);
+      }
+    };
+  }
+
+  @Override
+  public void handle(ByteBuffer data) {
+    if (tripped) {
+      data.position(data.limit());
+      return;
+    }
+    int start = data.position();
+    int limit = data.limit();
+    int p = start;
+    while (p < limit) {
+      if (payloadLeft > 0) {
+        long skip = Math.min(payloadLeft, limit - p);
+        p += (int) skip;
+        payloadLeft -= skip;
+        continue;
+      }
+      header[headerLength++] = data.get(p++);
+      int need = headerNeeded();
+      if (headerLength < need) {
+        continue;
+      }
+      long length = payloadLength();
+      int opcode = header[0] & 0x0F;
+      headerLength = 0;
+      if (opcode < 0x8 && length > maxPayload) {
+        // Hand Tyrus the complete frames before this one, then close.
+        int frameStart = p - need;
+        if (frameStart > start) {
+          ByteBuffer before = data.duplicate();
+          before.position(start).limit(frameStart);
+          delegate.handle(before);
+        }
+        data.position(limit);
+        trip(length);
+        return;
+      }
+      payloadLeft = length;
+    }
+    delegate.handle(data);
+  }
+
+  /** How many header bytes the frame being read has, as far as the bytes read so far tell. */
+  private int headerNeeded() {
+    if (headerLength < 2) {
+      return 2;
+    }
+    int code = header[1] & 0x7F;
+    int n = 2 + (code == 126 ? 2 : code == 127 ? 8 : 0);
+    if ((header[1] & 0x80) != 0) {
+      n += 4; // masking key
+    }
+    return n;
+  }
+
+  private long payloadLength() {
+    int code = header[1] & 0x7F;
+    if (code < 126) {
+      return code;
+    }
+    if (code == 126) {
+      return ((header[2] & 0xFFL) << 8) | (header[3] & 0xFFL);
+    }
+    long v = 0;
+    for (int i = 2; i < 10; i++) {
+      v = (v << 8) | (header[i] & 0xFFL);
+    }
+    return v < 0 ? Long.MAX_VALUE : v;
+  }
+
+  private void trip(long length) {
+    tripped = true;
+    String reason = "Message too big: a frame of " + length + " bytes, over the limit of " + maxPayload;
+    LOG.log(Level.WARNING, "Closing connection: {0}", reason);
+    connection.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, SessionTransport.truncate(reason)));
+  }
+}

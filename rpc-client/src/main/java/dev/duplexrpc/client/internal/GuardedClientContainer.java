@@ -1,0 +1,77 @@
+package dev.duplexrpc.client.internal;
+
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.DeploymentException;
+import java.io.IOException;
+import java.util.Map;
+import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
+import org.glassfish.tyrus.spi.ClientContainer;
+import org.glassfish.tyrus.spi.ClientEngine;
+import org.glassfish.tyrus.spi.Connection;
+import org.glassfish.tyrus.spi.UpgradeRequest;
+import org.glassfish.tyrus.spi.UpgradeResponse;
+import org.glassfish.tyrus.spi.Writer;
+
+/**
+ * Tyrus's Grizzly client container with a {@link FrameGuard} on every connection it opens. The
+ * guard's limit is derived from the {@link ClientContainer#INCOMING_BUFFER_SIZE} property, which
+ * {@code RpcClient} always sets. Tyrus instantiates this class by name ({@code
+ * ClientManager.createClient(String)}), hence the public no-argument constructor.
+ */
+public final class GuardedClientContainer implements ClientContainer {
+  private final ClientContainer delegate = new GrizzlyClientContainer();
+
+  /** Creates the container; called by Tyrus. */
+  public GuardedClientContainer() {}
+
+  @Override
+  public void openClientSocket(
+      ClientEndpointConfig cec, Map<String, Object> properties, ClientEngine engine)
+      throws DeploymentException, IOException {
+    Object size = properties.get(INCOMING_BUFFER_SIZE);
+    if (!(size instanceof Integer)) {
+      delegate.openClientSocket(cec, properties, engine);
+      return;
+    }
+    long maxPayload = (Integer) size - (long) Limits.MAX_FRAME_HEADER;
+    delegate.openClientSocket(cec, properties, new GuardedEngine(engine, maxPayload));
+  }
+
+  private static final class GuardedEngine implements ClientEngine {
+    private final ClientEngine engine;
+    private final long maxPayload;
+
+    GuardedEngine(ClientEngine engine, long maxPayload) {
+      this.engine = engine;
+      this.maxPayload = maxPayload;
+    }
+
+    @Override
+    public UpgradeRequest createUpgradeRequest(TimeoutHandler timeoutHandler) {
+      return engine.createUpgradeRequest(timeoutHandler);
+    }
+
+    @Override
+    public ClientUpgradeInfo processResponse(
+        UpgradeResponse response, Writer writer, Connection.CloseListener closeListener) {
+      ClientUpgradeInfo info = engine.processResponse(response, writer, closeListener);
+      return new ClientUpgradeInfo() {
+        @Override
+        public ClientUpgradeStatus getUpgradeStatus() {
+          return info.getUpgradeStatus();
+        }
+
+        @Override
+        public Connection createConnection() {
+          Connection c = info.createConnection();
+          return c == null ? null : FrameGuard.guard(c, maxPayload);
+        }
+      };
+    }
+
+    @Override
+    public void processError(Throwable t) {
+      engine.processError(t);
+    }
+  }
+}

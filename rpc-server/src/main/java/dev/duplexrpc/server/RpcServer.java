@@ -1,0 +1,426 @@
+package dev.duplexrpc.server;
+
+import com.google.gson.Gson;
+import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.server.internal.EmbeddedContainer;
+import jakarta.websocket.DeploymentException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * An embedded WebSocket server (Tyrus on Grizzly) that runs a {@link Peer} for every client:
+ * clients call the server's services, and the server calls each client back through its {@link
+ * ServerConnection}.
+ *
+ * <pre>{@code
+ * RpcServer server = RpcServer.builder()
+ *     .port(8080)                           // 0 for an ephemeral port
+ *     .path("/rpc")
+ *     .service(new CalculatorImpl())
+ *     .build()
+ *     .start();
+ * System.out.println("listening on " + server.uri());
+ * ...
+ * server.close();                           // 1001 to every client, then stops listening
+ * }</pre>
+ *
+ * <h2>Network</h2>
+ *
+ * The server listens on exactly the host address given to the builder, by default {@code
+ * 127.0.0.1}, so it is not reachable from other machines unless asked to be. Give {@code
+ * "0.0.0.0"} to listen on every IPv4 interface.
+ *
+ * <h2>Closing</h2>
+ *
+ * {@link #close()} closes every connection with 1001 (going away), which fails every pending call
+ * on both sides at once, then stops listening. Executors passed to the builder are not shut down.
+ *
+ * <p>To deploy the same services in another Jakarta WebSocket container, use {@link
+ * Builder#buildEndpoint()}. This class is thread-safe.
+ *
+ * @since 0.1
+ */
+public final class RpcServer implements AutoCloseable {
+  /** Default {@link Builder#host(String)}: {@code 127.0.0.1}, the loopback interface only. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Default {@link Builder#path(String)}: {@code /}. */
+  public static final String DEFAULT_PATH = "/";
+
+  private final String host;
+  private final int port;
+  private final RpcEndpoint endpoint;
+  private final int maxMessageSize;
+  private final Object lock = new Object();
+  private EmbeddedContainer container; // guarded by lock
+  private boolean closed; // guarded by lock
+
+  private RpcServer(Builder b) {
+    this.host = b.host;
+    this.port = b.port;
+    this.maxMessageSize = b.maxMessageSize;
+    this.endpoint = b.buildEndpoint();
+  }
+
+  /**
+   * A new builder with every default set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the listener and starts accepting connections.
+   *
+   * @return this server
+   * @throws IOException if the address cannot be bound (for example the port is in use)
+   * @throws IllegalStateException if the server was already started or closed
+   */
+  public RpcServer start() throws IOException {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("server is closed");
+      }
+      if (container != null) {
+        throw new IllegalStateException("server already started");
+      }
+      EmbeddedContainer c = new EmbeddedContainer(host, port, maxMessageSize);
+      try {
+        c.addEndpoint(endpoint.config());
+        c.start("/", port);
+      } catch (DeploymentException e) {
+        throw new IOException("Could not deploy the endpoint: " + e.getMessage(), e);
+      }
+      container = c;
+      return this;
+    }
+  }
+
+  /**
+   * The host address the server listens on.
+   *
+   * @return the host, as given to the builder
+   */
+  public String host() {
+    return host;
+  }
+
+  /**
+   * The port the server listens on: the one bound, also when the builder asked for 0.
+   *
+   * @return the bound port
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public int port() {
+    return started().getPort();
+  }
+
+  /**
+   * The socket address the server listens on.
+   *
+   * @return the bound address
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public InetSocketAddress address() {
+    return started().address();
+  }
+
+  /**
+   * The endpoint path.
+   *
+   * @return the path
+   */
+  public String path() {
+    return endpoint.path();
+  }
+
+  /**
+   * The URI clients connect to, for example {@code ws://127.0.0.1:8080/rpc}.
+   *
+   * @return the URI
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public URI uri() {
+    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    return URI.create("ws://" + h + ":" + port() + endpoint.path());
+  }
+
+  /**
+   * The open connections at this moment.
+   *
+   * @return an unmodifiable snapshot
+   */
+  public Collection<ServerConnection> connections() {
+    return endpoint.connections();
+  }
+
+  /**
+   * The open connection with an id.
+   *
+   * @param id a {@link ServerConnection#id()}
+   * @return the connection, or empty
+   */
+  public Optional<ServerConnection> connection(String id) {
+    return endpoint.connection(id);
+  }
+
+  /**
+   * Closes every connection with 1001 (going away), so pending calls on both sides fail at once,
+   * then stops listening. Idempotent; a server is not restarted.
+   */
+  @Override
+  public void close() {
+    EmbeddedContainer c;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      c = container;
+    }
+    endpoint.close();
+    if (c != null) {
+      c.stop();
+    }
+  }
+
+  private EmbeddedContainer started() {
+    synchronized (lock) {
+      if (container == null) {
+        throw new IllegalStateException("server not started");
+      }
+      return container;
+    }
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      return "RpcServer[" + host + ":" + (container == null ? port : container.getPort())
+          + endpoint.path() + (closed ? ", closed" : "") + "]";
+    }
+  }
+
+  /**
+   * Builds an {@link RpcServer}, or an {@link RpcEndpoint} for another container. Setters validate
+   * their argument at once. Limits and timeouts are the core {@link Peer.Builder}'s, applied to
+   * every connection. Not thread-safe.
+   *
+   * @since 0.1
+   */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port;
+    private String path = DEFAULT_PATH;
+    private final Peer.Builder peer = Peer.builder();
+    private int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
+    private ConnectionListener connectionListener;
+    private FrameListener frameListener;
+
+    Builder() {}
+
+    /**
+     * The address to listen on: an IP literal or a host name of this machine. Default {@code
+     * 127.0.0.1}; the server accepts connections on that address only.
+     *
+     * @param host the host
+     * @return this builder
+     */
+    public Builder host(String host) {
+      Objects.requireNonNull(host, "host == null");
+      if (host.isEmpty()) {
+        throw new IllegalArgumentException("host is empty");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /**
+     * The port to listen on, 0 (the default) for an ephemeral one; {@link RpcServer#port()} tells
+     * the bound port after start.
+     *
+     * @param port 0 to 65535
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * The endpoint path. Default {@code /}.
+     *
+     * @param path a path starting with {@code /}
+     * @return this builder
+     */
+    public Builder path(String path) {
+      Objects.requireNonNull(path, "path == null");
+      if (!path.startsWith("/")) {
+        throw new IllegalArgumentException("path must start with '/': " + path);
+      }
+      this.path = path;
+      return this;
+    }
+
+    /**
+     * Adds a service every connection gets (see {@link Peer.Builder#service(Object)}). One
+     * instance serves all clients at once, so it must be thread-safe; use {@link
+     * ConnectionSetup#service(Object)} for per-connection instances.
+     *
+     * @param service an object with {@code @RpcMethod} / {@code @RpcNotification} methods
+     * @return this builder
+     * @throws IllegalArgumentException if the service is invalid
+     */
+    public Builder service(Object service) {
+      peer.service(service);
+      return this;
+    }
+
+    /**
+     * Hears connections open (and may add services for one connection, or refuse it) and close.
+     *
+     * @param listener the listener, or null for none
+     * @return this builder
+     */
+    public Builder connectionListener(ConnectionListener listener) {
+      this.connectionListener = listener;
+      return this;
+    }
+
+    /**
+     * Sees every text frame sent and received, for logging.
+     *
+     * @param listener the frame listener, or null for none
+     * @return this builder
+     */
+    public Builder frameListener(FrameListener listener) {
+      this.frameListener = listener;
+      return this;
+    }
+
+    /**
+     * The executor handlers run on; see {@link Peer.Builder#executor(Executor)}. The library never
+     * shuts down an executor given here.
+     *
+     * @param executor the executor, or null for the library's default
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      peer.executor(executor);
+      return this;
+    }
+
+    /**
+     * The Gson instance for params and results; see {@link Peer.Builder#gson(Gson)}.
+     *
+     * @param gson the Gson instance
+     * @return this builder
+     */
+    public Builder gson(Gson gson) {
+      peer.gson(gson);
+      return this;
+    }
+
+    /**
+     * The largest message in characters, both ways; see {@link Peer.Builder#maxMessageSize(int)}.
+     * A larger incoming message closes its connection with 1009. Tyrus's incoming buffer is sized
+     * from it. Default 1 MiB; at least 256.
+     *
+     * @param chars the limit
+     * @return this builder
+     */
+    public Builder maxMessageSize(int chars) {
+      peer.maxMessageSize(chars);
+      this.maxMessageSize = chars;
+      return this;
+    }
+
+    /**
+     * The deepest JSON nesting accepted; see {@link Peer.Builder#maxNestingDepth(int)}. Default
+     * 128.
+     *
+     * @param depth the limit
+     * @return this builder
+     */
+    public Builder maxNestingDepth(int depth) {
+      peer.maxNestingDepth(depth);
+      return this;
+    }
+
+    /**
+     * The largest incoming batch; see {@link Peer.Builder#maxBatchSize(int)}. Default 1000.
+     *
+     * @param items the limit
+     * @return this builder
+     */
+    public Builder maxBatchSize(int items) {
+      peer.maxBatchSize(items);
+      return this;
+    }
+
+    /**
+     * The most incoming requests handled at once per connection; see {@link
+     * Peer.Builder#maxInFlight(int)}. Default 1024.
+     *
+     * @param requests the limit
+     * @return this builder
+     */
+    public Builder maxInFlight(int requests) {
+      peer.maxInFlight(requests);
+      return this;
+    }
+
+    /**
+     * How long a call to a client waits for its response; see {@link
+     * Peer.Builder#callTimeout(Duration)}. Default 30 seconds, {@link Duration#ZERO} for none.
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
+    public Builder callTimeout(Duration timeout) {
+      peer.callTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Whether unexpected handler exceptions show their class and message to clients; see {@link
+     * Peer.Builder#exposeErrorDetails(boolean)}. Off by default.
+     *
+     * @param expose true to expose
+     * @return this builder
+     */
+    public Builder exposeErrorDetails(boolean expose) {
+      peer.exposeErrorDetails(expose);
+      return this;
+    }
+
+    /**
+     * Builds the embedded server, not yet listening: call {@link RpcServer#start()}.
+     *
+     * @return the server
+     */
+    public RpcServer build() {
+      return new RpcServer(this);
+    }
+
+    /**
+     * Builds only the endpoint, to deploy in another Jakarta WebSocket container; host and port
+     * are not used.
+     *
+     * @return the endpoint
+     */
+    public RpcEndpoint buildEndpoint() {
+      return new RpcEndpoint(path, peer.copy(), maxMessageSize, connectionListener, frameListener);
+    }
+  }
+}

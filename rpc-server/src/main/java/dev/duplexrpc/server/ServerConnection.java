@@ -1,0 +1,214 @@
+package dev.duplexrpc.server;
+
+import dev.duplexrpc.core.CallContext;
+import dev.duplexrpc.core.ConnectionClosedException;
+import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.server.internal.HandshakeInfo;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * One client connected to the server: who it is (handshake, attributes) and a way to call it.
+ *
+ * <pre>{@code
+ * // push to every client
+ * for (ServerConnection c : server.connections()) {
+ *   c.remote(ChatClient.class).message("server", "maintenance at noon");
+ * }
+ *
+ * // inside a handler: the connection being served
+ * @RpcMethod public String whoAmI(CallContext call) {
+ *   return (String) ServerConnection.of(call).attributes().get("user");
+ * }
+ * }</pre>
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * A connection is in the server's registry ({@link RpcServer#connections()}) from the moment its
+ * messages start being read until it closes. Once closed it stays usable for reading its id,
+ * handshake and attributes; calls through it fail at once with {@link ConnectionClosedException}.
+ *
+ * <p>This class is thread-safe.
+ *
+ * @since 0.1
+ */
+public final class ServerConnection implements AutoCloseable {
+  /** The Peer attribute a connection is kept under, so {@link #of} finds it. */
+  static final String PEER_ATTRIBUTE = ServerConnection.class.getName();
+
+  private final String id;
+  private final HandshakeInfo handshake;
+  private final ConcurrentMap<String, Object> attributes;
+  private final Peer peer;
+
+  ServerConnection(String id, HandshakeInfo handshake, ConcurrentMap<String, Object> attributes, Peer peer) {
+    this.id = id;
+    this.handshake = handshake;
+    this.attributes = attributes;
+    this.peer = peer;
+  }
+
+  /**
+   * The server connection a handler is serving. Declare a {@link CallContext} parameter on the
+   * handler method (the library injects it) and pass it here.
+   *
+   * @param call the handler's call context
+   * @return the connection the call came in on
+   * @throws IllegalArgumentException if the call did not arrive through a Duplex RPC server
+   *     endpoint (for example on a client, or on a Peer built by hand)
+   */
+  public static ServerConnection of(CallContext call) {
+    Objects.requireNonNull(call, "call == null");
+    Object c = call.peer().attributes().get(PEER_ATTRIBUTE);
+    if (!(c instanceof ServerConnection)) {
+      throw new IllegalArgumentException(
+          "The call to '" + call.method() + "' did not arrive on a server connection");
+    }
+    return (ServerConnection) c;
+  }
+
+  /**
+   * The connection's id, unique among the server's open connections (the WebSocket session id).
+   *
+   * @return the id
+   */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * The client's socket address; see {@link ConnectionSetup#remoteAddress()}.
+   *
+   * @return the address, or null if the container did not report it
+   */
+  public InetSocketAddress remoteAddress() {
+    return handshake.remoteAddress();
+  }
+
+  /**
+   * The handshake's request URI.
+   *
+   * @return the URI
+   */
+  public URI requestUri() {
+    return handshake.requestUri();
+  }
+
+  /**
+   * The handshake's request headers. Names are case-insensitive.
+   *
+   * @return an unmodifiable map from header name to its values
+   */
+  public Map<String, List<String>> requestHeaders() {
+    return handshake.headers();
+  }
+
+  /**
+   * The first value of a handshake header.
+   *
+   * @param name the header name, case-insensitive
+   * @return the value, or null if absent
+   */
+  public String header(String name) {
+    Objects.requireNonNull(name, "name == null");
+    List<String> v = handshake.headers().get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /**
+   * The handshake's query parameters.
+   *
+   * @return an unmodifiable map from parameter name to its values
+   */
+  public Map<String, List<String>> queryParameters() {
+    return handshake.query();
+  }
+
+  /**
+   * The first value of a query parameter.
+   *
+   * @param name the parameter name
+   * @return the value, or null if absent
+   */
+  public String queryParameter(String name) {
+    Objects.requireNonNull(name, "name == null");
+    List<String> v = handshake.query().get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /**
+   * The connection's attributes, for the application (for example the logged-in user); the map
+   * {@link ConnectionSetup#attributes()} filled. The library never reads them.
+   *
+   * @return the thread-safe attribute map
+   */
+  public ConcurrentMap<String, Object> attributes() {
+    return attributes;
+  }
+
+  /**
+   * A typed proxy of the client's service; see {@link Peer#remote(Class)}.
+   *
+   * @param service an annotated interface the client serves
+   * @param <T> the interface type
+   * @return the proxy, thread-safe and cached
+   */
+  public <T> T remote(Class<T> service) {
+    return peer.remote(service);
+  }
+
+  /**
+   * The core {@link Peer} of this connection, for the untyped API ({@code call}, {@code notify},
+   * {@code batch}).
+   *
+   * @return the peer
+   */
+  public Peer peer() {
+    return peer;
+  }
+
+  /**
+   * Whether the connection is open.
+   *
+   * @return false once closed
+   */
+  public boolean isOpen() {
+    return peer.isOpen();
+  }
+
+  /**
+   * A future that completes when the connection has closed, with the exception pending calls
+   * failed with. It never completes exceptionally.
+   *
+   * @return the close future
+   */
+  public CompletableFuture<ConnectionClosedException> closeFuture() {
+    return peer.closeFuture();
+  }
+
+  /** Closes the connection with 1000 (normal closure); pending calls fail at once. Idempotent. */
+  @Override
+  public void close() {
+    peer.close();
+  }
+
+  /**
+   * Closes the connection with a code and a reason.
+   *
+   * @param code a WebSocket close code
+   * @param reason a short reason, cut to 123 bytes of UTF-8
+   */
+  public void close(int code, String reason) {
+    peer.close(code, reason);
+  }
+
+  @Override
+  public String toString() {
+    return "ServerConnection[" + id + ", " + remoteAddress() + (isOpen() ? "" : ", closed") + "]";
+  }
+}

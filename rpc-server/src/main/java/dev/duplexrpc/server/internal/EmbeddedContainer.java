@@ -1,0 +1,134 @@
+package dev.duplexrpc.server.internal;
+
+import dev.duplexrpc.client.internal.Limits;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+
+/**
+ * A Tyrus server container on a Grizzly listener bound to one host address, unlike Tyrus's own
+ * Grizzly container, which binds {@code 0.0.0.0} whatever host it is given. Tyrus's incoming
+ * buffer is sized from the library's message limit.
+ */
+public final class EmbeddedContainer extends TyrusServerContainer {
+  private final String host;
+  private final int requestedPort;
+  private final long maxFramePayload;
+  private final TyrusWebSocketEngine engine;
+  private volatile String contextPath = "/";
+  private volatile HttpServer server;
+  private volatile NetworkListener listener;
+
+  /**
+   * Creates the container; nothing is bound until {@link #start(String, int)}.
+   *
+   * @param host the address to listen on
+   * @param port the port, 0 for an ephemeral one
+   * @param maxMessageChars the library's message limit
+   */
+  public EmbeddedContainer(String host, int port, int maxMessageChars) {
+    super((Set<Class<?>>) null);
+    this.host = host;
+    this.requestedPort = port;
+    this.maxFramePayload = Limits.maxFramePayload(maxMessageChars);
+    this.engine = TyrusWebSocketEngine.builder(this)
+        .incomingBufferSize(Limits.incomingBufferSize(maxMessageChars))
+        .build();
+    setDefaultMaxTextMessageBufferSize(maxMessageChars);
+  }
+
+  @Override
+  public void register(Class<?> endpointClass) throws DeploymentException {
+    engine.register(endpointClass, contextPath);
+  }
+
+  @Override
+  public void register(ServerEndpointConfig config) throws DeploymentException {
+    engine.register(config, contextPath);
+  }
+
+  @Override
+  public WebSocketEngine getWebSocketEngine() {
+    return engine;
+  }
+
+  /**
+   * Deploys the endpoints added so far, then binds the listener.
+   *
+   * @param rootPath the context path, {@code "/"} for none
+   * @param port ignored: the port given to the constructor is used
+   * @throws IOException if the address cannot be bound
+   * @throws DeploymentException if an endpoint is invalid
+   */
+  @Override
+  public void start(String rootPath, int port) throws IOException, DeploymentException {
+    contextPath = rootPath;
+    super.start(rootPath, requestedPort); // registers the endpoints
+    HttpServer http = new HttpServer();
+    NetworkListener l = new NetworkListener("duplex-rpc", host, requestedPort);
+    l.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+    l.getKeepAlive().setIdleTimeoutInSeconds(-1);
+    l.registerAddOn(new WebSocketAddOn(rootPath));
+    http.addListener(l);
+    server = http;
+    listener = l;
+    try {
+      http.start();
+    } catch (IOException e) {
+      super.stop();
+      throw e;
+    }
+    doneDeployment();
+  }
+
+  /** The bound port, or -1 before start. */
+  @Override
+  public int getPort() {
+    NetworkListener l = listener;
+    return l == null ? -1 : l.getPort();
+  }
+
+  /** The bound address, or null before start. */
+  public InetSocketAddress address() {
+    NetworkListener l = listener;
+    return l == null ? null : new InetSocketAddress(l.getHost(), l.getPort());
+  }
+
+  /** Stops the listener at once; close the sessions first so their close frames go out. */
+  @Override
+  public void stop() {
+    super.stop();
+    HttpServer http = server;
+    if (http != null) {
+      http.shutdownNow();
+    }
+  }
+
+  /** Puts the {@link TyrusFilter} in front of Grizzly's HTTP server filter. */
+  private final class WebSocketAddOn implements AddOn {
+    private final String rootPath;
+
+    WebSocketAddOn(String rootPath) {
+      this.rootPath = rootPath;
+    }
+
+    @Override
+    public void setup(NetworkListener networkListener, FilterChainBuilder builder) {
+      int index = builder.indexOfType(HttpServerFilter.class);
+      if (index >= 0) {
+        builder.add(index, new TyrusFilter(EmbeddedContainer.this, rootPath, maxFramePayload));
+      }
+    }
+  }
+}

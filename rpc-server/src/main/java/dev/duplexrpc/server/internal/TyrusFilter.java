@@ -1,0 +1,225 @@
+package dev.duplexrpc.server.internal;
+
+import dev.duplexrpc.client.internal.FrameGuard;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.attributes.AttributeHolder;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.Protocol;
+import org.glassfish.grizzly.http.util.Parameters;
+import org.glassfish.grizzly.memory.ByteBufferArray;
+import org.glassfish.grizzly.utils.Charsets;
+import org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter;
+import org.glassfish.tyrus.container.grizzly.client.TaskProcessor;
+import org.glassfish.tyrus.core.CloseReasons;
+import org.glassfish.tyrus.core.RequestContext;
+import org.glassfish.tyrus.core.TyrusUpgradeResponse;
+import org.glassfish.tyrus.core.Utils;
+import org.glassfish.tyrus.spi.ReadHandler;
+import org.glassfish.tyrus.spi.ServerContainer;
+import org.glassfish.tyrus.spi.UpgradeRequest;
+import org.glassfish.tyrus.spi.UpgradeResponse;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+
+/**
+ * The Grizzly filter that hands WebSocket upgrades and frames to Tyrus's engine.
+ *
+ * <p>It does what Tyrus's own {@code GrizzlyServerFilter} does, through Tyrus's public SPI only
+ * (that class and its {@code WebSocketAddOn}'s constructor are package-private in Tyrus 2.2, and
+ * Tyrus's ready-made container binds every interface). Two additions: each connection's reader is
+ * wrapped in a {@link FrameGuard}, and the peer's socket address is made available to the
+ * handshake ({@link #remoteAddress()}).
+ */
+final class TyrusFilter extends BaseFilter {
+  private static final Attribute<org.glassfish.tyrus.spi.Connection> TYRUS_CONNECTION =
+      Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(TyrusFilter.class.getName() + ".connection");
+  private static final Attribute<TaskProcessor> TASK_PROCESSOR =
+      Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(TyrusFilter.class.getName() + ".processor");
+  private static final ThreadLocal<InetSocketAddress> REMOTE = new ThreadLocal<>();
+
+  private final ServerContainer container;
+  private final String contextPath;
+  private final long maxFramePayload;
+  private final String handshakeDone;
+
+  TyrusFilter(ServerContainer container, String contextPath, long maxFramePayload) {
+    this.container = container;
+    this.contextPath = contextPath.endsWith("/") ? contextPath : contextPath + "/";
+    this.maxFramePayload = maxFramePayload;
+    this.handshakeDone = TyrusFilter.class.getName() + ".handshake." + this.contextPath;
+  }
+
+  /** The socket address of the client whose handshake this thread is processing, or null. */
+  static InetSocketAddress remoteAddress() {
+    return REMOTE.get();
+  }
+
+  @Override
+  public NextAction handleClose(FilterChainContext ctx) throws IOException {
+    org.glassfish.tyrus.spi.Connection connection = TYRUS_CONNECTION.get(ctx.getConnection());
+    if (connection != null) {
+      Connection grizzly = ctx.getConnection();
+      TASK_PROCESSOR.get(grizzly).processTask(new TaskProcessor.Task() {
+        @Override
+        public void execute() {
+          connection.close(CloseReasons.CLOSED_ABNORMALLY.getCloseReason());
+          TYRUS_CONNECTION.remove(grizzly);
+          TASK_PROCESSOR.remove(grizzly);
+        }
+      });
+    }
+    return ctx.getStopAction();
+  }
+
+  @Override
+  public NextAction handleRead(FilterChainContext ctx) throws IOException {
+    HttpContent message = ctx.getMessage();
+    org.glassfish.tyrus.spi.Connection connection = TYRUS_CONNECTION.get(ctx.getConnection());
+    if (connection == null) {
+      HttpHeader header = message.getHttpHeader();
+      if (!UpgradeRequest.WEBSOCKET.equalsIgnoreCase(header.getUpgrade()) && header.isRequest()) {
+        return ctx.getInvokeAction(); // plain HTTP: not ours
+      }
+      AttributeHolder attributes = ctx.getAttributes();
+      if (attributes != null) {
+        if (attributes.getAttribute(handshakeDone) != null) {
+          return ctx.getInvokeAction();
+        }
+        attributes.setAttribute(handshakeDone, true);
+      }
+      return handshake(ctx, message);
+    }
+    if (message.getContent().hasRemaining()) {
+      Buffer buffer = message.getContent();
+      message.recycle();
+      ReadHandler reader = connection.getReadHandler();
+      TaskProcessor processor = TASK_PROCESSOR.get(ctx.getConnection());
+      if (!buffer.isComposite()) {
+        processor.processTask(new Read(buffer.toByteBuffer(), reader));
+      } else {
+        ByteBufferArray array = buffer.toByteBufferArray();
+        ByteBuffer[] parts = array.getArray();
+        for (int i = 0; i < array.size(); i++) {
+          processor.processTask(new Read(parts[i], reader));
+        }
+        array.recycle();
+      }
+    }
+    return ctx.getStopAction();
+  }
+
+  private NextAction handshake(FilterChainContext ctx, HttpContent content) {
+    HttpRequestPacket request = (HttpRequestPacket) content.getHttpHeader();
+    UpgradeRequest upgrade = upgradeRequest(request);
+    if (!upgrade.getRequestURI().getPath().startsWith(contextPath)) {
+      return ctx.getInvokeAction();
+    }
+    UpgradeResponse response = new TyrusUpgradeResponse();
+    WebSocketEngine.UpgradeInfo info;
+    REMOTE.set(new InetSocketAddress(request.getRemoteAddress(), request.getRemotePort()));
+    try {
+      info = container.getWebSocketEngine().upgrade(upgrade, response);
+    } finally {
+      REMOTE.remove();
+    }
+    switch (info.getStatus()) {
+      case SUCCESS:
+        Connection grizzly = ctx.getConnection();
+        write(ctx, response);
+        org.glassfish.tyrus.spi.Connection connection = FrameGuard.guard(
+            info.createConnection(new GrizzlyWriter(grizzly), reason -> grizzly.close()),
+            maxFramePayload);
+        TYRUS_CONNECTION.set(grizzly, connection);
+        TASK_PROCESSOR.set(grizzly, new TaskProcessor());
+        grizzly.addCloseListener((closeable, type) -> {
+          connection.close(CloseReasons.GOING_AWAY.getCloseReason());
+          TYRUS_CONNECTION.remove(grizzly);
+          TASK_PROCESSOR.remove(grizzly);
+        });
+        return ctx.getStopAction();
+      case HANDSHAKE_FAILED:
+        write(ctx, response);
+        content.recycle();
+        return ctx.getStopAction();
+      case NOT_APPLICABLE:
+      default:
+        return ctx.getInvokeAction();
+    }
+  }
+
+  private static void write(FilterChainContext ctx, UpgradeResponse response) {
+    HttpResponsePacket packet =
+        ((HttpRequestPacket) ((HttpContent) ctx.getMessage()).getHttpHeader()).getResponse();
+    packet.setProtocol(Protocol.HTTP_1_1);
+    packet.setStatus(response.getStatus());
+    if (response.getReasonPhrase() != null) {
+      packet.setReasonPhrase(response.getReasonPhrase());
+    }
+    for (Map.Entry<String, List<String>> e : response.getHeaders().entrySet()) {
+      packet.setHeader(e.getKey(), Utils.getHeaderFromList(e.getValue()));
+    }
+    ctx.write(HttpContent.builder(packet).build());
+  }
+
+  private static UpgradeRequest upgradeRequest(HttpRequestPacket request) {
+    Parameters parameters = new Parameters();
+    parameters.setQuery(request.getQueryStringDC());
+    parameters.setQueryStringEncoding(Charsets.UTF8_CHARSET);
+    Map<String, String[]> parameterMap = new HashMap<>();
+    for (String name : parameters.getParameterNames()) {
+      parameterMap.put(name, parameters.getParameterValues(name));
+    }
+    RequestContext context = RequestContext.Builder.create()
+        .requestURI(URI.create(request.getRequestURI()))
+        .queryString(request.getQueryString())
+        .parameterMap(parameterMap)
+        .secure(request.isSecure())
+        .remoteAddr(request.getRemoteAddress())
+        .serverAddr(request.getLocalHost() == null ? request.getLocalAddress() : request.getLocalHost())
+        .serverPort(request.getLocalPort())
+        .tyrusProperties(Collections.emptyMap())
+        .build();
+    for (String name : request.getHeaders().names()) {
+      for (String value : request.getHeaders().values(name)) {
+        List<String> values = context.getHeaders().get(name);
+        if (values == null) {
+          context.getHeaders().put(name, Utils.parseHeaderValue(value.trim()));
+        } else {
+          values.addAll(Utils.parseHeaderValue(value.trim()));
+        }
+      }
+    }
+    return context;
+  }
+
+  private static final class Read extends TaskProcessor.Task {
+    private final ByteBuffer buffer;
+    private final ReadHandler reader;
+
+    Read(ByteBuffer buffer, ReadHandler reader) {
+      this.buffer = buffer;
+      this.reader = reader;
+    }
+
+    @Override
+    public void execute() {
+      reader.handle(buffer);
+    }
+  }
+}
