@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 
@@ -102,6 +103,8 @@ public final class RpcClient {
     manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE,
         Limits.incomingBufferSize(config.maxMessageSize));
     manager.setDefaultMaxTextMessageBufferSize(config.maxMessageSize);
+    AtomicReference<Session> session = new AtomicReference<>();
+    manager.getProperties().put(GuardedClientContainer.SESSION, session);
     Map<String, List<String>> headers = config.headers;
     ClientEndpointConfig cec = ClientEndpointConfig.Builder.create()
         .configurator(new ClientEndpointConfig.Configurator() {
@@ -113,7 +116,7 @@ public final class RpcClient {
           }
         })
         .build();
-    ClientEndpoint endpoint = new ClientEndpoint(config, manager);
+    ClientEndpoint endpoint = new ClientEndpoint(config, manager, session);
     try {
       manager.connectToServer(endpoint, cec, config.uri);
     } catch (DeploymentException | IOException | RuntimeException e) {
@@ -136,16 +139,19 @@ public final class RpcClient {
   private static final class ClientEndpoint extends Endpoint {
     private final Builder config;
     private final ClientManager manager;
+    private final AtomicReference<Session> session;
     final CompletableFuture<ClientConnection> connection = new CompletableFuture<>();
     private volatile SessionTransport transport;
 
-    ClientEndpoint(Builder config, ClientManager manager) {
+    ClientEndpoint(Builder config, ClientManager manager, AtomicReference<Session> session) {
       this.config = config;
       this.manager = manager;
+      this.session = session;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
+      this.session.set(session);
       String name = "client session " + session.getId() + " to " + config.uri;
       SessionTransport t = SessionTransport.attach(session, config.maxMessageSize, name,
           config.frameListener == null ? null : config.frameListener::onFrame);

@@ -3,6 +3,7 @@ package dev.duplexrpc.client.internal;
 import jakarta.websocket.CloseReason;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
 import org.glassfish.tyrus.spi.Writer;
@@ -25,7 +26,7 @@ public final class FrameGuard implements ReadHandler {
   private static final System.Logger LOG = System.getLogger(FrameGuard.class.getName());
 
   private final ReadHandler delegate;
-  private final Connection connection;
+  private final Consumer<CloseReason> closer;
   private final long maxPayload;
 
   // Parser state, touched only by the reading thread.
@@ -34,21 +35,34 @@ public final class FrameGuard implements ReadHandler {
   private long payloadLeft; // payload bytes of the current frame still to pass
   private boolean tripped;
 
-  private FrameGuard(ReadHandler delegate, Connection connection, long maxPayload) {
+  private FrameGuard(ReadHandler delegate, Consumer<CloseReason> closer, long maxPayload) {
     this.delegate = delegate;
-    this.connection = connection;
+    this.closer = closer;
     this.maxPayload = maxPayload;
   }
 
   /**
-   * A connection whose read handler is guarded.
+   * A connection whose read handler is guarded; an over-size frame closes it through {@code
+   * connection.close}, which on the server sends the close frame and reports 1009 to the endpoint.
    *
    * @param connection the Tyrus connection
    * @param maxPayload the largest data-frame payload let through, in bytes
    * @return the wrapped connection
    */
   public static Connection guard(Connection connection, long maxPayload) {
-    FrameGuard guard = new FrameGuard(connection.getReadHandler(), connection, maxPayload);
+    return guard(connection, maxPayload, connection::close);
+  }
+
+  /**
+   * A connection whose read handler is guarded, with the way to close it on an over-size frame.
+   *
+   * @param connection the Tyrus connection
+   * @param maxPayload the largest data-frame payload let through, in bytes
+   * @param closer closes the connection with the given reason, sending a close frame
+   * @return the wrapped connection
+   */
+  public static Connection guard(Connection connection, long maxPayload, Consumer<CloseReason> closer) {
+    FrameGuard guard = new FrameGuard(connection.getReadHandler(), closer, maxPayload);
     return new Connection() {
       @Override
       public ReadHandler getReadHandler() {
@@ -145,6 +159,6 @@ public final class FrameGuard implements ReadHandler {
     tripped = true;
     String reason = "Message too big: a frame of " + length + " bytes, over the limit of " + maxPayload;
     LOG.log(Level.WARNING, "Closing connection: {0}", reason);
-    connection.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, SessionTransport.truncate(reason)));
+    closer.accept(new CloseReason(CloseReason.CloseCodes.TOO_BIG, SessionTransport.truncate(reason)));
   }
 }

@@ -4,6 +4,8 @@ import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import jakarta.websocket.Session;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
 import org.glassfish.tyrus.spi.ClientContainer;
 import org.glassfish.tyrus.spi.ClientEngine;
@@ -19,6 +21,13 @@ import org.glassfish.tyrus.spi.Writer;
  * ClientManager.createClient(String)}), hence the public no-argument constructor.
  */
 public final class GuardedClientContainer implements ClientContainer {
+  /**
+   * The client property holding an {@code AtomicReference<Session>} that the endpoint fills when
+   * the session opens. Tyrus's client connection, closed directly, drops the socket before the
+   * close frame; closing the session instead sends the 1009 close frame and reports it.
+   */
+  public static final String SESSION = GuardedClientContainer.class.getName() + ".session";
+
   private final ClientContainer delegate = new GrizzlyClientContainer();
 
   /** Creates the container; called by Tyrus. */
@@ -34,16 +43,22 @@ public final class GuardedClientContainer implements ClientContainer {
       return;
     }
     long maxPayload = (Integer) size - (long) Limits.MAX_FRAME_HEADER;
-    delegate.openClientSocket(cec, properties, new GuardedEngine(engine, maxPayload));
+    Object session = properties.get(SESSION);
+    @SuppressWarnings("unchecked")
+    AtomicReference<Session> target =
+        session instanceof AtomicReference ? (AtomicReference<Session>) session : new AtomicReference<>();
+    delegate.openClientSocket(cec, properties, new GuardedEngine(engine, maxPayload, target));
   }
 
   private static final class GuardedEngine implements ClientEngine {
     private final ClientEngine engine;
     private final long maxPayload;
+    private final AtomicReference<Session> session;
 
-    GuardedEngine(ClientEngine engine, long maxPayload) {
+    GuardedEngine(ClientEngine engine, long maxPayload, AtomicReference<Session> session) {
       this.engine = engine;
       this.maxPayload = maxPayload;
+      this.session = session;
     }
 
     @Override
@@ -64,7 +79,21 @@ public final class GuardedClientContainer implements ClientContainer {
         @Override
         public Connection createConnection() {
           Connection c = info.createConnection();
-          return c == null ? null : FrameGuard.guard(c, maxPayload);
+          if (c == null) {
+            return null;
+          }
+          return FrameGuard.guard(c, maxPayload, reason -> {
+            Session s = session.get();
+            if (s == null || !s.isOpen()) {
+              c.close(reason);
+              return;
+            }
+            try {
+              s.close(reason);
+            } catch (IOException | RuntimeException e) {
+              c.close(reason);
+            }
+          });
         }
       };
     }
