@@ -196,7 +196,8 @@ public final class RpcEndpoint {
       self[0] = connection;
       peer.attributes().put(ServerConnection.PEER_ATTRIBUTE, connection);
       open.put(id, connection);
-      peer.closeFuture().thenRun(() -> open.remove(id, connection));
+      transport.beforeClose(() -> open.remove(id, connection));
+      peer.closeFuture().thenRun(() -> open.remove(id, connection)); // a close the session missed
       transport.release();
       if (closed) { // close() ran while this connection was opening
         connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");

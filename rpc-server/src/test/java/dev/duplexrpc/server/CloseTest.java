@@ -11,6 +11,7 @@ import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.testing.JdkWebSocketClient;
+import dev.duplexrpc.server.testing.Sync;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -69,6 +70,7 @@ class CloseTest {
         })
         .build()
         .connect();
+    Sync.registered(client);
   }
 
   @AfterEach
@@ -136,6 +138,8 @@ class CloseTest {
   @Test
   void lostSocketFailsTheServersPendingCalls() throws Exception {
     try (JdkWebSocketClient raw = JdkWebSocketClient.connect(server.uri().resolve("/?who=raw"))) {
+      raw.send("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"test.sync\"}");
+      assertTrue(raw.next().contains("-32601"), "answered, so registered");
       ServerConnection rawSide = server.connections().stream()
           .filter(c -> "raw".equals(c.queryParameter("who")))
           .findFirst()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.annotation.RpcMethod;
+import dev.duplexrpc.server.testing.Sync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +62,7 @@ class ConcurrencyTest {
     try (RpcServer server = RpcServer.builder().service(worker("server")).build().start();
         ClientConnection connection =
             RpcClient.builder().uri(server.uri()).service(worker("client")).build().connect()) {
+      Sync.registered(connection);
       Worker toServer = connection.remote(Worker.class);
       Worker toClient = server.connections().iterator().next().remote(Worker.class);
       List<CompletableFuture<String>> up = new ArrayList<>();
@@ -101,6 +103,7 @@ class ConcurrencyTest {
                 .service(worker(name))
                 .build()
                 .connect();
+            Sync.registered(connection);
             allConnected.countDown();
             allConnected.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             Worker toServer = connection.remote(Worker.class);

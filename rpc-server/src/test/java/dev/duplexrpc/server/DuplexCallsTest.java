@@ -10,6 +10,7 @@ import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
+import dev.duplexrpc.server.testing.Sync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -84,6 +85,7 @@ class DuplexCallsTest {
     clientSide = new Side("client");
     server = RpcServer.builder().service(serverSide).build().start();
     connection = RpcClient.builder().uri(server.uri()).service(clientSide).build().connect();
+    Sync.registered(connection);
   }
 
   @AfterEach

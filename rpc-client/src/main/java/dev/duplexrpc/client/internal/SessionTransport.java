@@ -45,6 +45,7 @@ public final class SessionTransport implements Transport {
   private int earlyCloseCode = -1; // guarded by lock
   private String earlyCloseReason; // guarded by lock
   private final AtomicBoolean closeSeen = new AtomicBoolean();
+  private volatile Runnable beforeClose;
 
   /** Receives every text frame sent or received, for logging. */
   @FunctionalInterface
@@ -108,6 +109,16 @@ public final class SessionTransport implements Transport {
         drain();
       }
     }
+  }
+
+  /**
+   * Runs {@code action} when the close is known, before the listener hears of it (so, for example,
+   * a registry drops the connection before anyone sees it closed).
+   *
+   * @param action the action
+   */
+  public void beforeClose(Runnable action) {
+    this.beforeClose = action;
   }
 
   /** The session this transport runs on. */
@@ -208,6 +219,10 @@ public final class SessionTransport implements Transport {
       return;
     }
     String r = reason == null ? "" : reason;
+    Runnable before = beforeClose;
+    if (before != null) {
+      before.run();
+    }
     synchronized (lock) {
       if (early != null) {
         earlyCloseCode = code;

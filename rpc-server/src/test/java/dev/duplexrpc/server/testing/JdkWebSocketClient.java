@@ -85,6 +85,14 @@ public final class JdkWebSocketClient implements AutoCloseable {
     socket.sendText(text, true).get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
+  /**
+   * Starts sending one whole text message without waiting: for a message the server may refuse
+   * (and close on) before it is fully written.
+   */
+  public CompletableFuture<WebSocket> sendWithoutWaiting(String text) {
+    return socket.sendText(text, true).toCompletableFuture();
+  }
+
   /** Sends one part of a fragmented text message. */
   public void sendPart(String text, boolean last) throws Exception {
     socket.sendText(text, last).get(WAIT_SECONDS, TimeUnit.SECONDS);
