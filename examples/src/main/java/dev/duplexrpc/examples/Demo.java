@@ -23,11 +23,11 @@ public final class Demo {
   public interface Greeter {
     /** Greets someone; the serving side asks the caller for a nickname first. */
     @RpcMethod
-    String greet(String name, CallContext call);
+    String greet(String name);
 
     /** Returns a nickname for a name. */
     @RpcMethod
-    String nickname(String name, CallContext call);
+    String nickname(String name);
 
     /** One-way news. */
     @RpcNotification
@@ -43,15 +43,16 @@ public final class Demo {
     }
 
     @Override
-    public String greet(String name, CallContext call) {
+    public String greet(String name) {
       System.out.println("[" + side + "] serving greet(" + name + "), calling the caller back");
-      String nick = call.peer().remote(Greeter.class).nickname(name, null);
-      call.peer().remote(Greeter.class).news("greeted " + nick);
+      Greeter caller = CallContext.current().peer().remote(Greeter.class);
+      String nick = caller.nickname(name);
+      caller.news("greeted " + nick);
       return "Hello, " + nick + "!";
     }
 
     @Override
-    public String nickname(String name, CallContext call) {
+    public String nickname(String name) {
       System.out.println("[" + side + "] serving nickname(" + name + ")");
       return name.substring(0, Math.min(3, name.length())) + "o";
     }
@@ -97,7 +98,7 @@ public final class Demo {
     try (Peer server = Peer.builder().transport(logging("server", pair.first())).service(serverSide).build();
         Peer client = Peer.builder().transport(logging("client", pair.second())).service(clientSide).build()) {
       System.out.println("[client] calling greet(\"Ada Lovelace\")");
-      String answer = client.remote(Greeter.class).greet("Ada Lovelace", null);
+      String answer = client.remote(Greeter.class).greet("Ada Lovelace");
       System.out.println("[client] got: " + answer);
       if (!clientSide.news.await(5, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the notification did not arrive");

@@ -711,12 +711,15 @@ public final class Peer implements AutoCloseable {
 
   private void runRequest(LocalMethod method, Message m, Id id, Sink sink) {
     Object result;
+    CallContext context = new CallContext(this, m.method, false);
+    CallContext previous = CallContext.enter(context);
     try {
-      Object[] args = method.bindParams(m.params, new CallContext(this, m.method, false));
-      result = method.invoke(args);
+      result = method.invoke(method.bindParams(m.params, context));
     } catch (Throwable t) {
       finish(method, id, sink, null, t);
       return;
+    } finally {
+      CallContext.exit(previous);
     }
     if (result instanceof CompletionStage<?> stage
         && method.model().resultKind() == ServiceMethod.ResultKind.FUTURE) {
@@ -780,8 +783,10 @@ public final class Peer implements AutoCloseable {
   }
 
   private void runNotification(LocalMethod method, Message m) {
+    CallContext context = new CallContext(this, m.method, true);
+    CallContext previous = CallContext.enter(context);
     try {
-      Object result = method.invoke(method.bindParams(m.params, new CallContext(this, m.method, true)));
+      Object result = method.invoke(method.bindParams(m.params, context));
       if (result instanceof CompletionStage<?> stage) {
         stage.whenComplete((v, e) -> {
           if (e != null) {
@@ -792,6 +797,7 @@ public final class Peer implements AutoCloseable {
     } catch (Throwable t) {
       logNotificationFailure(m.method, t);
     } finally {
+      CallContext.exit(previous);
       inFlight.decrementAndGet();
     }
   }

@@ -49,6 +49,10 @@ class PeerToPeerTest {
 
     @RpcMethod
     String name();
+
+    /** Asks the caller for its name through {@link CallContext#current()}. */
+    @RpcMethod
+    String callerName();
   }
 
   /** A service for the rest of the tests. */
@@ -115,6 +119,11 @@ class PeerToPeerTest {
     public String name() {
       return name;
     }
+
+    @Override
+    public String callerName() {
+      return CallContext.current().peer().remote(Chain.class).name();
+    }
   }
 
   private Peer[] connect(Peer.Builder a, Peer.Builder b) {
@@ -135,6 +144,17 @@ class PeerToPeerTest {
     assertEquals("B", p[0].remote(Chain.class).name());
     assertEquals("A", p[1].remote(Chain.class).name());
     assertSame(p[0].remote(Chain.class), p[0].remote(Chain.class));
+  }
+
+  @Test
+  void callContextCurrentIsTheConnectionToTheCaller() {
+    Peer[] p =
+        connect(
+            Peer.builder().service(new ChainImpl("A")),
+            Peer.builder().service(new ChainImpl("B")));
+    assertEquals("B", p[1].remote(Chain.class).callerName());
+    assertEquals("A", p[0].remote(Chain.class).callerName());
+    assertThrows(IllegalStateException.class, CallContext::current);
   }
 
   @Test
