@@ -727,8 +727,8 @@ public final class Peer implements AutoCloseable {
   }
 
   private void finish(LocalMethod method, Id id, Sink sink, Object value, Throwable error) {
+    String text;
     try {
-      String text;
       if (error != null) {
         text = errorReply(method.model().wireName(), id, error);
       } else {
@@ -742,10 +742,12 @@ public final class Peer implements AutoCloseable {
               tooLarge("response", text.length()).data());
         }
       }
-      sink.reply(text);
     } finally {
+      // Free the slot before the response goes out: the caller may send its next request as
+      // soon as it has the response, and must not find this one still counted.
       inFlight.decrementAndGet();
     }
+    sink.reply(text);
   }
 
   private String errorReply(String method, Id id, Throwable error) {

@@ -14,6 +14,7 @@ import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
 import dev.duplexrpc.core.annotation.RpcService;
 import dev.duplexrpc.core.transport.InMemoryTransport;
+import dev.duplexrpc.core.transport.Transport;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Optional;
@@ -677,6 +678,52 @@ class WireEdgeCasesTest {
     assertFalse(error.getAsJsonObject("data").get("reason").getAsString().isBlank());
     edge.release.countDown();
     assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"t\"}", raw.nextFrame());
+    raw.send(request("3", "echo", "[\"y\"]")); // the slot is free again
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"y\"}", raw.nextFrame());
+  }
+
+  /**
+   * A request's in-flight slot is free before its response goes out, so a client that waits for
+   * each response before sending the next request is never told it is overloaded. The Peer's
+   * transport holds the thread that sent the first response until the next request is answered,
+   * which keeps open the window between sending a response and freeing its slot.
+   */
+  @Test
+  void inFlightSlotIsFreeBeforeTheResponseIsSent() {
+    CountDownLatch nextAnswered = new CountDownLatch(1);
+    String held = "{\"jsonrpc\":\"2.0\",\"id\":1,";
+    raw = RawEnd.connect(Peer.builder().service(edge).maxInFlight(1), t -> new Transport() {
+      @Override
+      public void start(Listener listener) {
+        t.start(listener);
+      }
+
+      @Override
+      public CompletionStage<Void> send(String message) {
+        CompletionStage<Void> sent = t.send(message);
+        if (message.startsWith(held)) {
+          try {
+            nextAnswered.await(RawEnd.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return sent;
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        t.close(code, reason);
+      }
+    });
+    try {
+      raw.send(request("1", "echo", "[\"a\"]"));
+      assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"a\"}", raw.nextFrame());
+      raw.send(request("2", "echo", "[\"b\"]"));
+      assertEquals("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"b\"}", raw.nextFrame());
+    } finally {
+      nextAnswered.countDown();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
