@@ -17,6 +17,7 @@ import dev.duplexrpc.core.internal.RemoteMethod;
 import dev.duplexrpc.core.internal.SerialExecutor;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
+import dev.duplexrpc.core.internal.Trees;
 import dev.duplexrpc.core.transport.Transport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -822,7 +823,7 @@ public final class Peer implements AutoCloseable {
       try {
         value = call.adapter == null || m.result == null || m.result.isJsonNull()
             ? null
-            : call.adapter.fromJsonTree(m.result);
+            : Trees.read(call.adapter, m.result);
       } catch (RuntimeException e) {
         JsonObject data = new JsonObject();
         data.addProperty("reason", String.valueOf(e.getMessage()));

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,15 @@ class WireEdgeCasesTest {
      */
     @RpcMethod
     JsonElement echoJson(JsonElement value);
+
+    /**
+     * Adds numbers.
+     *
+     * @param values the numbers
+     * @return their sum
+     */
+    @RpcMethod
+    long total(List<Long> values);
 
     /**
      * Repeats a string.
@@ -194,6 +204,11 @@ class WireEdgeCasesTest {
     @Override
     public JsonElement echoJson(JsonElement value) {
       return value;
+    }
+
+    @Override
+    public long total(List<Long> values) {
+      return values.stream().mapToLong(Long::longValue).sum();
     }
 
     @Override
@@ -524,6 +539,42 @@ class WireEdgeCasesTest {
     assertInvalidParams(raw.nextFrame(), "3", "count");
     raw.send(request("4", "echo", "[{\"a\":1}]"));
     assertInvalidParams(raw.nextFrame(), "4", "value");
+  }
+
+  @Test
+  void fractionalNumberForIntegerParamGetsMinus32602InsteadOfBeingTruncated() {
+    connect().send(request("1", "subtract", "[1.5,1]"));
+    assertInvalidParams(raw.nextFrame(), "1", "minuend");
+    raw.send(request("2", "total", "[[1,2.5]]"));
+    assertInvalidParams(raw.nextFrame(), "2", "values");
+  }
+
+  @Test
+  void numberOutOfRangeForIntegerParamGetsMinus32602InsteadOfWrappingAround() {
+    connect().send(request("1", "subtract", "[4294967297,0]"));
+    assertInvalidParams(raw.nextFrame(), "1", "minuend");
+    raw.send(request("2", "total", "[[1,99999999999999999999]]"));
+    assertInvalidParams(raw.nextFrame(), "2", "values");
+  }
+
+  @Test
+  void integralNumbersInAnyNotationBindToIntegerParams() {
+    connect().send(request("1", "subtract", "[1e2,-0]"));
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":100}", raw.nextFrame());
+    raw.send(request("2", "total", "[[9223372036854775807,-9223372036854775808]]"));
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":-1}", raw.nextFrame());
+  }
+
+  @Test
+  void fractionalResultForIntegerTypeFailsTheCallWithInvalidResponse() throws Exception {
+    Peer peer = connect().peer();
+    CompletableFuture<Integer> call = peer.call("ask", Integer.class);
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ask\"}", raw.nextFrame());
+    raw.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1.5}");
+    ExecutionException e = assertThrows(
+        ExecutionException.class, () -> call.get(RawEnd.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof RpcException, e.toString());
+    assertEquals(ErrorCodes.INVALID_RESPONSE, ((RpcException) e.getCause()).code());
   }
 
   @Test
