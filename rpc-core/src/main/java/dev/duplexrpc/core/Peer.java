@@ -17,6 +17,7 @@ import dev.duplexrpc.core.internal.RemoteMethod;
 import dev.duplexrpc.core.internal.SerialExecutor;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
+import dev.duplexrpc.core.internal.Trees;
 import dev.duplexrpc.core.transport.Transport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -730,8 +731,8 @@ public final class Peer implements AutoCloseable {
   }
 
   private void finish(LocalMethod method, Id id, Sink sink, Object value, Throwable error) {
+    String text;
     try {
-      String text;
       if (error != null) {
         text = errorReply(method.model().wireName(), id, error);
       } else {
@@ -745,10 +746,12 @@ public final class Peer implements AutoCloseable {
               tooLarge("response", text.length()).data());
         }
       }
-      sink.reply(text);
     } finally {
+      // Free the slot before the response goes out: the caller may send its next request as
+      // soon as it has the response, and must not find this one still counted.
       inFlight.decrementAndGet();
     }
+    sink.reply(text);
   }
 
   private String errorReply(String method, Id id, Throwable error) {
@@ -826,7 +829,7 @@ public final class Peer implements AutoCloseable {
       try {
         value = call.adapter == null || m.result == null || m.result.isJsonNull()
             ? null
-            : call.adapter.fromJsonTree(m.result);
+            : Trees.read(call.adapter, m.result);
       } catch (RuntimeException e) {
         JsonObject data = new JsonObject();
         data.addProperty("reason", String.valueOf(e.getMessage()));

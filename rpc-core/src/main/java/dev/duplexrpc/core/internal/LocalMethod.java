@@ -148,7 +148,7 @@ public final class LocalMethod {
       v = null;
     } else {
       try {
-        v = adapters[i].fromJsonTree(value);
+        v = Trees.read(adapters[i], value);
       } catch (RuntimeException e) {
         throw invalid(p.name(), reason(e));
       }
