@@ -110,6 +110,8 @@ public final class Peer implements AutoCloseable {
   public static final int DEFAULT_MAX_BATCH_SIZE = 1000;
   /** Default {@link Builder#maxInFlight(int)}: 1024. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+  /** Default {@link Builder#maxQueuedNotifications(int)}: 10,000. */
+  public static final int DEFAULT_MAX_QUEUED_NOTIFICATIONS = 10_000;
   /** Default {@link Builder#callTimeout(Duration)}: 30 seconds. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -122,6 +124,7 @@ public final class Peer implements AutoCloseable {
   private final Map<String, LocalMethod> methods;
   private final int maxMessageSize;
   private final int maxInFlight;
+  private final int maxQueuedNotifications;
   private final long callTimeoutMillis;
   private final boolean exposeErrorDetails;
   private final PeerListener listener;
@@ -131,6 +134,7 @@ public final class Peer implements AutoCloseable {
   private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger queuedNotifications = new AtomicInteger();
   private final AtomicReference<ConnectionClosedException> closed = new AtomicReference<>();
   private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
@@ -144,6 +148,7 @@ public final class Peer implements AutoCloseable {
     this.methods = methods;
     this.maxMessageSize = b.maxMessageSize;
     this.maxInFlight = b.maxInFlight;
+    this.maxQueuedNotifications = b.maxQueuedNotifications;
     this.callTimeoutMillis = b.callTimeout.toMillis();
     this.exposeErrorDetails = b.exposeErrorDetails;
     this.listener = b.listener;
@@ -671,16 +676,17 @@ public final class Peer implements AutoCloseable {
         LOG.log(Level.DEBUG, "Dropping notification for unknown method {0}", m.method);
         return;
       }
-      if (inFlight.incrementAndGet() > maxInFlight) {
-        inFlight.decrementAndGet();
-        LOG.log(Level.WARNING, "Dropping notification {0}: {1} messages in flight on {2}",
-            m.method, maxInFlight, transport);
+      if (queuedNotifications.incrementAndGet() > maxQueuedNotifications) {
+        queuedNotifications.decrementAndGet();
+        String reason = "Notification backlog over " + maxQueuedNotifications;
+        LOG.log(Level.WARNING, "Closing {0}: {1}", transport, reason);
+        close(1008, reason);
         return;
       }
       try {
         notifications.execute(() -> runNotification(method, m));
       } catch (RejectedExecutionException e) {
-        inFlight.decrementAndGet();
+        queuedNotifications.decrementAndGet();
         LOG.log(Level.WARNING, "Dropping notification {0}: executor rejected it", m.method);
       }
       return;
@@ -801,7 +807,7 @@ public final class Peer implements AutoCloseable {
       logNotificationFailure(m.method, t);
     } finally {
       CallContext.exit(previous);
-      inFlight.decrementAndGet();
+      queuedNotifications.decrementAndGet();
     }
   }
 
@@ -1081,6 +1087,7 @@ public final class Peer implements AutoCloseable {
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private int maxQueuedNotifications = DEFAULT_MAX_QUEUED_NOTIFICATIONS;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private boolean exposeErrorDetails;
     private PeerListener listener;
@@ -1102,6 +1109,7 @@ public final class Peer implements AutoCloseable {
       b.maxNestingDepth = maxNestingDepth;
       b.maxBatchSize = maxBatchSize;
       b.maxInFlight = maxInFlight;
+      b.maxQueuedNotifications = maxQueuedNotifications;
       b.callTimeout = callTimeout;
       b.exposeErrorDetails = exposeErrorDetails;
       b.listener = listener;
@@ -1215,9 +1223,9 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
-     * The most incoming requests and notifications being handled at once on this connection.
-     * Past it a request gets {@link ErrorCodes#OVERLOADED} at once (it is not run) and a
-     * notification is dropped with a warning in the log. Default 1024; at least 1.
+     * The most incoming requests being handled at once on this connection. Past it a request
+     * gets {@link ErrorCodes#OVERLOADED} at once and is not run; the caller may retry. Default
+     * 1024; at least 1.
      *
      * @param requests the limit
      * @return this builder
@@ -1227,6 +1235,23 @@ public final class Peer implements AutoCloseable {
         throw new IllegalArgumentException("maxInFlight < 1: " + requests);
       }
       this.maxInFlight = requests;
+      return this;
+    }
+
+    /**
+     * The most incoming notifications waiting or running on this connection (they run one at a
+     * time, in order). A notification cannot be answered with an error, so past the limit the
+     * connection is closed with code 1008 and a reason, rather than dropping anything silently.
+     * Default 10,000; at least 1.
+     *
+     * @param notifications the limit
+     * @return this builder
+     */
+    public Builder maxQueuedNotifications(int notifications) {
+      if (notifications < 1) {
+        throw new IllegalArgumentException("maxQueuedNotifications < 1: " + notifications);
+      }
+      this.maxQueuedNotifications = notifications;
       return this;
     }
 

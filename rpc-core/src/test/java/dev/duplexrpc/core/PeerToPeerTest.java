@@ -80,6 +80,9 @@ class PeerToPeerTest {
 
     @RpcNotification
     void record(int n);
+
+    @RpcNotification
+    void hold(String key);
   }
 
   public enum Color {
@@ -262,6 +265,11 @@ class PeerToPeerTest {
     }
 
     @Override
+    public void hold(String key) {
+      block(key);
+    }
+
+    @Override
     public void record(int n) {
       recorded.add(n);
       recordedAll.countDown();
@@ -334,6 +342,21 @@ class PeerToPeerTest {
       expected.add(i);
     }
     assertEquals(expected, impl.recorded);
+  }
+
+  @Test
+  void notificationBacklogOverTheLimitClosesTheConnectionWith1008() throws Exception {
+    ShopImpl impl = new ShopImpl(0);
+    Peer[] p = connect(Peer.builder().service(impl).maxQueuedNotifications(2), Peer.builder());
+    Shop shop = p[1].remote(Shop.class);
+    shop.hold("n");
+    assertEquals("n", impl.started.poll(5, TimeUnit.SECONDS)); // running: 1 of 2
+    shop.hold("n"); // queued: 2 of 2
+    shop.hold("n"); // over the limit
+    ConnectionClosedException closed = p[1].closeFuture().get(5, TimeUnit.SECONDS);
+    assertEquals(1008, closed.closeCode());
+    assertTrue(closed.closeReason().contains("backlog"), closed.closeReason());
+    impl.gate("n").countDown();
   }
 
   @Test
