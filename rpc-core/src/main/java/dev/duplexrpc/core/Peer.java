@@ -17,7 +17,6 @@ import dev.duplexrpc.core.internal.RemoteMethod;
 import dev.duplexrpc.core.internal.SerialExecutor;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
-import dev.duplexrpc.core.internal.Trees;
 import dev.duplexrpc.core.transport.Transport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -664,8 +663,7 @@ public final class Peer implements AutoCloseable {
       return;
     }
     boolean badParams =
-        m.hasParams && m.params != null && !m.params.isJsonNull()
-            && !m.params.isJsonArray() && !m.params.isJsonObject();
+        m.hasParams && m.params != null && !m.params.isNull() && !m.params.isStructured();
     if (!"2.0".equals(m.jsonrpc) || m.method == null || badParams) {
       replies.owe().reply(writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
@@ -829,13 +827,13 @@ public final class Peer implements AutoCloseable {
       return;
     }
     if (m.hasError) {
-      call.deliver(null, remoteError(m.error));
+      call.deliver(null, remoteError(m.error == null ? null : m.error.tree()));
     } else {
       Object value;
       try {
-        value = call.adapter == null || m.result == null || m.result.isJsonNull()
+        value = call.adapter == null || m.result == null || m.result.isNull()
             ? null
-            : Trees.read(call.adapter, m.result);
+            : m.result.read(call.adapter);
       } catch (RuntimeException e) {
         JsonObject data = new JsonObject();
         data.addProperty("reason", String.valueOf(e.getMessage()));
