@@ -35,10 +35,17 @@ public final class ErrorCodes {
    */
   public static final int OVERLOADED = -32000;
 
-  /** -32001: raised locally when a call got no response within its timeout. Never sent. */
+  /**
+   * -32001: raised locally when a call got no response within its timeout. The library never
+   * sends it on its own; a handler that lets an {@link RpcTimeoutException} escape forwards it.
+   */
   public static final int TIMEOUT = -32001;
 
-  /** -32002: raised locally when the connection closed before the response arrived. Never sent. */
+  /**
+   * -32002: raised locally when the connection closed before the response arrived. The library
+   * never sends it on its own; a handler that lets a {@link ConnectionClosedException} escape
+   * forwards it.
+   */
   public static final int CONNECTION_CLOSED = -32002;
 
   /**
@@ -53,7 +60,7 @@ public final class ErrorCodes {
 
   /**
    * -32006: raised locally when a response arrived but its result could not be converted to the
-   * expected Java type, or its error object was malformed. Never sent.
+   * expected Java type, or its error object was malformed. The library never sends it on its own.
    */
   public static final int INVALID_RESPONSE = -32006;
 

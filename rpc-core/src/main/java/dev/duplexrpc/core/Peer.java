@@ -1,6 +1,7 @@
 package dev.duplexrpc.core;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.TypeAdapter;
@@ -115,6 +116,7 @@ public final class Peer implements AutoCloseable {
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Object[] NO_ARGS = {};
+  private static final Gson DEFAULT_GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private final Transport transport;
   private final Gson gson;
@@ -148,7 +150,7 @@ public final class Peer implements AutoCloseable {
     this.maxMessageSize = b.maxMessageSize;
     this.maxInFlight = b.maxInFlight;
     this.maxQueuedNotifications = b.maxQueuedNotifications;
-    this.callTimeoutMillis = b.callTimeout.toMillis();
+    this.callTimeoutMillis = millisRoundedUp(b.callTimeout);
     this.exposeErrorDetails = b.exposeErrorDetails;
     this.listener = b.listener;
     this.parser = new MessageParser(b.maxNestingDepth, b.maxBatchSize);
@@ -349,8 +351,8 @@ public final class Peer implements AutoCloseable {
    * @param reason a short reason
    */
   public void close(int code, String reason) {
-    transport.close(code, reason);
     onClosed(code, reason);
+    transport.close(code, reason);
   }
 
   @Override
@@ -368,7 +370,16 @@ public final class Peer implements AutoCloseable {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout < 0: " + timeout);
     }
-    return timeout.toMillis();
+    return millisRoundedUp(timeout);
+  }
+
+  /** Whole milliseconds, rounded up so that a positive timeout never becomes "none". */
+  private static long millisRoundedUp(Duration d) {
+    if (d.isZero()) {
+      return 0;
+    }
+    long ms = d.toMillis();
+    return d.minusMillis(ms).isZero() ? ms : ms + 1;
   }
 
   private TypeAdapter<?> adapter(Type type) {
@@ -479,7 +490,7 @@ public final class Peer implements AutoCloseable {
     JsonObject data = new JsonObject();
     data.addProperty(
         "reason", what + " is " + length + " characters, over the limit of " + maxMessageSize);
-    return new RpcException(ErrorCodes.LIMIT_EXCEEDED, "Message too large", data);
+    return new RpcException(ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
   }
 
   private CompletableFuture<Void> sendNotification(String method, MessageWriter.Body params) {
@@ -515,19 +526,28 @@ public final class Peer implements AutoCloseable {
     }
     StringBuilder sb = new StringBuilder().append('[');
     List<PendingCall> calls = new ArrayList<>();
-    for (Batch.Entry e : entries) {
-      if (sb.length() > 1) {
-        sb.append(',');
+    try {
+      for (Batch.Entry e : entries) {
+        if (sb.length() > 1) {
+          sb.append(',');
+        }
+        if (e.future == null) {
+          sb.append(writer.notification(e.method, e.params));
+        } else {
+          long id = nextId.incrementAndGet();
+          sb.append(writer.request(id, e.method, e.params));
+          PendingCall call = new PendingCall(id, e.method, e.adapter, e.future, true);
+          e.future.call = call;
+          calls.add(call);
+        }
       }
-      if (e.future == null) {
-        sb.append(writer.notification(e.method, e.params));
-      } else {
-        long id = nextId.incrementAndGet();
-        sb.append(writer.request(id, e.method, e.params));
-        PendingCall call = new PendingCall(id, e.method, e.adapter, e.future, true);
-        e.future.call = call;
-        calls.add(call);
+    } catch (RuntimeException ex) {
+      for (Batch.Entry e : entries) {
+        if (e.future != null) {
+          e.future.completeExceptionally(ex);
+        }
       }
+      throw ex;
     }
     String text = sb.append(']').toString();
     if (text.length() > maxMessageSize) {
@@ -663,7 +683,7 @@ public final class Peer implements AutoCloseable {
       return;
     }
     boolean badParams =
-        m.hasParams && m.params != null && !m.params.isNull() && !m.params.isStructured();
+        m.hasParams && (m.params == null || !m.params.isStructured());
     if (!"2.0".equals(m.jsonrpc) || m.method == null || badParams) {
       replies.owe().reply(writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
@@ -826,22 +846,34 @@ public final class Peer implements AutoCloseable {
       }
       return;
     }
+    call.respond(m);
+  }
+
+  /**
+   * Converts a response to the call's result, or throws the error it carries. Runs the caller's
+   * type adapters, so it runs on the executor or on the blocked caller's thread, never on the
+   * transport's thread.
+   */
+  private static Object decode(PendingCall call, Message m) {
     if (m.hasError) {
-      call.deliver(null, remoteError(m.error == null ? null : m.error.tree()));
-    } else {
-      Object value;
-      try {
-        value = call.adapter == null || m.result == null || m.result.isNull()
-            ? null
-            : m.result.read(call.adapter);
-      } catch (RuntimeException e) {
-        JsonObject data = new JsonObject();
-        data.addProperty("reason", String.valueOf(e.getMessage()));
-        call.deliver(null, new RpcException(ErrorCodes.INVALID_RESPONSE,
-            "Result of '" + call.method + "' did not convert", data, e));
-        return;
-      }
-      call.deliver(value, null);
+      throw remoteError(m.error == null ? null : m.error.tree());
+    }
+    try {
+      return call.adapter == null || m.result == null || m.result.isNull()
+          ? null
+          : m.result.read(call.adapter);
+    } catch (RuntimeException e) {
+      JsonObject data = new JsonObject();
+      data.addProperty("reason", String.valueOf(e.getMessage()));
+      throw new RpcException(ErrorCodes.INVALID_RESPONSE,
+          "Result of '" + call.method + "' did not convert", data, e);
+    }
+  }
+
+  /** A response not yet converted: what a blocked caller's future completes with. */
+  private record Undecoded(PendingCall call, Message message) {
+    Object decode() {
+      return Peer.decode(call, message);
     }
   }
 
@@ -850,21 +882,27 @@ public final class Peer implements AutoCloseable {
       JsonObject o = error.getAsJsonObject();
       JsonElement code = o.get("code");
       JsonElement message = o.get("message");
-      if (code != null && code.isJsonPrimitive() && code.getAsJsonPrimitive().isNumber()) {
-        int c;
-        try {
-          c = code.getAsInt();
-        } catch (NumberFormatException e) {
-          c = ErrorCodes.INVALID_RESPONSE;
-        }
-        String msg =
-            message != null && message.isJsonPrimitive() ? message.getAsString() : ErrorCodes.message(c);
+      Integer c = integerCode(code);
+      if (c != null && (message == null || (message.isJsonPrimitive() && message.getAsJsonPrimitive().isString()))) {
+        String msg = message == null ? ErrorCodes.message(c) : message.getAsString();
         return new RpcException(c, msg, o.get("data"));
       }
     }
     JsonObject data = new JsonObject();
     data.add("error", error);
     return new RpcException(ErrorCodes.INVALID_RESPONSE, "Malformed error object", data);
+  }
+
+  /** The code if it is a JSON number holding an integer in int range, else null. */
+  private static Integer integerCode(JsonElement code) {
+    if (code == null || !code.isJsonPrimitive() || !code.getAsJsonPrimitive().isNumber()) {
+      return null;
+    }
+    try {
+      return new java.math.BigDecimal(code.getAsString()).intValueExact();
+    } catch (ArithmeticException | NumberFormatException e) {
+      return null;
+    }
   }
 
   private void send(String json) {
@@ -935,12 +973,36 @@ public final class Peer implements AutoCloseable {
       this.async = async;
     }
 
+    /** Completes the call from its response (conversion happens off the transport thread). */
+    @SuppressWarnings("unchecked")
+    void respond(Message m) {
+      cancelTimer();
+      CompletableFuture<Object> f = (CompletableFuture<Object>) future;
+      if (!async) {
+        f.complete(new Undecoded(this, m)); // the blocked caller converts it on its own thread
+        return;
+      }
+      Runnable complete = () -> {
+        Object value;
+        try {
+          value = decode(this, m);
+        } catch (RuntimeException e) {
+          f.completeExceptionally(e);
+          return;
+        }
+        f.complete(value);
+      };
+      try {
+        executor.execute(complete);
+      } catch (RejectedExecutionException e) {
+        complete.run();
+      }
+    }
+
+    /** Fails the call (timeout, close, send failure). */
     @SuppressWarnings("unchecked")
     void deliver(Object value, Throwable error) {
-      ScheduledFuture<?> t = timer;
-      if (t != null) {
-        t.cancel(false);
-      }
+      cancelTimer();
       CompletableFuture<Object> f = (CompletableFuture<Object>) future;
       Runnable complete = () -> {
         if (error != null) {
@@ -957,6 +1019,13 @@ public final class Peer implements AutoCloseable {
         executor.execute(complete);
       } catch (RejectedExecutionException e) {
         complete.run();
+      }
+    }
+
+    private void cancelTimer() {
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
       }
     }
 
@@ -1046,7 +1115,8 @@ public final class Peer implements AutoCloseable {
 
   private static Object await(String method, CompletableFuture<Object> f) {
     try {
-      return f.get();
+      Object v = f.get();
+      return v instanceof Undecoded u ? u.decode() : v;
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof RuntimeException r) {
@@ -1080,7 +1150,7 @@ public final class Peer implements AutoCloseable {
     private Transport transport;
     private final List<Object> services = new ArrayList<>();
     private Executor executor;
-    private Gson gson = new Gson();
+    private Gson gson = DEFAULT_GSON;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
@@ -1148,8 +1218,8 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
-     * The executor handlers run on. By default: virtual threads on Java 21 and later; on Java
-     * 17 a shared pool of {@code max(8, 4 × cores)} daemon threads that grows, up to 256, while
+     * The executor handlers run on. By default: virtual threads on Java 21 and later; on runtimes
+     * without them (17 to 20) a shared pool of {@code max(8, 4 × cores)} daemon threads that grows, up to 256, while
      * handlers wait on calls. An executor given here belongs to the caller and is never shut
      * down by the library.
      *
@@ -1163,7 +1233,9 @@ public final class Peer implements AutoCloseable {
 
     /**
      * The Gson instance that converts params and results; its type adapters and settings
-     * (field naming, null serialization, ...) are honoured. Default: {@code new Gson()}.
+     * (field naming, null serialization, HTML escaping, pretty printing, ...) are honoured.
+     * Default: {@code new GsonBuilder().disableHtmlEscaping().create()}, so strings go out as
+     * they are rather than with {@code <}, {@code >}, {@code &}, {@code =} and {@code '} escaped.
      *
      * @param gson the Gson instance
      * @return this builder

@@ -34,6 +34,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -457,6 +459,61 @@ class PeerToPeerTest {
     ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
     assertInstanceOf(RpcTimeoutException.class, e.getCause());
     impl.gate("b").countDown();
+  }
+
+  @Test
+  void subMillisecondTimeoutIsATimeoutNotNone() throws Exception {
+    ShopImpl impl = new ShopImpl(0);
+    Peer[] p = connect(Peer.builder().service(impl), Peer.builder());
+    CompletableFuture<Integer> f = p[1].call(Duration.ofNanos(500), "block", Integer.class, "ns");
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(RpcTimeoutException.class, e.getCause());
+    impl.gate("ns").countDown();
+  }
+
+  @Test
+  void batchWhoseParamsCannotBeWrittenFailsEveryFuture() {
+    Peer[] p = connect(Peer.builder().service(new ShopImpl(0)), Peer.builder());
+    Batch batch = p[1].batch();
+    CompletableFuture<Item> ok = batch.call("find", Item.class, "a");
+    CompletableFuture<Item> bad = batch.call("find", Item.class, Double.NaN);
+    assertThrows(IllegalArgumentException.class, batch::send);
+    assertTrue(ok.isCompletedExceptionally());
+    assertTrue(bad.isCompletedExceptionally());
+    assertEquals(0, p[1].pendingCalls());
+  }
+
+  @Test
+  void resultsAreConvertedOffTheTransportThread() throws Exception {
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    Gson recording =
+        new GsonBuilder()
+            .registerTypeAdapter(
+                Item.class,
+                new com.google.gson.TypeAdapter<Item>() {
+                  final com.google.gson.TypeAdapter<Item> plain = new Gson().getAdapter(Item.class);
+
+                  @Override
+                  public void write(com.google.gson.stream.JsonWriter out, Item value)
+                      throws java.io.IOException {
+                    plain.write(out, value);
+                  }
+
+                  @Override
+                  public Item read(com.google.gson.stream.JsonReader in) throws java.io.IOException {
+                    threads.add(Thread.currentThread().getName());
+                    return plain.read(in);
+                  }
+                })
+            .create();
+    Peer[] p = connect(Peer.builder().service(new ShopImpl(0)), Peer.builder().gson(recording));
+    assertEquals("s", p[1].remote(Shop.class).find("s").sku());
+    assertEquals("a", p[1].<Item>call("find", Item.class, "a").get(5, TimeUnit.SECONDS).sku());
+    // The blocking call converts on the caller's own thread; the async one on the executor.
+    assertTrue(threads.contains(Thread.currentThread().getName()), threads.toString());
+    for (String t : threads) {
+      assertFalse(t.startsWith("duplex-inmemory"), t);
+    }
   }
 
   @Test

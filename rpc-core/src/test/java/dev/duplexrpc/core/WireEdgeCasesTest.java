@@ -1,5 +1,6 @@
 package dev.duplexrpc.core;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static dev.duplexrpc.core.WireJson.assertBatchEquals;
 import static dev.duplexrpc.core.WireJson.assertJsonEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -589,6 +590,45 @@ class WireEdgeCasesTest {
     assertEquals(
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32600,\"message\":\"Invalid Request\"}}",
         raw.nextFrame());
+  }
+
+  @Test
+  void nullParamsGetMinus32600() {
+    connect().send(request("1", "echo", "null"));
+    assertEquals(
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32600,\"message\":\"Invalid Request\"}}",
+        raw.nextFrame());
+  }
+
+  @Test
+  void stringIdsAreEchoedWithoutHtmlEscaping() {
+    connect().send("{\"jsonrpc\":\"2.0\",\"id\":\"a<b&c='d'\",\"method\":\"echo\",\"params\":[\"<x>\"]}");
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":\"a<b&c='d'\",\"result\":\"<x>\"}", raw.nextFrame());
+  }
+
+  @Test
+  void errorObjectWithAFractionalCodeFailsTheCallWithInvalidResponse() throws Exception {
+    Peer peer = connect().peer();
+    CompletableFuture<String> call = peer.call("ask", String.class, "q");
+    raw.nextFrame();
+    raw.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32600.5,\"message\":\"x\"}}");
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> call.get(RawEnd.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    assertEquals(ErrorCodes.INVALID_RESPONSE, assertInstanceOf(RpcException.class, e.getCause()).code());
+  }
+
+  @Test
+  void errorObjectIsRaisedWithItsCodeMessageAndData() throws Exception {
+    Peer peer = connect().peer();
+    CompletableFuture<String> call = peer.call("ask", String.class, "q");
+    raw.nextFrame();
+    raw.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32010,\"message\":\"Locked\",\"data\":{\"until\":5}}}");
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> call.get(RawEnd.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    RpcException error = assertInstanceOf(RpcException.class, e.getCause());
+    assertEquals(-32010, error.code());
+    assertEquals("Locked", error.errorMessage());
+    assertEquals(5, error.data().getAsJsonObject().get("until").getAsInt());
   }
 
   // ---------------------------------------------------------------------------------------------
