@@ -128,6 +128,7 @@ public final class Peer implements AutoCloseable {
   private final int maxQueuedNotifications;
   private final long callTimeoutMillis;
   private final boolean exposeErrorDetails;
+  private final boolean sendCancel;
   private final PeerListener listener;
   private final MessageParser parser;
   private final MessageWriter writer;
@@ -136,6 +137,8 @@ public final class Peer implements AutoCloseable {
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger queuedNotifications = new AtomicInteger();
+  private final ConcurrentHashMap<Id, Running> running = new ConcurrentHashMap<>();
+  private volatile CompletableFuture<Void> drained;
   private final AtomicReference<ConnectionClosedException> closed = new AtomicReference<>();
   private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
@@ -152,6 +155,7 @@ public final class Peer implements AutoCloseable {
     this.maxQueuedNotifications = b.maxQueuedNotifications;
     this.callTimeoutMillis = millisRoundedUp(b.callTimeout);
     this.exposeErrorDetails = b.exposeErrorDetails;
+    this.sendCancel = b.sendCancel;
     this.listener = b.listener;
     this.parser = new MessageParser(b.maxNestingDepth, b.maxBatchSize);
     this.writer = new MessageWriter(gson);
@@ -355,6 +359,45 @@ public final class Peer implements AutoCloseable {
     transport.close(code, reason);
   }
 
+  /**
+   * Shuts the connection down gracefully: from now on incoming requests are answered with {@link
+   * ErrorCodes#SHUTTING_DOWN} and incoming notifications are dropped, while requests and
+   * notifications already accepted run to completion; then the connection is closed with code
+   * 1001. If they have not finished within {@code grace}, the connection is closed anyway (their
+   * responses are lost). Outgoing calls keep working until the close. Idempotent: a second call
+   * returns the same future.
+   *
+   * @param grace how long to wait for running handlers; zero closes at once
+   * @return a future that completes when the connection is closed
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace == null");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace < 0: " + grace);
+    }
+    CompletableFuture<Void> done;
+    synchronized (this) {
+      if (drained != null) {
+        return drained.thenApply(v -> v);
+      }
+      done = new CompletableFuture<>();
+      drained = done;
+    }
+    closeFuture.whenComplete((e, t) -> done.complete(null));
+    ScheduledFuture<?> timer =
+        Defaults.timer().schedule(() -> close(1001, "going away"), millisRoundedUp(grace), TimeUnit.MILLISECONDS);
+    done.whenComplete((v, t) -> timer.cancel(false));
+    checkDrained();
+    return done.thenApply(v -> v);
+  }
+
+  /** Closes a draining Peer once nothing it accepted is still running. */
+  private void checkDrained() {
+    if (drained != null && inFlight.get() == 0 && queuedNotifications.get() == 0 && isOpen()) {
+      close(1001, "going away");
+    }
+  }
+
   @Override
   public String toString() {
     return "Peer[" + transport + (isOpen() ? "" : ", closed") + "]";
@@ -472,7 +515,23 @@ public final class Peer implements AutoCloseable {
   private void failPending(PendingCall call, Throwable error) {
     if (pending.remove(call.id, call)) {
       call.deliver(null, error);
+      if (error instanceof RpcTimeoutException) {
+        sendCancel(call.id);
+      }
     }
+  }
+
+  /** Tells the other end to stop working on one of our calls; best effort. */
+  private void sendCancel(long id) {
+    if (!sendCancel || closed.get() != null) {
+      return;
+    }
+    String text = writer.notification(CANCEL, out -> out.beginObject().name("id").value(id).endObject());
+    transport.send(text).whenComplete((v, e) -> {
+      if (e != null) {
+        LOG.log(Level.DEBUG, "rpc.cancel for {0} not sent: {1}", id, e);
+      }
+    });
   }
 
   private RpcException sendFailure(Throwable e) {
@@ -691,7 +750,15 @@ public final class Peer implements AutoCloseable {
     LocalMethod method = methods.get(m.method);
     if (!m.hasId) {
       if (method == null) {
-        LOG.log(Level.DEBUG, "Dropping notification for unknown method {0}", m.method);
+        if (CANCEL.equals(m.method) || LSP_CANCEL.equals(m.method)) {
+          onCancel(m);
+        } else {
+          LOG.log(Level.DEBUG, "Dropping notification for unknown method {0}", m.method);
+        }
+        return;
+      }
+      if (drained != null) {
+        LOG.log(Level.DEBUG, "Dropping notification {0}: shutting down", m.method);
         return;
       }
       if (queuedNotifications.incrementAndGet() > maxQueuedNotifications) {
@@ -715,16 +782,138 @@ public final class Peer implements AutoCloseable {
       sink.reply(writer.error(id, ErrorCodes.METHOD_NOT_FOUND, "Method not found", null));
       return;
     }
+    if (drained != null) {
+      sink.reply(writer.error(id, ErrorCodes.SHUTTING_DOWN, "Shutting down", null));
+      return;
+    }
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
       sink.reply(overloaded(id, maxInFlight + " requests already in flight on this connection"));
       return;
     }
+    Running run = new Running(id);
+    if (running.putIfAbsent(id, run) != null) {
+      run = new Running(id); // a duplicate id in flight: served, but cannot be cancelled by id
+      run.tracked = false;
+    }
+    Running r = run;
     try {
-      executor.execute(() -> runRequest(method, m, id, sink));
+      executor.execute(() -> runRequest(method, m, r, sink));
     } catch (RejectedExecutionException e) {
+      untrack(r);
       inFlight.decrementAndGet();
       sink.reply(overloaded(id, "the executor rejected the request"));
+    }
+  }
+
+  /** The wire name of the cancellation notification this library sends and accepts. */
+  static final String CANCEL = "rpc.cancel";
+  /** LSP's name for the same notification, accepted as an alias. */
+  static final String LSP_CANCEL = "$/cancelRequest";
+
+  /** Handles {@code rpc.cancel} / {@code $/cancelRequest}: params {@code {"id": x}} or {@code [x]}. */
+  private void onCancel(Message m) {
+    Id id = null;
+    JsonElement params = m.params == null ? null : m.params.tree();
+    JsonElement raw =
+        params == null ? null
+            : params.isJsonObject() ? params.getAsJsonObject().get("id")
+            : params.isJsonArray() && params.getAsJsonArray().size() == 1 ? params.getAsJsonArray().get(0)
+            : null;
+    if (raw != null && raw.isJsonPrimitive()) {
+      id = raw.getAsJsonPrimitive().isString()
+          ? Id.ofString(raw.getAsString())
+          : raw.getAsJsonPrimitive().isNumber() ? Id.ofNumberLiteral(raw.getAsString()) : null;
+    }
+    Running r = id == null ? null : running.get(id);
+    if (r == null) {
+      LOG.log(Level.DEBUG, "{0} for no running request: {1}", m.method, params);
+      return;
+    }
+    // The interrupt happens here (no user code runs); cancelling a handler's future may run user
+    // callbacks, so that goes to the executor.
+    java.util.concurrent.Future<?> future = r.cancel();
+    if (future != null) {
+      try {
+        executor.execute(() -> future.cancel(true));
+      } catch (RejectedExecutionException e) {
+        future.cancel(true);
+      }
+    }
+  }
+
+  private void untrack(Running r) {
+    if (r.tracked) {
+      running.remove(r.id, r);
+    }
+  }
+
+  /**
+   * One incoming request being served: the thread running its synchronous part, the future its
+   * handler returned, and whether it was cancelled. Guarded by its own monitor so that an
+   * interrupt never reaches a thread that has moved on to other work.
+   */
+  private static final class Running {
+    final Id id;
+    boolean tracked = true;
+    private Thread thread;
+    private java.util.concurrent.Future<?> future;
+    private boolean cancelled;
+    private boolean done;
+
+    Running(Id id) {
+      this.id = id;
+    }
+
+    /** Called by the serving thread before the handler runs; false if already cancelled. */
+    synchronized boolean start() {
+      if (cancelled) {
+        return false;
+      }
+      thread = Thread.currentThread();
+      return true;
+    }
+
+    /** Called by the serving thread after the handler's synchronous part. */
+    void endSync(Object result) {
+      java.util.concurrent.Future<?> toCancel = null;
+      synchronized (this) {
+        thread = null;
+        if (cancelled) {
+          Thread.interrupted(); // clear our interrupt so it does not leak into the pool thread
+        }
+        if (result instanceof java.util.concurrent.Future<?> f) {
+          future = f;
+          if (cancelled) {
+            toCancel = f;
+          }
+        }
+      }
+      if (toCancel != null) {
+        toCancel.cancel(true);
+      }
+    }
+
+    /**
+     * Marks the request cancelled and interrupts the thread running its synchronous part.
+     *
+     * @return the future the handler returned, for the caller to cancel, or null
+     */
+    synchronized java.util.concurrent.Future<?> cancel() {
+      if (cancelled || done) {
+        return null;
+      }
+      cancelled = true;
+      if (thread != null) {
+        thread.interrupt();
+      }
+      return future;
+    }
+
+    /** Marks the request answered; true if it was cancelled. */
+    synchronized boolean finish() {
+      done = true;
+      return cancelled;
     }
   }
 
@@ -734,27 +923,40 @@ public final class Peer implements AutoCloseable {
     return writer.error(id, ErrorCodes.OVERLOADED, "Overloaded", data);
   }
 
-  private void runRequest(LocalMethod method, Message m, Id id, Sink sink) {
-    Object result;
+  private void runRequest(LocalMethod method, Message m, Running run, Sink sink) {
+    Id id = run.id;
+    if (!run.start()) {
+      finish(method, run, sink, null, new CancellationException());
+      return;
+    }
+    Object result = null;
+    Throwable failure = null;
     CallContext context = new CallContext(this, m.method, false);
     CallContext previous = CallContext.enter(context);
     try {
       result = method.invoke(method.bindParams(m.params, context));
     } catch (Throwable t) {
-      finish(method, id, sink, null, t);
-      return;
+      failure = t;
     } finally {
       CallContext.exit(previous);
+      run.endSync(result);
     }
-    if (result instanceof CompletionStage<?> stage
+    if (failure != null) {
+      finish(method, run, sink, null, failure);
+    } else if (result instanceof CompletionStage<?> stage
         && method.model().resultKind() == ServiceMethod.ResultKind.FUTURE) {
-      stage.whenComplete((v, e) -> finish(method, id, sink, v, e));
+      stage.whenComplete((v, e) -> finish(method, run, sink, v, e));
     } else {
-      finish(method, id, sink, result, null);
+      finish(method, run, sink, result, null);
     }
   }
 
-  private void finish(LocalMethod method, Id id, Sink sink, Object value, Throwable error) {
+  private void finish(LocalMethod method, Running run, Sink sink, Object value, Throwable error) {
+    Id id = run.id;
+    untrack(run);
+    if (run.finish()) {
+      error = new CancellationException(); // cancelled by the caller: whatever the handler did
+    }
     String text;
     try {
       if (error != null) {
@@ -776,6 +978,7 @@ public final class Peer implements AutoCloseable {
       inFlight.decrementAndGet();
     }
     sink.reply(text);
+    checkDrained();
   }
 
   private String errorReply(String method, Id id, Throwable error) {
@@ -826,6 +1029,7 @@ public final class Peer implements AutoCloseable {
     } finally {
       CallContext.exit(previous);
       queuedNotifications.decrementAndGet();
+      checkDrained();
     }
   }
 
@@ -840,7 +1044,10 @@ public final class Peer implements AutoCloseable {
     PendingCall call = own > 0 ? pending.remove(own) : null;
     if (call == null) {
       if (m.hasError && m.error != null) {
-        LOG.log(Level.WARNING, "Error response for unknown id {0} dropped: {1}", m.id, m.error);
+        // A -32004 answer to a call we cancelled or timed out is expected; anything else is odd.
+        boolean expected = m.error.toString().contains(String.valueOf(ErrorCodes.CANCELLED));
+        LOG.log(expected ? Level.DEBUG : Level.WARNING, "Error response for unknown id {0} dropped: {1}",
+            m.id, m.error);
       } else {
         LOG.log(Level.INFO, "Response for unknown id {0} dropped", m.id);
       }
@@ -1031,10 +1238,8 @@ public final class Peer implements AutoCloseable {
 
     void cancelled() {
       if (pending.remove(id, this)) {
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-          t.cancel(false);
-        }
+        cancelTimer();
+        sendCancel(id);
       }
     }
   }
@@ -1158,6 +1363,7 @@ public final class Peer implements AutoCloseable {
     private int maxQueuedNotifications = DEFAULT_MAX_QUEUED_NOTIFICATIONS;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private boolean exposeErrorDetails;
+    private boolean sendCancel = true;
     private PeerListener listener;
 
     Builder() {}
@@ -1180,6 +1386,7 @@ public final class Peer implements AutoCloseable {
       b.maxQueuedNotifications = maxQueuedNotifications;
       b.callTimeout = callTimeout;
       b.exposeErrorDetails = exposeErrorDetails;
+      b.sendCancel = sendCancel;
       b.listener = listener;
       return b;
     }
@@ -1352,6 +1559,19 @@ public final class Peer implements AutoCloseable {
      */
     public Builder exposeErrorDetails(boolean expose) {
       this.exposeErrorDetails = expose;
+      return this;
+    }
+
+    /**
+     * Whether a call that is cancelled or times out sends the notification {@code rpc.cancel}
+     * with params {@code {"id": <the call's id>}}, so that the other end stops working on it. On
+     * by default; turn it off for a remote that answers unknown notifications with errors.
+     *
+     * @param send false to cancel locally only
+     * @return this builder
+     */
+    public Builder sendCancel(boolean send) {
+      this.sendCancel = send;
       return this;
     }
 
