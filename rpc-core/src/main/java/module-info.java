@@ -5,9 +5,10 @@
  * ({@code dev.duplexrpc.core.annotation}) and the binding SPI ({@code dev.duplexrpc.core.transport}).
  * Everything under {@code dev.duplexrpc.core.internal} is private to the library.
  *
- * <p>Service classes in a named module must be readable by this module: export (or open) their
- * package to {@code dev.duplexrpc.core} and, for Gson to bind records and classes, to
- * {@code com.google.gson}.
+ * <p>Service classes in a named module must be accessible to this module: export their package
+ * to {@code dev.duplexrpc.core} (or open it). Types that Gson binds reflectively (records and
+ * classes used as params or results) must be in packages opened to {@code com.google.gson};
+ * exporting is not enough for Gson.
  */
 module dev.duplexrpc.core {
   requires transitive com.google.gson;

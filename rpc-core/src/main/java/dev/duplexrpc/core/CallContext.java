@@ -1,13 +1,19 @@
 package dev.duplexrpc.core;
 
 /**
- * What a handler knows about the call it is serving. Declare a parameter of this type on a
- * handler method and the library passes it in; it is not a wire parameter and a proxy of the
- * same interface does not send it.
+ * What a handler knows about the call it is serving. There are two ways to get it:
+ *
+ * <ul>
+ *   <li>declare a parameter of this type on the handler method: the library passes it in; it is
+ *       not a wire parameter, and a proxy of the same interface does not send it (pass {@code
+ *       null} there);
+ *   <li>call {@link #current()} from the handler's thread, which keeps shared interfaces free of
+ *       server-side types.
+ * </ul>
  *
  * <pre>{@code
- * @RpcMethod public String greet(String name, CallContext call) {
- *   Client client = call.peer().remote(Client.class);   // call back the caller
+ * @RpcMethod public String greet(String name) {
+ *   Client client = CallContext.current().peer().remote(Client.class);   // call back the caller
  *   return "Hello, " + client.displayName(name);
  * }
  * }</pre>
@@ -15,6 +21,8 @@ package dev.duplexrpc.core;
  * @since 0.1
  */
 public final class CallContext {
+  private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
+
   private final Peer peer;
   private final String method;
   private final boolean notification;
@@ -23,6 +31,39 @@ public final class CallContext {
     this.peer = peer;
     this.method = method;
     this.notification = notification;
+  }
+
+  /**
+   * The context of the call the current thread is serving. Set while a handler method runs (its
+   * synchronous part: work it hands to other threads must capture the context first).
+   *
+   * @return the context
+   * @throws IllegalStateException if the current thread is not running a handler
+   */
+  public static CallContext current() {
+    CallContext c = CURRENT.get();
+    if (c == null) {
+      throw new IllegalStateException(
+          "CallContext.current() called outside a handler; declare a CallContext parameter or"
+              + " capture the context before handing work to another thread");
+    }
+    return c;
+  }
+
+  /** Sets the current context and returns the previous one (handlers may nest on one thread). */
+  static CallContext enter(CallContext context) {
+    CallContext previous = CURRENT.get();
+    CURRENT.set(context);
+    return previous;
+  }
+
+  /** Restores the context {@link #enter} returned. */
+  static void exit(CallContext previous) {
+    if (previous == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(previous);
+    }
   }
 
   /**

@@ -35,10 +35,17 @@ public final class ErrorCodes {
    */
   public static final int OVERLOADED = -32000;
 
-  /** -32001: raised locally when a call got no response within its timeout. Never sent. */
+  /**
+   * -32001: raised locally when a call got no response within its timeout. The library never
+   * sends it on its own; a handler that lets an {@link RpcTimeoutException} escape forwards it.
+   */
   public static final int TIMEOUT = -32001;
 
-  /** -32002: raised locally when the connection closed before the response arrived. Never sent. */
+  /**
+   * -32002: raised locally when the connection closed before the response arrived. The library
+   * never sends it on its own; a handler that lets a {@link ConnectionClosedException} escape
+   * forwards it.
+   */
   public static final int CONNECTION_CLOSED = -32002;
 
   /**
@@ -48,12 +55,22 @@ public final class ErrorCodes {
    */
   public static final int LIMIT_EXCEEDED = -32003;
 
-  /** -32004: the call was cancelled, or the calling thread was interrupted while it waited. */
+  /**
+   * -32004: the call was cancelled: the caller sent {@code rpc.cancel} (or {@code
+   * $/cancelRequest}) for it and the handler was interrupted or its future cancelled. Raised
+   * locally too when a thread waiting on a blocking call is interrupted.
+   */
   public static final int CANCELLED = -32004;
 
   /**
+   * -32005: the other end is shutting down and no longer accepts requests; the request was not
+   * run. Retry on another connection.
+   */
+  public static final int SHUTTING_DOWN = -32005;
+
+  /**
    * -32006: raised locally when a response arrived but its result could not be converted to the
-   * expected Java type, or its error object was malformed. Never sent.
+   * expected Java type, or its error object was malformed. The library never sends it on its own.
    */
   public static final int INVALID_RESPONSE = -32006;
 
@@ -87,6 +104,8 @@ public final class ErrorCodes {
         return "Limit exceeded";
       case CANCELLED:
         return "Request cancelled";
+      case SHUTTING_DOWN:
+        return "Shutting down";
       case INVALID_RESPONSE:
         return "Invalid response";
       default:

@@ -1,6 +1,7 @@
 package dev.duplexrpc.core;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.TypeAdapter;
@@ -109,10 +110,13 @@ public final class Peer implements AutoCloseable {
   public static final int DEFAULT_MAX_BATCH_SIZE = 1000;
   /** Default {@link Builder#maxInFlight(int)}: 1024. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+  /** Default {@link Builder#maxQueuedNotifications(int)}: 10,000. */
+  public static final int DEFAULT_MAX_QUEUED_NOTIFICATIONS = 10_000;
   /** Default {@link Builder#callTimeout(Duration)}: 30 seconds. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Object[] NO_ARGS = {};
+  private static final Gson DEFAULT_GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private final Transport transport;
   private final Gson gson;
@@ -121,8 +125,10 @@ public final class Peer implements AutoCloseable {
   private final Map<String, LocalMethod> methods;
   private final int maxMessageSize;
   private final int maxInFlight;
+  private final int maxQueuedNotifications;
   private final long callTimeoutMillis;
   private final boolean exposeErrorDetails;
+  private final boolean sendCancel;
   private final PeerListener listener;
   private final MessageParser parser;
   private final MessageWriter writer;
@@ -130,6 +136,9 @@ public final class Peer implements AutoCloseable {
   private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger queuedNotifications = new AtomicInteger();
+  private final ConcurrentHashMap<Id, Running> running = new ConcurrentHashMap<>();
+  private volatile CompletableFuture<Void> drained;
   private final AtomicReference<ConnectionClosedException> closed = new AtomicReference<>();
   private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
@@ -143,8 +152,10 @@ public final class Peer implements AutoCloseable {
     this.methods = methods;
     this.maxMessageSize = b.maxMessageSize;
     this.maxInFlight = b.maxInFlight;
-    this.callTimeoutMillis = b.callTimeout.toMillis();
+    this.maxQueuedNotifications = b.maxQueuedNotifications;
+    this.callTimeoutMillis = millisRoundedUp(b.callTimeout);
     this.exposeErrorDetails = b.exposeErrorDetails;
+    this.sendCancel = b.sendCancel;
     this.listener = b.listener;
     this.parser = new MessageParser(b.maxNestingDepth, b.maxBatchSize);
     this.writer = new MessageWriter(gson);
@@ -344,8 +355,47 @@ public final class Peer implements AutoCloseable {
    * @param reason a short reason
    */
   public void close(int code, String reason) {
-    transport.close(code, reason);
     onClosed(code, reason);
+    transport.close(code, reason);
+  }
+
+  /**
+   * Shuts the connection down gracefully: from now on incoming requests are answered with {@link
+   * ErrorCodes#SHUTTING_DOWN} and incoming notifications are dropped, while requests and
+   * notifications already accepted run to completion; then the connection is closed with code
+   * 1001. If they have not finished within {@code grace}, the connection is closed anyway (their
+   * responses are lost). Outgoing calls keep working until the close. Idempotent: a second call
+   * returns the same future.
+   *
+   * @param grace how long to wait for running handlers; zero closes at once
+   * @return a future that completes when the connection is closed
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace == null");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace < 0: " + grace);
+    }
+    CompletableFuture<Void> done;
+    synchronized (this) {
+      if (drained != null) {
+        return drained.thenApply(v -> v);
+      }
+      done = new CompletableFuture<>();
+      drained = done;
+    }
+    closeFuture.whenComplete((e, t) -> done.complete(null));
+    ScheduledFuture<?> timer =
+        Defaults.timer().schedule(() -> close(1001, "going away"), millisRoundedUp(grace), TimeUnit.MILLISECONDS);
+    done.whenComplete((v, t) -> timer.cancel(false));
+    checkDrained();
+    return done.thenApply(v -> v);
+  }
+
+  /** Closes a draining Peer once nothing it accepted is still running. */
+  private void checkDrained() {
+    if (drained != null && inFlight.get() == 0 && queuedNotifications.get() == 0 && isOpen()) {
+      close(1001, "going away");
+    }
   }
 
   @Override
@@ -363,7 +413,16 @@ public final class Peer implements AutoCloseable {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout < 0: " + timeout);
     }
-    return timeout.toMillis();
+    return millisRoundedUp(timeout);
+  }
+
+  /** Whole milliseconds, rounded up so that a positive timeout never becomes "none". */
+  private static long millisRoundedUp(Duration d) {
+    if (d.isZero()) {
+      return 0;
+    }
+    long ms = d.toMillis();
+    return d.minusMillis(ms).isZero() ? ms : ms + 1;
   }
 
   private TypeAdapter<?> adapter(Type type) {
@@ -456,7 +515,23 @@ public final class Peer implements AutoCloseable {
   private void failPending(PendingCall call, Throwable error) {
     if (pending.remove(call.id, call)) {
       call.deliver(null, error);
+      if (error instanceof RpcTimeoutException) {
+        sendCancel(call.id);
+      }
     }
+  }
+
+  /** Tells the other end to stop working on one of our calls; best effort. */
+  private void sendCancel(long id) {
+    if (!sendCancel || closed.get() != null) {
+      return;
+    }
+    String text = writer.notification(CANCEL, out -> out.beginObject().name("id").value(id).endObject());
+    transport.send(text).whenComplete((v, e) -> {
+      if (e != null) {
+        LOG.log(Level.DEBUG, "rpc.cancel for {0} not sent: {1}", id, e);
+      }
+    });
   }
 
   private RpcException sendFailure(Throwable e) {
@@ -474,7 +549,7 @@ public final class Peer implements AutoCloseable {
     JsonObject data = new JsonObject();
     data.addProperty(
         "reason", what + " is " + length + " characters, over the limit of " + maxMessageSize);
-    return new RpcException(ErrorCodes.LIMIT_EXCEEDED, "Message too large", data);
+    return new RpcException(ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
   }
 
   private CompletableFuture<Void> sendNotification(String method, MessageWriter.Body params) {
@@ -510,19 +585,28 @@ public final class Peer implements AutoCloseable {
     }
     StringBuilder sb = new StringBuilder().append('[');
     List<PendingCall> calls = new ArrayList<>();
-    for (Batch.Entry e : entries) {
-      if (sb.length() > 1) {
-        sb.append(',');
+    try {
+      for (Batch.Entry e : entries) {
+        if (sb.length() > 1) {
+          sb.append(',');
+        }
+        if (e.future == null) {
+          sb.append(writer.notification(e.method, e.params));
+        } else {
+          long id = nextId.incrementAndGet();
+          sb.append(writer.request(id, e.method, e.params));
+          PendingCall call = new PendingCall(id, e.method, e.adapter, e.future, true);
+          e.future.call = call;
+          calls.add(call);
+        }
       }
-      if (e.future == null) {
-        sb.append(writer.notification(e.method, e.params));
-      } else {
-        long id = nextId.incrementAndGet();
-        sb.append(writer.request(id, e.method, e.params));
-        PendingCall call = new PendingCall(id, e.method, e.adapter, e.future, true);
-        e.future.call = call;
-        calls.add(call);
+    } catch (RuntimeException ex) {
+      for (Batch.Entry e : entries) {
+        if (e.future != null) {
+          e.future.completeExceptionally(ex);
+        }
       }
+      throw ex;
     }
     String text = sb.append(']').toString();
     if (text.length() > maxMessageSize) {
@@ -658,8 +742,7 @@ public final class Peer implements AutoCloseable {
       return;
     }
     boolean badParams =
-        m.hasParams && m.params != null && !m.params.isJsonNull()
-            && !m.params.isJsonArray() && !m.params.isJsonObject();
+        m.hasParams && (m.params == null || !m.params.isStructured());
     if (!"2.0".equals(m.jsonrpc) || m.method == null || badParams) {
       replies.owe().reply(writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
@@ -667,19 +750,28 @@ public final class Peer implements AutoCloseable {
     LocalMethod method = methods.get(m.method);
     if (!m.hasId) {
       if (method == null) {
-        LOG.log(Level.DEBUG, "Dropping notification for unknown method {0}", m.method);
+        if (CANCEL.equals(m.method) || LSP_CANCEL.equals(m.method)) {
+          onCancel(m);
+        } else {
+          LOG.log(Level.DEBUG, "Dropping notification for unknown method {0}", m.method);
+        }
         return;
       }
-      if (inFlight.incrementAndGet() > maxInFlight) {
-        inFlight.decrementAndGet();
-        LOG.log(Level.WARNING, "Dropping notification {0}: {1} messages in flight on {2}",
-            m.method, maxInFlight, transport);
+      if (drained != null) {
+        LOG.log(Level.DEBUG, "Dropping notification {0}: shutting down", m.method);
+        return;
+      }
+      if (queuedNotifications.incrementAndGet() > maxQueuedNotifications) {
+        queuedNotifications.decrementAndGet();
+        String reason = "Notification backlog over " + maxQueuedNotifications;
+        LOG.log(Level.WARNING, "Closing {0}: {1}", transport, reason);
+        close(1008, reason);
         return;
       }
       try {
         notifications.execute(() -> runNotification(method, m));
       } catch (RejectedExecutionException e) {
-        inFlight.decrementAndGet();
+        queuedNotifications.decrementAndGet();
         LOG.log(Level.WARNING, "Dropping notification {0}: executor rejected it", m.method);
       }
       return;
@@ -690,16 +782,138 @@ public final class Peer implements AutoCloseable {
       sink.reply(writer.error(id, ErrorCodes.METHOD_NOT_FOUND, "Method not found", null));
       return;
     }
+    if (drained != null) {
+      sink.reply(writer.error(id, ErrorCodes.SHUTTING_DOWN, "Shutting down", null));
+      return;
+    }
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
       sink.reply(overloaded(id, maxInFlight + " requests already in flight on this connection"));
       return;
     }
+    Running run = new Running(id);
+    if (running.putIfAbsent(id, run) != null) {
+      run = new Running(id); // a duplicate id in flight: served, but cannot be cancelled by id
+      run.tracked = false;
+    }
+    Running r = run;
     try {
-      executor.execute(() -> runRequest(method, m, id, sink));
+      executor.execute(() -> runRequest(method, m, r, sink));
     } catch (RejectedExecutionException e) {
+      untrack(r);
       inFlight.decrementAndGet();
       sink.reply(overloaded(id, "the executor rejected the request"));
+    }
+  }
+
+  /** The wire name of the cancellation notification this library sends and accepts. */
+  static final String CANCEL = "rpc.cancel";
+  /** LSP's name for the same notification, accepted as an alias. */
+  static final String LSP_CANCEL = "$/cancelRequest";
+
+  /** Handles {@code rpc.cancel} / {@code $/cancelRequest}: params {@code {"id": x}} or {@code [x]}. */
+  private void onCancel(Message m) {
+    Id id = null;
+    JsonElement params = m.params == null ? null : m.params.tree();
+    JsonElement raw =
+        params == null ? null
+            : params.isJsonObject() ? params.getAsJsonObject().get("id")
+            : params.isJsonArray() && params.getAsJsonArray().size() == 1 ? params.getAsJsonArray().get(0)
+            : null;
+    if (raw != null && raw.isJsonPrimitive()) {
+      id = raw.getAsJsonPrimitive().isString()
+          ? Id.ofString(raw.getAsString())
+          : raw.getAsJsonPrimitive().isNumber() ? Id.ofNumberLiteral(raw.getAsString()) : null;
+    }
+    Running r = id == null ? null : running.get(id);
+    if (r == null) {
+      LOG.log(Level.DEBUG, "{0} for no running request: {1}", m.method, params);
+      return;
+    }
+    // The interrupt happens here (no user code runs); cancelling a handler's future may run user
+    // callbacks, so that goes to the executor.
+    java.util.concurrent.Future<?> future = r.cancel();
+    if (future != null) {
+      try {
+        executor.execute(() -> future.cancel(true));
+      } catch (RejectedExecutionException e) {
+        future.cancel(true);
+      }
+    }
+  }
+
+  private void untrack(Running r) {
+    if (r.tracked) {
+      running.remove(r.id, r);
+    }
+  }
+
+  /**
+   * One incoming request being served: the thread running its synchronous part, the future its
+   * handler returned, and whether it was cancelled. Guarded by its own monitor so that an
+   * interrupt never reaches a thread that has moved on to other work.
+   */
+  private static final class Running {
+    final Id id;
+    boolean tracked = true;
+    private Thread thread;
+    private java.util.concurrent.Future<?> future;
+    private boolean cancelled;
+    private boolean done;
+
+    Running(Id id) {
+      this.id = id;
+    }
+
+    /** Called by the serving thread before the handler runs; false if already cancelled. */
+    synchronized boolean start() {
+      if (cancelled) {
+        return false;
+      }
+      thread = Thread.currentThread();
+      return true;
+    }
+
+    /** Called by the serving thread after the handler's synchronous part. */
+    void endSync(Object result) {
+      java.util.concurrent.Future<?> toCancel = null;
+      synchronized (this) {
+        thread = null;
+        if (cancelled) {
+          Thread.interrupted(); // clear our interrupt so it does not leak into the pool thread
+        }
+        if (result instanceof java.util.concurrent.Future<?> f) {
+          future = f;
+          if (cancelled) {
+            toCancel = f;
+          }
+        }
+      }
+      if (toCancel != null) {
+        toCancel.cancel(true);
+      }
+    }
+
+    /**
+     * Marks the request cancelled and interrupts the thread running its synchronous part.
+     *
+     * @return the future the handler returned, for the caller to cancel, or null
+     */
+    synchronized java.util.concurrent.Future<?> cancel() {
+      if (cancelled || done) {
+        return null;
+      }
+      cancelled = true;
+      if (thread != null) {
+        thread.interrupt();
+      }
+      return future;
+    }
+
+    /** Marks the request answered; true if it was cancelled. */
+    synchronized boolean finish() {
+      done = true;
+      return cancelled;
     }
   }
 
@@ -709,26 +923,42 @@ public final class Peer implements AutoCloseable {
     return writer.error(id, ErrorCodes.OVERLOADED, "Overloaded", data);
   }
 
-  private void runRequest(LocalMethod method, Message m, Id id, Sink sink) {
-    Object result;
-    try {
-      Object[] args = method.bindParams(m.params, new CallContext(this, m.method, false));
-      result = method.invoke(args);
-    } catch (Throwable t) {
-      finish(method, id, sink, null, t);
+  private void runRequest(LocalMethod method, Message m, Running run, Sink sink) {
+    Id id = run.id;
+    if (!run.start()) {
+      finish(method, run, sink, null, new CancellationException());
       return;
     }
-    if (result instanceof CompletionStage<?> stage
+    Object result = null;
+    Throwable failure = null;
+    CallContext context = new CallContext(this, m.method, false);
+    CallContext previous = CallContext.enter(context);
+    try {
+      result = method.invoke(method.bindParams(m.params, context));
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      CallContext.exit(previous);
+      run.endSync(result);
+    }
+    if (failure != null) {
+      finish(method, run, sink, null, failure);
+    } else if (result instanceof CompletionStage<?> stage
         && method.model().resultKind() == ServiceMethod.ResultKind.FUTURE) {
-      stage.whenComplete((v, e) -> finish(method, id, sink, v, e));
+      stage.whenComplete((v, e) -> finish(method, run, sink, v, e));
     } else {
-      finish(method, id, sink, result, null);
+      finish(method, run, sink, result, null);
     }
   }
 
-  private void finish(LocalMethod method, Id id, Sink sink, Object value, Throwable error) {
+  private void finish(LocalMethod method, Running run, Sink sink, Object value, Throwable error) {
+    Id id = run.id;
+    untrack(run);
+    if (run.finish()) {
+      error = new CancellationException(); // cancelled by the caller: whatever the handler did
+    }
+    String text;
     try {
-      String text;
       if (error != null) {
         text = errorReply(method.model().wireName(), id, error);
       } else {
@@ -742,10 +972,13 @@ public final class Peer implements AutoCloseable {
               tooLarge("response", text.length()).data());
         }
       }
-      sink.reply(text);
     } finally {
+      // Free the slot before the response goes out: the caller may send its next request as
+      // soon as it has the response, and must not find this one still counted.
       inFlight.decrementAndGet();
     }
+    sink.reply(text);
+    checkDrained();
   }
 
   private String errorReply(String method, Id id, Throwable error) {
@@ -780,8 +1013,10 @@ public final class Peer implements AutoCloseable {
   }
 
   private void runNotification(LocalMethod method, Message m) {
+    CallContext context = new CallContext(this, m.method, true);
+    CallContext previous = CallContext.enter(context);
     try {
-      Object result = method.invoke(method.bindParams(m.params, new CallContext(this, m.method, true)));
+      Object result = method.invoke(method.bindParams(m.params, context));
       if (result instanceof CompletionStage<?> stage) {
         stage.whenComplete((v, e) -> {
           if (e != null) {
@@ -792,7 +1027,9 @@ public final class Peer implements AutoCloseable {
     } catch (Throwable t) {
       logNotificationFailure(m.method, t);
     } finally {
-      inFlight.decrementAndGet();
+      CallContext.exit(previous);
+      queuedNotifications.decrementAndGet();
+      checkDrained();
     }
   }
 
@@ -807,28 +1044,43 @@ public final class Peer implements AutoCloseable {
     PendingCall call = own > 0 ? pending.remove(own) : null;
     if (call == null) {
       if (m.hasError && m.error != null) {
-        LOG.log(Level.WARNING, "Error response for unknown id {0} dropped: {1}", m.id, m.error);
+        // A -32004 answer to a call we cancelled or timed out is expected; anything else is odd.
+        boolean expected = m.error.toString().contains(String.valueOf(ErrorCodes.CANCELLED));
+        LOG.log(expected ? Level.DEBUG : Level.WARNING, "Error response for unknown id {0} dropped: {1}",
+            m.id, m.error);
       } else {
         LOG.log(Level.INFO, "Response for unknown id {0} dropped", m.id);
       }
       return;
     }
+    call.respond(m);
+  }
+
+  /**
+   * Converts a response to the call's result, or throws the error it carries. Runs the caller's
+   * type adapters, so it runs on the executor or on the blocked caller's thread, never on the
+   * transport's thread.
+   */
+  private static Object decode(PendingCall call, Message m) {
     if (m.hasError) {
-      call.deliver(null, remoteError(m.error));
-    } else {
-      Object value;
-      try {
-        value = call.adapter == null || m.result == null || m.result.isJsonNull()
-            ? null
-            : call.adapter.fromJsonTree(m.result);
-      } catch (RuntimeException e) {
-        JsonObject data = new JsonObject();
-        data.addProperty("reason", String.valueOf(e.getMessage()));
-        call.deliver(null, new RpcException(ErrorCodes.INVALID_RESPONSE,
-            "Result of '" + call.method + "' did not convert", data, e));
-        return;
-      }
-      call.deliver(value, null);
+      throw remoteError(m.error == null ? null : m.error.tree());
+    }
+    try {
+      return call.adapter == null || m.result == null || m.result.isNull()
+          ? null
+          : m.result.read(call.adapter);
+    } catch (RuntimeException e) {
+      JsonObject data = new JsonObject();
+      data.addProperty("reason", String.valueOf(e.getMessage()));
+      throw new RpcException(ErrorCodes.INVALID_RESPONSE,
+          "Result of '" + call.method + "' did not convert", data, e);
+    }
+  }
+
+  /** A response not yet converted: what a blocked caller's future completes with. */
+  private record Undecoded(PendingCall call, Message message) {
+    Object decode() {
+      return Peer.decode(call, message);
     }
   }
 
@@ -837,21 +1089,27 @@ public final class Peer implements AutoCloseable {
       JsonObject o = error.getAsJsonObject();
       JsonElement code = o.get("code");
       JsonElement message = o.get("message");
-      if (code != null && code.isJsonPrimitive() && code.getAsJsonPrimitive().isNumber()) {
-        int c;
-        try {
-          c = code.getAsInt();
-        } catch (NumberFormatException e) {
-          c = ErrorCodes.INVALID_RESPONSE;
-        }
-        String msg =
-            message != null && message.isJsonPrimitive() ? message.getAsString() : ErrorCodes.message(c);
+      Integer c = integerCode(code);
+      if (c != null && (message == null || (message.isJsonPrimitive() && message.getAsJsonPrimitive().isString()))) {
+        String msg = message == null ? ErrorCodes.message(c) : message.getAsString();
         return new RpcException(c, msg, o.get("data"));
       }
     }
     JsonObject data = new JsonObject();
     data.add("error", error);
     return new RpcException(ErrorCodes.INVALID_RESPONSE, "Malformed error object", data);
+  }
+
+  /** The code if it is a JSON number holding an integer in int range, else null. */
+  private static Integer integerCode(JsonElement code) {
+    if (code == null || !code.isJsonPrimitive() || !code.getAsJsonPrimitive().isNumber()) {
+      return null;
+    }
+    try {
+      return new java.math.BigDecimal(code.getAsString()).intValueExact();
+    } catch (ArithmeticException | NumberFormatException e) {
+      return null;
+    }
   }
 
   private void send(String json) {
@@ -922,12 +1180,36 @@ public final class Peer implements AutoCloseable {
       this.async = async;
     }
 
+    /** Completes the call from its response (conversion happens off the transport thread). */
+    @SuppressWarnings("unchecked")
+    void respond(Message m) {
+      cancelTimer();
+      CompletableFuture<Object> f = (CompletableFuture<Object>) future;
+      if (!async) {
+        f.complete(new Undecoded(this, m)); // the blocked caller converts it on its own thread
+        return;
+      }
+      Runnable complete = () -> {
+        Object value;
+        try {
+          value = decode(this, m);
+        } catch (RuntimeException e) {
+          f.completeExceptionally(e);
+          return;
+        }
+        f.complete(value);
+      };
+      try {
+        executor.execute(complete);
+      } catch (RejectedExecutionException e) {
+        complete.run();
+      }
+    }
+
+    /** Fails the call (timeout, close, send failure). */
     @SuppressWarnings("unchecked")
     void deliver(Object value, Throwable error) {
-      ScheduledFuture<?> t = timer;
-      if (t != null) {
-        t.cancel(false);
-      }
+      cancelTimer();
       CompletableFuture<Object> f = (CompletableFuture<Object>) future;
       Runnable complete = () -> {
         if (error != null) {
@@ -947,12 +1229,17 @@ public final class Peer implements AutoCloseable {
       }
     }
 
+    private void cancelTimer() {
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+    }
+
     void cancelled() {
       if (pending.remove(id, this)) {
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-          t.cancel(false);
-        }
+        cancelTimer();
+        sendCancel(id);
       }
     }
   }
@@ -1033,7 +1320,8 @@ public final class Peer implements AutoCloseable {
 
   private static Object await(String method, CompletableFuture<Object> f) {
     try {
-      return f.get();
+      Object v = f.get();
+      return v instanceof Undecoded u ? u.decode() : v;
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof RuntimeException r) {
@@ -1067,13 +1355,15 @@ public final class Peer implements AutoCloseable {
     private Transport transport;
     private final List<Object> services = new ArrayList<>();
     private Executor executor;
-    private Gson gson = new Gson();
+    private Gson gson = DEFAULT_GSON;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private int maxQueuedNotifications = DEFAULT_MAX_QUEUED_NOTIFICATIONS;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private boolean exposeErrorDetails;
+    private boolean sendCancel = true;
     private PeerListener listener;
 
     Builder() {}
@@ -1093,8 +1383,10 @@ public final class Peer implements AutoCloseable {
       b.maxNestingDepth = maxNestingDepth;
       b.maxBatchSize = maxBatchSize;
       b.maxInFlight = maxInFlight;
+      b.maxQueuedNotifications = maxQueuedNotifications;
       b.callTimeout = callTimeout;
       b.exposeErrorDetails = exposeErrorDetails;
+      b.sendCancel = sendCancel;
       b.listener = listener;
       return b;
     }
@@ -1133,8 +1425,8 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
-     * The executor handlers run on. By default: virtual threads on Java 21 and later; on Java
-     * 17 a shared pool of {@code max(8, 4 × cores)} daemon threads that grows, up to 256, while
+     * The executor handlers run on. By default: virtual threads on Java 21 and later; on runtimes
+     * without them (17 to 20) a shared pool of {@code max(8, 4 × cores)} daemon threads that grows, up to 256, while
      * handlers wait on calls. An executor given here belongs to the caller and is never shut
      * down by the library.
      *
@@ -1148,7 +1440,9 @@ public final class Peer implements AutoCloseable {
 
     /**
      * The Gson instance that converts params and results; its type adapters and settings
-     * (field naming, null serialization, ...) are honoured. Default: {@code new Gson()}.
+     * (field naming, null serialization, HTML escaping, pretty printing, ...) are honoured.
+     * Default: {@code new GsonBuilder().disableHtmlEscaping().create()}, so strings go out as
+     * they are rather than with {@code <}, {@code >}, {@code &}, {@code =} and {@code '} escaped.
      *
      * @param gson the Gson instance
      * @return this builder
@@ -1206,9 +1500,9 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
-     * The most incoming requests and notifications being handled at once on this connection.
-     * Past it a request gets {@link ErrorCodes#OVERLOADED} at once (it is not run) and a
-     * notification is dropped with a warning in the log. Default 1024; at least 1.
+     * The most incoming requests being handled at once on this connection. Past it a request
+     * gets {@link ErrorCodes#OVERLOADED} at once and is not run; the caller may retry. Default
+     * 1024; at least 1.
      *
      * @param requests the limit
      * @return this builder
@@ -1218,6 +1512,23 @@ public final class Peer implements AutoCloseable {
         throw new IllegalArgumentException("maxInFlight < 1: " + requests);
       }
       this.maxInFlight = requests;
+      return this;
+    }
+
+    /**
+     * The most incoming notifications waiting or running on this connection (they run one at a
+     * time, in order). A notification cannot be answered with an error, so past the limit the
+     * connection is closed with code 1008 and a reason, rather than dropping anything silently.
+     * Default 10,000; at least 1.
+     *
+     * @param notifications the limit
+     * @return this builder
+     */
+    public Builder maxQueuedNotifications(int notifications) {
+      if (notifications < 1) {
+        throw new IllegalArgumentException("maxQueuedNotifications < 1: " + notifications);
+      }
+      this.maxQueuedNotifications = notifications;
       return this;
     }
 
@@ -1248,6 +1559,19 @@ public final class Peer implements AutoCloseable {
      */
     public Builder exposeErrorDetails(boolean expose) {
       this.exposeErrorDetails = expose;
+      return this;
+    }
+
+    /**
+     * Whether a call that is cancelled or times out sends the notification {@code rpc.cancel}
+     * with params {@code {"id": <the call's id>}}, so that the other end stops working on it. On
+     * by default; turn it off for a remote that answers unknown notifications with errors.
+     *
+     * @param send false to cancel locally only
+     * @return this builder
+     */
+    public Builder sendCancel(boolean send) {
+      this.sendCancel = send;
       return this;
     }
 

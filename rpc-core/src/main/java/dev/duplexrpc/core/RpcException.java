@@ -150,6 +150,8 @@ public class RpcException extends RuntimeException {
         return "limit-exceeded";
       case ErrorCodes.CANCELLED:
         return "cancelled";
+      case ErrorCodes.SHUTTING_DOWN:
+        return "shutting-down";
       case ErrorCodes.INVALID_RESPONSE:
         return "invalid-response";
       default:

@@ -89,6 +89,16 @@ public final class Id {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof Id other && kind == other.kind && text.equals(other.text);
+  }
+
+  @Override
+  public int hashCode() {
+    return kind.hashCode() * 31 + text.hashCode();
+  }
+
+  @Override
   public String toString() {
     return kind == Kind.STRING ? '"' + text + '"' : text;
   }

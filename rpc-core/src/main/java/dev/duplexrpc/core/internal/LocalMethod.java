@@ -1,13 +1,14 @@
 package dev.duplexrpc.core.internal;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -26,6 +27,7 @@ public final class LocalMethod {
   private final MethodHandle invoker;
   private final TypeAdapter<?>[] adapters;
   private final Object[] missingValues;
+  private final int[] javaIndex;
   private final TypeAdapter<Object> resultAdapter;
 
   private LocalMethod(
@@ -39,6 +41,13 @@ public final class LocalMethod {
     this.adapters = adapters;
     this.missingValues = missingValues;
     this.resultAdapter = resultAdapter;
+    this.javaIndex = new int[model.wireParams().size()];
+    for (int i = 0; i < model.params().size(); i++) {
+      ServiceMethod.Param p = model.params().get(i);
+      if (!p.context()) {
+        javaIndex[p.wireIndex()] = i;
+      }
+    }
   }
 
   /**
@@ -91,65 +100,96 @@ public final class LocalMethod {
   }
 
   /**
-   * Converts the {@code params} member into Java arguments.
+   * Converts the {@code params} member into Java arguments, reading it once, straight into each
+   * parameter's type.
    *
-   * @param params the params tree, or null if absent
+   * @param params the params value, or null if absent
    * @param context the value for {@code CallContext} parameters
    * @throws RpcException with {@link ErrorCodes#INVALID_PARAMS} and data naming the parameter
    */
-  public Object[] bindParams(JsonElement params, Object context) {
+  public Object[] bindParams(JsonSlice params, Object context) {
     List<ServiceMethod.Param> ps = model.params();
     int n = ps.size();
     Object[] args = new Object[n];
-    if (params == null || params.isJsonNull()) {
-      params = null;
+    boolean[] given = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      if (ps.get(i).context()) {
+        args[i] = context;
+        given[i] = true;
+      }
     }
-    if (params instanceof JsonObject obj) {
-      Map<String, Integer> index = model.wireIndexByName();
-      for (String key : obj.keySet()) {
-        if (!index.containsKey(key)) {
-          throw invalid(key, "unknown parameter; expected one of " + index.keySet());
-        }
-      }
-      for (int i = 0; i < n; i++) {
-        ServiceMethod.Param p = ps.get(i);
-        args[i] = p.context() ? context : convert(i, p, obj.has(p.name()) ? obj.get(p.name()) : null, !obj.has(p.name()));
-      }
-    } else {
-      JsonArray arr = params instanceof JsonArray a ? a : null;
-      int given = arr == null ? 0 : arr.size();
-      int expected = model.wireParams().size();
-      if (given > expected) {
-        throw invalidData(
-            "too many params: " + model.wireName() + " takes " + expected + ", got " + given, null);
-      }
-      for (int i = 0; i < n; i++) {
-        ServiceMethod.Param p = ps.get(i);
-        if (p.context()) {
-          args[i] = context;
+    if (params != null && !params.isNull()) {
+      try {
+        JsonReader in = params.reader();
+        if (params.first() == '{') {
+          readNamed(in, args, given);
         } else {
-          int w = p.wireIndex();
-          args[i] = convert(i, p, w < given ? arr.get(w) : null, w >= given);
+          readPositional(in, args, given);
         }
+      } catch (IOException e) {
+        // Cannot happen for text the parser accepted; kept as a clear error all the same.
+        throw invalidData("malformed params: " + e.getMessage(), null);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (!given[i]) {
+        ServiceMethod.Param p = ps.get(i);
+        if (!p.optional()) {
+          throw invalid(p.name(), "missing required parameter");
+        }
+        args[i] = missingValues[i];
       }
     }
     return args;
   }
 
-  private Object convert(int i, ServiceMethod.Param p, JsonElement value, boolean missing) {
-    if (missing) {
-      if (!p.optional()) {
-        throw invalid(p.name(), "missing required parameter");
+  private void readNamed(JsonReader in, Object[] args, boolean[] given) throws IOException {
+    Map<String, Integer> index = model.wireIndexByName();
+    in.beginObject();
+    while (in.hasNext()) {
+      String name = in.nextName();
+      Integer w = index.get(name);
+      if (w == null) {
+        throw invalid(name, "unknown parameter; expected one of " + index.keySet());
       }
-      return missingValues[i];
+      int i = javaIndex[w];
+      args[i] = read(i, in);
+      given[i] = true;
     }
+    in.endObject();
+  }
+
+  private void readPositional(JsonReader in, Object[] args, boolean[] given) throws IOException {
+    int expected = javaIndex.length;
+    in.beginArray();
+    int w = 0;
+    while (in.hasNext()) {
+      if (w == expected) {
+        int total = w;
+        while (in.hasNext()) {
+          in.skipValue();
+          total++;
+        }
+        throw invalidData(
+            "too many params: " + model.wireName() + " takes " + expected + ", got " + total, null);
+      }
+      int i = javaIndex[w++];
+      args[i] = read(i, in);
+      given[i] = true;
+    }
+    in.endArray();
+  }
+
+  private Object read(int i, JsonReader in) throws IOException {
+    ServiceMethod.Param p = model.params().get(i);
     Object v;
-    if (value.isJsonNull()) {
+    if (in.peek() == JsonToken.NULL) {
+      in.nextNull();
       v = null;
     } else {
       try {
-        v = adapters[i].fromJsonTree(value);
-      } catch (RuntimeException e) {
+        v = adapters[i].read(in);
+      } catch (IOException | RuntimeException e) {
         throw invalid(p.name(), reason(e));
       }
     }
@@ -165,7 +205,7 @@ public final class LocalMethod {
     return v;
   }
 
-  private static String reason(RuntimeException e) {
+  private static String reason(Exception e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

@@ -1,7 +1,5 @@
 package dev.duplexrpc.core.internal;
 
-import com.google.gson.JsonElement;
-
 /**
  * One parsed JSON-RPC message (one item of a batch), with every member it had. Validation is left
  * to the dispatcher, which decides between request, response and invalid by shape.
@@ -23,13 +21,13 @@ public final class Message {
   public Id id;
 
   public boolean hasParams;
-  public JsonElement params;
+  public JsonSlice params;
 
   public boolean hasResult;
-  public JsonElement result;
+  public JsonSlice result;
 
   public boolean hasError;
-  public JsonElement error;
+  public JsonSlice error;
 
   /** Whether the shape is a response: result or error, and no method. */
   public boolean isResponse() {

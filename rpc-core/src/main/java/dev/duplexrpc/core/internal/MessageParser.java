@@ -1,31 +1,23 @@
 package dev.duplexrpc.core.internal;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonElement;
-import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.MalformedJsonException;
 import dev.duplexrpc.core.ErrorCodes;
-import java.io.IOException;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses one text message with Gson's streaming reader in strict mode, with a nesting limit. The
- * envelope members are read directly; {@code params}, {@code result} and {@code error} are kept as
- * trees for the dispatcher to bind once it knows the method.
+ * Parses one text message in a single pass: a strict JSON (RFC 8259) scanner with a nesting limit
+ * that reads the envelope members directly and records {@code params}, {@code result} and {@code
+ * error} as {@link JsonSlice ranges} of the text, so that they are converted once, straight into
+ * the handler's or caller's types, without an intermediate tree.
+ *
+ * <p>Never throws for any input: every failure is a {@link ParseResult} with an error code.
  */
 public final class MessageParser {
-  private static final TypeAdapter<JsonElement> TREE = new Gson().getAdapter(JsonElement.class);
-
   private final int maxDepth;
   private final int maxBatch;
 
   /**
-   * @param maxDepth the deepest JSON nesting accepted
+   * @param maxDepth the deepest JSON nesting accepted (the envelope is level 1)
    * @param maxBatch the longest batch accepted
    */
   public MessageParser(int maxDepth, int maxBatch) {
@@ -33,111 +25,476 @@ public final class MessageParser {
     this.maxBatch = maxBatch;
   }
 
-  /** Parses a whole message; never throws. */
+  /** Thrown inside the scanner; carries the error code and the detail. */
+  private static final class Failure extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int code;
+
+    Failure(int code, String detail) {
+      super(detail, null, false, false);
+      this.code = code;
+    }
+  }
+
+  /** Parses a whole message. */
   public ParseResult parse(String text) {
-    JsonReader in = new JsonReader(new StringReader(text));
-    in.setStrictness(Strictness.STRICT);
-    in.setNestingLimit(maxDepth);
     try {
-      JsonToken first = in.peek();
+      return new Scan(text).message();
+    } catch (Failure f) {
+      return ParseResult.failure(f.code, f.getMessage());
+    }
+  }
+
+  /** The state of one scan. */
+  private final class Scan {
+    private final String s;
+    private final int n;
+    private int pos;
+
+    Scan(String s) {
+      this.s = s;
+      this.n = s.length();
+    }
+
+    ParseResult message() throws Failure {
+      skipWs();
       ParseResult result;
-      if (first == JsonToken.BEGIN_ARRAY) {
+      if (pos < n && s.charAt(pos) == '[') {
+        pos++;
         List<Message> items = new ArrayList<>();
-        in.beginArray();
-        while (in.hasNext()) {
-          if (items.size() >= maxBatch) {
-            return ParseResult.failure(
-                ErrorCodes.LIMIT_EXCEEDED, "batch has more than " + maxBatch + " items");
+        skipWs();
+        if (peek() == ']') {
+          pos++;
+        } else {
+          while (true) {
+            if (items.size() >= maxBatch) {
+              // Still check the rest is JSON: invalid JSON is a parse error whatever its length.
+              skipRest(1);
+              throw new Failure(ErrorCodes.LIMIT_EXCEEDED, "batch has more than " + maxBatch + " items");
+            }
+            items.add(item(2));
+            skipWs();
+            char c = next();
+            if (c == ']') {
+              break;
+            }
+            if (c != ',') {
+              throw parseError("expected ',' or ']' in the batch");
+            }
+            skipWs();
           }
-          items.add(readItem(in));
         }
-        in.endArray();
         result = new ParseResult(items, true, 0, null);
       } else {
-        result = new ParseResult(List.of(readItem(in)), false, 0, null);
+        result = new ParseResult(List.of(item(1)), false, 0, null);
       }
-      if (in.peek() != JsonToken.END_DOCUMENT) {
-        return ParseResult.failure(ErrorCodes.PARSE_ERROR, "unexpected data after the JSON value");
+      skipWs();
+      if (pos != n) {
+        throw parseError("unexpected data after the JSON value");
       }
       return result;
-    } catch (MalformedJsonException e) {
-      String m = String.valueOf(e.getMessage());
-      if (m.startsWith("Nesting limit")) {
-        return ParseResult.failure(
-            ErrorCodes.LIMIT_EXCEEDED, "JSON nesting deeper than " + maxDepth + " levels");
-      }
-      return ParseResult.failure(ErrorCodes.PARSE_ERROR, m);
-    } catch (IOException | RuntimeException e) {
-      // EOFException for cut input, IllegalStateException / NumberFormatException for bad tokens.
-      return ParseResult.failure(ErrorCodes.PARSE_ERROR, String.valueOf(e.getMessage()));
-    } catch (StackOverflowError e) {
-      return ParseResult.failure(ErrorCodes.LIMIT_EXCEEDED, "JSON nested too deeply");
     }
-  }
 
-  private static Message readItem(JsonReader in) throws IOException {
-    Message m = new Message();
-    if (in.peek() != JsonToken.BEGIN_OBJECT) {
-      in.skipValue();
-      return m;
+    /** After the batch limit: validates the remaining items and the closing bracket. */
+    private void skipRest(int depth) throws Failure {
+      while (true) {
+        skipWs();
+        skipValue(depth + 1);
+        skipWs();
+        char c = next();
+        if (c == ']') {
+          skipWs();
+          if (pos != n) {
+            throw parseError("unexpected data after the JSON value");
+          }
+          return;
+        }
+        if (c != ',') {
+          throw parseError("expected ',' or ']' in the batch");
+        }
+      }
     }
-    m.object = true;
-    in.beginObject();
-    while (in.hasNext()) {
-      String name = in.nextName();
-      switch (name) {
-        case "jsonrpc":
-          m.hasJsonrpc = true;
-          m.jsonrpc = stringOrSkip(in);
+
+    private Message item(int depth) throws Failure {
+      skipWs();
+      Message m = new Message();
+      if (peek() != '{') {
+        skipValue(depth);
+        return m;
+      }
+      m.object = true;
+      enter(depth);
+      pos++;
+      skipWs();
+      if (peek() == '}') {
+        pos++;
+        return m;
+      }
+      while (true) {
+        skipWs();
+        if (peek() != '"') {
+          throw parseError("expected a member name");
+        }
+        String name = string();
+        skipWs();
+        if (next() != ':') {
+          throw parseError("expected ':' after a member name");
+        }
+        skipWs();
+        switch (name) {
+          case "jsonrpc":
+            m.hasJsonrpc = true;
+            m.jsonrpc = peek() == '"' ? string() : skipped(depth + 1);
+            break;
+          case "method":
+            m.hasMethod = true;
+            m.method = peek() == '"' ? string() : skipped(depth + 1);
+            break;
+          case "id":
+            m.hasId = true;
+            m.id = id(depth + 1);
+            break;
+          case "params":
+            m.hasParams = true;
+            m.params = slice(depth + 1);
+            break;
+          case "result":
+            m.hasResult = true;
+            m.result = slice(depth + 1);
+            break;
+          case "error":
+            m.hasError = true;
+            m.error = slice(depth + 1);
+            break;
+          default:
+            skipValue(depth + 1);
+        }
+        skipWs();
+        char c = next();
+        if (c == '}') {
+          return m;
+        }
+        if (c != ',') {
+          throw parseError("expected ',' or '}' in an object");
+        }
+      }
+    }
+
+    private String skipped(int depth) throws Failure {
+      skipValue(depth);
+      return null;
+    }
+
+    private Id id(int depth) throws Failure {
+      char c = peek();
+      if (c == '"') {
+        return Id.ofString(string());
+      }
+      if (c == '-' || (c >= '0' && c <= '9')) {
+        int start = pos;
+        number();
+        return Id.ofNumberLiteral(s.substring(start, pos));
+      }
+      if (c == 'n') {
+        literal("null");
+        return Id.NULL;
+      }
+      skipValue(depth);
+      return null;
+    }
+
+    private JsonSlice slice(int depth) throws Failure {
+      int start = pos;
+      skipValue(depth);
+      return new JsonSlice(s, start, pos);
+    }
+
+    private void enter(int depth) throws Failure {
+      if (depth > maxDepth) {
+        throw new Failure(ErrorCodes.LIMIT_EXCEEDED, "JSON nesting deeper than " + maxDepth + " levels");
+      }
+    }
+
+    /** Skips one value at {@code depth}, checking it strictly; iterative, so any depth is safe. */
+    private void skipValue(int depth) throws Failure {
+      char c = peek();
+      if (c != '[' && c != '{') {
+        scalar();
+        return;
+      }
+      // Containers: an explicit stack of open brackets instead of recursion.
+      StringBuilder open = new StringBuilder();
+      while (true) {
+        c = peek();
+        if (c == '[' || c == '{') {
+          enter(depth + open.length());
+          pos++;
+          open.append(c);
+          skipWs();
+          char close = c == '[' ? ']' : '}';
+          if (peek() == close) {
+            pos++;
+            open.setLength(open.length() - 1);
+          } else {
+            if (c == '{') {
+              memberName();
+            }
+            continue; // read the first element
+          }
+        } else {
+          scalar();
+        }
+        // After a value: close containers or move to the next element.
+        while (true) {
+          if (open.length() == 0) {
+            return;
+          }
+          skipWs();
+          char top = open.charAt(open.length() - 1);
+          char d = next();
+          if (d == ',') {
+            skipWs();
+            if (top == '{') {
+              memberName();
+            }
+            break;
+          }
+          if ((top == '[' && d == ']') || (top == '{' && d == '}')) {
+            open.setLength(open.length() - 1);
+            continue;
+          }
+          throw parseError(top == '[' ? "expected ',' or ']' in an array" : "expected ',' or '}' in an object");
+        }
+      }
+    }
+
+    private void memberName() throws Failure {
+      skipWs();
+      if (peek() != '"') {
+        throw parseError("expected a member name");
+      }
+      skipString();
+      skipWs();
+      if (next() != ':') {
+        throw parseError("expected ':' after a member name");
+      }
+      skipWs();
+    }
+
+    private void scalar() throws Failure {
+      char c = peek();
+      switch (c) {
+        case '"':
+          skipString();
+          return;
+        case 't':
+          literal("true");
+          return;
+        case 'f':
+          literal("false");
+          return;
+        case 'n':
+          literal("null");
+          return;
+        default:
+          if (c == '-' || (c >= '0' && c <= '9')) {
+            number();
+            return;
+          }
+          throw parseError("unexpected character");
+      }
+    }
+
+    private void literal(String word) throws Failure {
+      if (!s.startsWith(word, pos)) {
+        throw parseError("unexpected character");
+      }
+      pos += word.length();
+    }
+
+    private void number() throws Failure {
+      if (peek() == '-') {
+        pos++;
+      }
+      char c = peek();
+      if (c == '0') {
+        pos++;
+      } else if (c >= '1' && c <= '9') {
+        digits();
+      } else {
+        throw parseError("malformed number");
+      }
+      if (pos < n && s.charAt(pos) == '.') {
+        pos++;
+        if (!isDigit(peek())) {
+          throw parseError("malformed number");
+        }
+        digits();
+      }
+      if (pos < n && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+        pos++;
+        if (peek() == '+' || peek() == '-') {
+          pos++;
+        }
+        if (!isDigit(peek())) {
+          throw parseError("malformed number");
+        }
+        digits();
+      }
+    }
+
+    private void digits() {
+      while (pos < n && isDigit(s.charAt(pos))) {
+        pos++;
+      }
+    }
+
+    private boolean isDigit(char c) {
+      return c >= '0' && c <= '9';
+    }
+
+    /** Checks a string and moves past it. */
+    private void skipString() throws Failure {
+      pos++; // the opening quote
+      while (true) {
+        if (pos >= n) {
+          throw parseError("unterminated string");
+        }
+        char c = s.charAt(pos++);
+        if (c == '"') {
+          return;
+        }
+        if (c == '\\') {
+          escape(null);
+        } else if (c < 0x20) {
+          throw parseError("unescaped control character in a string");
+        }
+      }
+    }
+
+    /** Reads a string's value. */
+    private String string() throws Failure {
+      int start = ++pos;
+      // Fast path: no escapes.
+      while (pos < n) {
+        char c = s.charAt(pos);
+        if (c == '"') {
+          return s.substring(start, pos++);
+        }
+        if (c == '\\') {
           break;
-        case "method":
-          m.hasMethod = true;
-          m.method = stringOrSkip(in);
+        }
+        if (c < 0x20) {
+          throw parseError("unescaped control character in a string");
+        }
+        pos++;
+      }
+      StringBuilder sb = new StringBuilder().append(s, start, pos);
+      while (true) {
+        if (pos >= n) {
+          throw parseError("unterminated string");
+        }
+        char c = s.charAt(pos++);
+        if (c == '"') {
+          return sb.toString();
+        }
+        if (c == '\\') {
+          escape(sb);
+        } else if (c < 0x20) {
+          throw parseError("unescaped control character in a string");
+        } else {
+          sb.append(c);
+        }
+      }
+    }
+
+    private void escape(StringBuilder out) throws Failure {
+      if (pos >= n) {
+        throw parseError("unterminated string");
+      }
+      char c = s.charAt(pos++);
+      char v;
+      switch (c) {
+        case '"':
+        case '\\':
+        case '/':
+          v = c;
           break;
-        case "id":
-          m.hasId = true;
-          m.id = readId(in);
+        case 'b':
+          v = '\b';
           break;
-        case "params":
-          m.hasParams = true;
-          m.params = TREE.read(in);
+        case 'f':
+          v = '\f';
           break;
-        case "result":
-          m.hasResult = true;
-          m.result = TREE.read(in);
+        case 'n':
+          v = '\n';
           break;
-        case "error":
-          m.hasError = true;
-          m.error = TREE.read(in);
+        case 'r':
+          v = '\r';
+          break;
+        case 't':
+          v = '\t';
+          break;
+        case 'u':
+          if (pos + 4 > n) {
+            throw parseError("unterminated escape");
+          }
+          int code = 0;
+          for (int i = 0; i < 4; i++) {
+            int h = hex(s.charAt(pos++));
+            if (h < 0) {
+              throw parseError("malformed \\u escape");
+            }
+            code = code * 16 + h;
+          }
+          v = (char) code;
           break;
         default:
-          in.skipValue();
+          throw parseError("invalid escape");
+      }
+      if (out != null) {
+        out.append(v);
       }
     }
-    in.endObject();
-    return m;
-  }
 
-  private static String stringOrSkip(JsonReader in) throws IOException {
-    if (in.peek() == JsonToken.STRING) {
-      return in.nextString();
+    private int hex(char c) {
+      if (c >= '0' && c <= '9') {
+        return c - '0';
+      }
+      if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+      }
+      if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+      }
+      return -1;
     }
-    in.skipValue();
-    return null;
-  }
 
-  private static Id readId(JsonReader in) throws IOException {
-    switch (in.peek()) {
-      case STRING:
-        return Id.ofString(in.nextString());
-      case NUMBER:
-        return Id.ofNumberLiteral(in.nextString()); // the literal text, as sent
-      case NULL:
-        in.nextNull();
-        return Id.NULL;
-      default:
-        in.skipValue();
-        return null;
+    private void skipWs() {
+      while (pos < n) {
+        char c = s.charAt(pos);
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+          return;
+        }
+        pos++;
+      }
+    }
+
+    private char peek() throws Failure {
+      if (pos >= n) {
+        throw parseError("unexpected end of input");
+      }
+      return s.charAt(pos);
+    }
+
+    private char next() throws Failure {
+      char c = peek();
+      pos++;
+      return c;
+    }
+
+    private Failure parseError(String what) {
+      return new Failure(ErrorCodes.PARSE_ERROR, what + " at character " + pos);
     }
   }
 }

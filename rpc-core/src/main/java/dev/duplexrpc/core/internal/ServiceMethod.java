@@ -125,9 +125,15 @@ public final class ServiceMethod {
     return timeoutMillis;
   }
 
-  /** {@code Declaring.method}, for messages. */
+  /** {@code Declaring.method(ParamType, ...)}, for messages. */
   public String javaName() {
-    return method.getDeclaringClass().getSimpleName() + "." + method.getName();
+    StringBuilder sb = new StringBuilder(method.getDeclaringClass().getSimpleName())
+        .append('.').append(method.getName()).append('(');
+    Class<?>[] types = method.getParameterTypes();
+    for (int i = 0; i < types.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(types[i].getSimpleName());
+    }
+    return sb.append(')').toString();
   }
 
   @Override

@@ -275,7 +275,12 @@ public final class ServiceModel {
 
   /** Retrofit's form: the problem, then the method on its own line. */
   static IllegalArgumentException error(Method m, String message) {
-    return new IllegalArgumentException(
-        message + "\n    for method " + m.getDeclaringClass().getSimpleName() + "." + m.getName());
+    StringBuilder sig = new StringBuilder(m.getDeclaringClass().getSimpleName())
+        .append('.').append(m.getName()).append('(');
+    Class<?>[] types = m.getParameterTypes();
+    for (int i = 0; i < types.length; i++) {
+      sig.append(i == 0 ? "" : ", ").append(types[i].getSimpleName());
+    }
+    return new IllegalArgumentException(message + "\n    for method " + sig.append(')'));
   }
 }

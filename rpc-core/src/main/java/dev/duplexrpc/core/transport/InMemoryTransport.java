@@ -116,7 +116,11 @@ public final class InMemoryTransport implements Transport {
     deliverClose(code, r);
   }
 
-  /** Whether the pair has been closed from either end. */
+  /**
+   * Whether the pair has been closed from either end.
+   *
+   * @return true once closed
+   */
   public boolean isClosed() {
     return shared.closed.get();
   }
