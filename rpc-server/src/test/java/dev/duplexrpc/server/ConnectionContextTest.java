@@ -103,6 +103,7 @@ class ConnectionContextTest {
   void hookSeesTheHandshake() throws Exception {
     try (ClientConnection connection = connect("ada", "?room=math&room=logic&lang=en")) {
       ConnectionSetup setup = opened.poll(10, TimeUnit.SECONDS);
+      Sync.registered(connection);
       assertEquals(List.of("math", "logic"), setup.queryParameters().get("room"));
       assertEquals("en", setup.queryParameter("lang"));
       assertEquals("Bearer ada", setup.header("AUTHORIZATION"));
