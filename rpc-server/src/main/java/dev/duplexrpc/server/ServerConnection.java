@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentMap;
  * }
  *
  * // inside a handler: the connection being served
- * @RpcMethod public String whoAmI(CallContext call) {
- *   return (String) ServerConnection.of(call).attributes().get("user");
+ * @RpcMethod public String whoAmI() {
+ *   return (String) ServerConnection.current().attributes().get("user");
  * }
  * }</pre>
  *
@@ -70,6 +70,19 @@ public final class ServerConnection implements AutoCloseable {
           "The call to '" + call.method() + "' did not arrive on a server connection");
     }
     return (ServerConnection) c;
+  }
+
+  /**
+   * The server connection the current thread's handler is serving: {@code
+   * of(CallContext.current())}. Keeps shared service interfaces free of a {@code CallContext}
+   * parameter.
+   *
+   * @return the connection the call came in on
+   * @throws IllegalStateException if the current thread is not running a handler
+   * @throws IllegalArgumentException if the call did not arrive through a server endpoint
+   */
+  public static ServerConnection current() {
+    return of(CallContext.current());
   }
 
   /**

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.CallContext;
+import dev.duplexrpc.core.ConnectionClosedException;
+import java.io.IOException;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.testing.JdkWebSocketClient;
 import dev.duplexrpc.server.testing.Sync;
@@ -50,8 +52,8 @@ class ConnectionContextTest {
     }
 
     @RpcMethod
-    public String myId(CallContext call) {
-      return ServerConnection.of(call).id();
+    public String myId() {
+      return ServerConnection.current().id();
     }
   }
 
@@ -145,6 +147,23 @@ class ConnectionContextTest {
       assertEquals("missing token", close.reason());
     }
     assertTrue(server.connections().isEmpty());
+  }
+
+  @Test
+  void refusedClientSeesTheCloseCodeAndReason() throws Exception {
+    ClientConnection refused = RpcClient.builder().uri(server.uri()).build().connect();
+    ConnectionClosedException closed = refused.closeFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(1008, closed.closeCode());
+    assertEquals("missing token", closed.closeReason());
+  }
+
+  @Test
+  void wrongPathFailsTheHandshake() {
+    RpcClient client = RpcClient.builder()
+        .uri(server.uri().resolve("/elsewhere"))
+        .header("Authorization", "Bearer ada")
+        .build();
+    assertThrows(IOException.class, client::connect);
   }
 
   @Test
