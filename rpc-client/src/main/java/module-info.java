@@ -8,7 +8,7 @@
  */
 module dev.duplexrpc.client {
   requires transitive dev.duplexrpc.core;
-  requires transitive jakarta.websocket.client;
+  requires jakarta.websocket.client;
   requires org.glassfish.tyrus.client;
   requires org.glassfish.tyrus.core;
   requires org.glassfish.tyrus.spi;

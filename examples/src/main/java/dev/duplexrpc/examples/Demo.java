@@ -3,7 +3,6 @@ package dev.duplexrpc.examples;
 import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.CallContext;
-import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
 import java.util.Locale;
@@ -24,13 +23,14 @@ public final class Demo {
   private Demo() {}
 
   /** The server's Shop: it calls back the customer who is ordering. */
-  public static final class ShopService {
-    @RpcMethod("order")
-    public String order(String item, int quantity, CallContext call) {
+  static final class ShopService implements Shop {
+    @Override
+    public String order(String item, int quantity) {
       double total = quantity * 2.50;
       String question = String.format(Locale.ROOT, "%d x %s for %.2f?", quantity, item, total);
       step("server: serving order(" + item + ", " + quantity + "), asking the client: " + question);
-      boolean yes = call.peer().remote(Customer.class).confirm(question);   // call back, mid-call
+      Customer caller = CallContext.current().peer().remote(Customer.class);
+      boolean yes = caller.confirm(question);   // a call back into the client, mid-call
       step("server: the client answered " + yes);
       return yes
           ? String.format(Locale.ROOT, "receipt: %d x %s, %.2f, confirmed", quantity, item, total)
