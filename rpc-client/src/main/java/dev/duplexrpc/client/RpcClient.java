@@ -3,6 +3,7 @@ package dev.duplexrpc.client;
 import com.google.gson.Gson;
 import dev.duplexrpc.client.internal.GuardedClientContainer;
 import dev.duplexrpc.client.internal.Limits;
+import dev.duplexrpc.client.internal.Link;
 import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerListener;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 
@@ -55,6 +55,10 @@ public final class RpcClient {
 
   /** Default {@link Builder#connectTimeout(Duration)}: 10 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** Default {@link Builder#pingInterval(Duration)}: 15 seconds. */
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
+  /** Default {@link Builder#idleTimeout(Duration)}: 30 seconds. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Builder config;
 
@@ -103,8 +107,8 @@ public final class RpcClient {
     manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE,
         Limits.incomingBufferSize(config.maxMessageSize));
     manager.setDefaultMaxTextMessageBufferSize(config.maxMessageSize);
-    AtomicReference<Session> session = new AtomicReference<>();
-    manager.getProperties().put(GuardedClientContainer.SESSION, session);
+    Link link = new Link();
+    manager.getProperties().put(GuardedClientContainer.LINK, link);
     Map<String, List<String>> headers = config.headers;
     ClientEndpointConfig cec = ClientEndpointConfig.Builder.create()
         .configurator(new ClientEndpointConfig.Configurator() {
@@ -116,7 +120,7 @@ public final class RpcClient {
           }
         })
         .build();
-    ClientEndpoint endpoint = new ClientEndpoint(config, manager, session);
+    ClientEndpoint endpoint = new ClientEndpoint(config, manager);
     try {
       manager.connectToServer(endpoint, cec, config.uri);
     } catch (DeploymentException | IOException | RuntimeException e) {
@@ -139,19 +143,16 @@ public final class RpcClient {
   private static final class ClientEndpoint extends Endpoint {
     private final Builder config;
     private final ClientManager manager;
-    private final AtomicReference<Session> session;
     final CompletableFuture<ClientConnection> connection = new CompletableFuture<>();
     private volatile SessionTransport transport;
 
-    ClientEndpoint(Builder config, ClientManager manager, AtomicReference<Session> session) {
+    ClientEndpoint(Builder config, ClientManager manager) {
       this.config = config;
       this.manager = manager;
-      this.session = session;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
-      this.session.set(session);
       String name = "client session " + session.getId() + " to " + config.uri;
       SessionTransport t = SessionTransport.attach(session, config.maxMessageSize, name,
           config.frameListener == null ? null : config.frameListener::onFrame);
@@ -170,6 +171,7 @@ public final class RpcClient {
       // The Peer is built before self[0] is set, but its listener runs only after a close, which
       // happens-after this method: the Peer hands the callback to its executor.
       ClientConnection c = new ClientConnection(config.uri, pb.build());
+      t.heartbeat(config.pingInterval, config.idleTimeout);
       self[0] = c;
       connection.complete(c);
     }
@@ -201,6 +203,8 @@ public final class RpcClient {
     private Peer.Builder peer = Peer.builder();
     private int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration pingInterval = DEFAULT_PING_INTERVAL;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Map<String, List<String>> headers = new LinkedHashMap<>();
     private ClientConnection.Listener listener;
     private FrameListener frameListener;
@@ -213,6 +217,8 @@ public final class RpcClient {
       b.peer = peer.copy();
       b.maxMessageSize = maxMessageSize;
       b.connectTimeout = connectTimeout;
+      b.pingInterval = pingInterval;
+      b.idleTimeout = idleTimeout;
       for (Map.Entry<String, List<String>> h : headers.entrySet()) {
         b.headers.put(h.getKey(), Collections.unmodifiableList(new ArrayList<>(h.getValue())));
       }
@@ -277,6 +283,42 @@ public final class RpcClient {
       }
       this.connectTimeout = timeout;
       return this;
+    }
+
+    /**
+     * How often to send a WebSocket ping to the server, which answers with a pong; the pongs keep
+     * a quiet connection from being taken as dead by {@link #idleTimeout(Duration)}, here and on
+     * the server. Default 15 seconds; {@link Duration#ZERO} sends no pings.
+     *
+     * @param interval the time between pings, zero or positive
+     * @return this builder
+     */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = nonNegative(interval, "pingInterval");
+      return this;
+    }
+
+    /**
+     * How long the connection may stay silent (no message, pong, ping or part of a frame read)
+     * before it is taken as dead: the socket is dropped and every pending call fails at once with
+     * {@link dev.duplexrpc.core.ConnectionClosedException} (close code 1006, the reason naming the
+     * heartbeat). Must be longer than {@link #pingInterval(Duration)} when both are on. Default 30
+     * seconds; {@link Duration#ZERO} never drops a silent connection.
+     *
+     * @param timeout the longest silence, zero or positive
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+      Objects.requireNonNull(d, name + " == null");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " < 0: " + d);
+      }
+      return d;
     }
 
     /**
@@ -424,6 +466,10 @@ public final class RpcClient {
     public RpcClient build() {
       if (uri == null) {
         throw new IllegalStateException("uri == null: call uri(...) before build()");
+      }
+      if (!pingInterval.isZero() && !idleTimeout.isZero() && idleTimeout.compareTo(pingInterval) <= 0) {
+        throw new IllegalStateException("idleTimeout (" + idleTimeout + ") must be longer than pingInterval ("
+            + pingInterval + ")");
       }
       return new RpcClient(this);
     }

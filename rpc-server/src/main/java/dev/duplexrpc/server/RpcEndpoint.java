@@ -12,6 +12,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -60,17 +61,20 @@ public final class RpcEndpoint {
   private final int maxMessageSize;
   private final ConnectionListener listener;
   private final FrameListener frameListener;
+  private final Duration pingInterval;
+  private final Duration idleTimeout;
   private final ServerEndpointConfig config;
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  RpcEndpoint(String path, Peer.Builder template, int maxMessageSize, ConnectionListener listener,
-      FrameListener frameListener) {
-    this.path = path;
-    this.template = template;
-    this.maxMessageSize = maxMessageSize;
-    this.listener = listener;
-    this.frameListener = frameListener;
+  RpcEndpoint(RpcServer.Builder b) {
+    this.path = b.path;
+    this.template = b.peer.copy();
+    this.maxMessageSize = b.maxMessageSize;
+    this.listener = b.connectionListener;
+    this.frameListener = b.frameListener;
+    this.pingInterval = b.pingInterval;
+    this.idleTimeout = b.idleTimeout;
     this.config = RpcSessionEndpoint.config(path, new Handler());
   }
 
@@ -198,6 +202,7 @@ public final class RpcEndpoint {
       open.put(id, connection);
       transport.beforeClose(() -> open.remove(id, connection));
       peer.closeFuture().thenRun(() -> open.remove(id, connection)); // a close the session missed
+      transport.heartbeat(pingInterval, idleTimeout);
       transport.release();
       if (closed) { // close() ran while this connection was opening
         connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");

@@ -51,6 +51,10 @@ public final class RpcServer implements AutoCloseable {
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** Default {@link Builder#path(String)}: {@code /}. */
   public static final String DEFAULT_PATH = "/";
+  /** Default {@link Builder#pingInterval(Duration)}: 15 seconds. */
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
+  /** Default {@link Builder#idleTimeout(Duration)}: 30 seconds. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
   private final String host;
   private final int port;
@@ -218,11 +222,13 @@ public final class RpcServer implements AutoCloseable {
   public static final class Builder {
     private String host = DEFAULT_HOST;
     private int port;
-    private String path = DEFAULT_PATH;
-    private final Peer.Builder peer = Peer.builder();
-    private int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
-    private ConnectionListener connectionListener;
-    private FrameListener frameListener;
+    String path = DEFAULT_PATH;
+    final Peer.Builder peer = Peer.builder();
+    int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
+    ConnectionListener connectionListener;
+    FrameListener frameListener;
+    Duration pingInterval = DEFAULT_PING_INTERVAL;
+    Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
     Builder() {}
 
@@ -306,6 +312,49 @@ public final class RpcServer implements AutoCloseable {
     public Builder frameListener(FrameListener listener) {
       this.frameListener = listener;
       return this;
+    }
+
+    /**
+     * How often to send a WebSocket ping to each client, which answers with a pong; the pongs keep
+     * a quiet connection from being taken as dead by {@link #idleTimeout(Duration)}, here and on
+     * the client. Default 15 seconds; {@link Duration#ZERO} sends no pings.
+     *
+     * @param interval the time between pings, zero or positive
+     * @return this builder
+     */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = nonNegative(interval, "pingInterval");
+      return this;
+    }
+
+    /**
+     * How long a connection may stay silent (no message, pong, ping or part of a frame read)
+     * before it is taken as dead: its socket is dropped and every call pending on it fails at once
+     * with {@link dev.duplexrpc.core.ConnectionClosedException} (close code 1006, the reason naming
+     * the heartbeat). Must be longer than {@link #pingInterval(Duration)} when both are on. Default
+     * 30 seconds; {@link Duration#ZERO} never drops a silent connection.
+     *
+     * @param timeout the longest silence, zero or positive
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+      Objects.requireNonNull(d, name + " == null");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " < 0: " + d);
+      }
+      return d;
+    }
+
+    private void check() {
+      if (!pingInterval.isZero() && !idleTimeout.isZero() && idleTimeout.compareTo(pingInterval) <= 0) {
+        throw new IllegalStateException("idleTimeout (" + idleTimeout + ") must be longer than pingInterval ("
+            + pingInterval + ")");
+      }
     }
 
     /**
@@ -408,8 +457,10 @@ public final class RpcServer implements AutoCloseable {
      * Builds the embedded server, not yet listening: call {@link RpcServer#start()}.
      *
      * @return the server
+     * @throws IllegalStateException if the idle timeout is not longer than the ping interval
      */
     public RpcServer build() {
+      check();
       return new RpcServer(this);
     }
 
@@ -418,9 +469,11 @@ public final class RpcServer implements AutoCloseable {
      * are not used.
      *
      * @return the endpoint
+     * @throws IllegalStateException if the idle timeout is not longer than the ping interval
      */
     public RpcEndpoint buildEndpoint() {
-      return new RpcEndpoint(path, peer.copy(), maxMessageSize, connectionListener, frameListener);
+      check();
+      return new RpcEndpoint(this);
     }
   }
 }

@@ -28,6 +28,7 @@ public final class FrameGuard implements ReadHandler {
   private final ReadHandler delegate;
   private final Consumer<CloseReason> closer;
   private final long maxPayload;
+  private final Link link;
 
   // Parser state, touched only by the reading thread.
   private final byte[] header = new byte[14];
@@ -35,8 +36,9 @@ public final class FrameGuard implements ReadHandler {
   private long payloadLeft; // payload bytes of the current frame still to pass
   private boolean tripped;
 
-  private FrameGuard(ReadHandler delegate, Consumer<CloseReason> closer, long maxPayload) {
+  private FrameGuard(ReadHandler delegate, Consumer<CloseReason> closer, long maxPayload, Link link) {
     this.delegate = delegate;
+    this.link = link;
     this.closer = closer;
     this.maxPayload = maxPayload;
   }
@@ -50,7 +52,7 @@ public final class FrameGuard implements ReadHandler {
    * @return the wrapped connection
    */
   public static Connection guard(Connection connection, long maxPayload) {
-    return guard(connection, maxPayload, connection::close);
+    return guard(connection, maxPayload, connection::close, null);
   }
 
   /**
@@ -59,10 +61,12 @@ public final class FrameGuard implements ReadHandler {
    * @param connection the Tyrus connection
    * @param maxPayload the largest data-frame payload let through, in bytes
    * @param closer closes the connection with the given reason, sending a close frame
+   * @param link the connection's link, told of every read (for the heartbeat), or null
    * @return the wrapped connection
    */
-  public static Connection guard(Connection connection, long maxPayload, Consumer<CloseReason> closer) {
-    FrameGuard guard = new FrameGuard(connection.getReadHandler(), closer, maxPayload);
+  public static Connection guard(
+      Connection connection, long maxPayload, Consumer<CloseReason> closer, Link link) {
+    FrameGuard guard = new FrameGuard(connection.getReadHandler(), closer, maxPayload, link);
     return new Connection() {
       @Override
       public ReadHandler getReadHandler() {
@@ -88,6 +92,9 @@ public final class FrameGuard implements ReadHandler {
 
   @Override
   public void handle(ByteBuffer data) {
+    if (link != null) {
+      link.touch();
+    }
     if (tripped) {
       data.position(data.limit());
       return;

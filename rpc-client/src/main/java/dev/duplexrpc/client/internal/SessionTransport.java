@@ -3,11 +3,13 @@ package dev.duplexrpc.client.internal;
 import dev.duplexrpc.core.transport.Transport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       called.
  *   <li>The owning {@code Endpoint} forwards its {@code onClose} to {@link #closed}; the listener
  *       hears about the close exactly once.
+ *   <li>An optional {@link #heartbeat heartbeat} pings the other end and drops the connection
+ *       (close code 1006 locally) when nothing has been read for the idle timeout.
  * </ul>
  */
 public final class SessionTransport implements Transport {
@@ -36,6 +40,7 @@ public final class SessionTransport implements Transport {
   private static final int MAX_REASON_BYTES = 123;
 
   private final Session session;
+  private final Link link;
   private final String name;
   private final FrameTap tap;
   private final Object lock = new Object();
@@ -46,6 +51,7 @@ public final class SessionTransport implements Transport {
   private String earlyCloseReason; // guarded by lock
   private final AtomicBoolean closeSeen = new AtomicBoolean();
   private volatile Runnable beforeClose;
+  private volatile Heartbeat heartbeat;
 
   /** Receives every text frame sent or received, for logging. */
   @FunctionalInterface
@@ -59,16 +65,18 @@ public final class SessionTransport implements Transport {
     void onFrame(String text, boolean outgoing);
   }
 
-  private SessionTransport(Session session, String name, FrameTap tap) {
+  private SessionTransport(Session session, Link link, String name, FrameTap tap) {
     this.session = session;
+    this.link = link;
     this.name = name;
     this.tap = tap;
   }
 
   /**
    * Binds a transport to an open session: sets the session's text buffer to {@code
-   * maxMessageChars} and registers the text and binary handlers. Call from {@code
-   * Endpoint.onOpen}.
+   * maxMessageChars} and registers the text, binary and pong handlers. Call from {@code
+   * Endpoint.onOpen}: the transport takes the {@link Link#opening() link} the container glue
+   * prepared for this connection, or makes one that only this session's handlers update.
    *
    * @param session the open session
    * @param maxMessageChars the library's message size limit, in characters
@@ -78,14 +86,41 @@ public final class SessionTransport implements Transport {
    */
   public static SessionTransport attach(Session session, int maxMessageChars, String name, FrameTap tap) {
     Objects.requireNonNull(session, "session == null");
-    SessionTransport t = new SessionTransport(session, name, tap);
+    Link link = Link.opening();
+    if (link == null) {
+      link = new Link();
+    }
+    link.session(session);
+    SessionTransport t = new SessionTransport(session, link, name, tap);
+    Link l = link;
     // Whole messages longer than this close with 1009 in the container itself. The Peer checks the
     // same limit again, for containers that do not enforce it on unfragmented messages.
     session.setMaxTextMessageBufferSize(maxMessageChars);
     session.setMaxBinaryMessageBufferSize(Math.min(maxMessageChars, 1 << 16));
     session.addMessageHandler(String.class, (MessageHandler.Whole<String>) t::received);
     session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) t::binary);
+    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> l.touch());
     return t;
+  }
+
+  /**
+   * Starts pinging the other end every {@code pingInterval} and dropping the connection when
+   * nothing has been read for {@code idleTimeout}; stops by itself at the close.
+   *
+   * @param pingInterval time between pings, zero for none
+   * @param idleTimeout silence after which the connection is dropped, zero for never
+   */
+  public void heartbeat(Duration pingInterval, Duration idleTimeout) {
+    Heartbeat h = Heartbeat.start(this, link, pingInterval, idleTimeout);
+    heartbeat = h;
+    if (h != null && closeSeen.get()) {
+      h.stop();
+    }
+  }
+
+  /** The link under this transport's session. */
+  public Link link() {
+    return link;
   }
 
   /**
@@ -152,6 +187,7 @@ public final class SessionTransport implements Transport {
   }
 
   private void received(String text) {
+    link.touch();
     if (tap != null) {
       tap.onFrame(text, false);
     }
@@ -209,6 +245,24 @@ public final class SessionTransport implements Transport {
   }
 
   /**
+   * Gives up on a connection that is dead or stuck: the listener hears 1006 (abnormal closure)
+   * with {@code reason} at once, then the socket is dropped without waiting for a closing
+   * handshake (a close frame is attempted when the container gave no way to drop the socket).
+   *
+   * @param reason why, for the close reason the listener and pending calls see
+   */
+  public void expire(String reason) {
+    closed(1006, reason);
+    if (!link.abort()) {
+      try {
+        session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, truncate(reason)));
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.DEBUG, "Close of {0} failed: {1}", name, e);
+      }
+    }
+  }
+
+  /**
    * Called by the owning endpoint's {@code onClose} (and on failures): tells the listener, once.
    *
    * @param code the close code
@@ -219,6 +273,10 @@ public final class SessionTransport implements Transport {
       return;
     }
     String r = reason == null ? "" : reason;
+    Heartbeat h = heartbeat;
+    if (h != null) {
+      h.stop();
+    }
     Runnable before = beforeClose;
     if (before != null) {
       before.run();

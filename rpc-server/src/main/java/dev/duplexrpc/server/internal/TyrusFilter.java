@@ -1,6 +1,7 @@
 package dev.duplexrpc.server.internal;
 
 import dev.duplexrpc.client.internal.FrameGuard;
+import dev.duplexrpc.client.internal.Link;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -44,7 +45,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * (that class and its {@code WebSocketAddOn}'s constructor are package-private in Tyrus 2.2, and
  * Tyrus's ready-made container binds every interface). Two additions: each connection's reader is
  * wrapped in a {@link FrameGuard}, and the peer's socket address is made available to the
- * handshake ({@link #remoteAddress()}).
+ * handshake ({@link #remoteAddress()}). Each connection gets a {@link Link} that the guard tells of
+ * every read and that can drop the socket, for the heartbeat.
  */
 final class TyrusFilter extends BaseFilter {
   private static final Attribute<org.glassfish.tyrus.spi.Connection> TYRUS_CONNECTION =
@@ -142,9 +144,13 @@ final class TyrusFilter extends BaseFilter {
       case SUCCESS:
         Connection grizzly = ctx.getConnection();
         write(ctx, response);
-        org.glassfish.tyrus.spi.Connection connection = FrameGuard.guard(
-            info.createConnection(new GrizzlyWriter(grizzly), reason -> grizzly.close()),
-            maxFramePayload);
+        Link link = new Link();
+        link.abortWith(grizzly::terminateSilently); // no graceful close: its queue may never drain
+        // The session opens inside createConnection, where the endpoint picks the link up.
+        org.glassfish.tyrus.spi.Connection opened = link.opening(
+            () -> info.createConnection(new GrizzlyWriter(grizzly), reason -> grizzly.close()));
+        org.glassfish.tyrus.spi.Connection connection =
+            FrameGuard.guard(opened, maxFramePayload, opened::close, link);
         TYRUS_CONNECTION.set(grizzly, connection);
         TASK_PROCESSOR.set(grizzly, new TaskProcessor());
         grizzly.addCloseListener((closeable, type) -> {
