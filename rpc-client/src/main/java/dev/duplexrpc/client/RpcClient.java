@@ -6,7 +6,6 @@ import dev.duplexrpc.client.internal.Limits;
 import dev.duplexrpc.client.internal.Link;
 import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
-import dev.duplexrpc.core.PeerListener;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -27,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.core.HandshakeException;
 
 /**
  * Connects to a Duplex RPC server over WebSocket (Tyrus's standalone client) and runs a {@link
@@ -95,13 +95,32 @@ public final class RpcClient {
 
   /**
    * Opens a connection: the WebSocket handshake, with the configured headers, within the connect
-   * timeout. When this returns, the server may already be calling the local services.
+   * timeout. When this returns, the server may already be calling the local services. This is one
+   * attempt: reconnecting (see {@link Builder#reconnectPolicy}) starts only once a connection was
+   * open.
    *
    * @return the open connection
-   * @throws IOException if the server could not be reached, refused the handshake, or did not
-   *     answer within the connect timeout
+   * @throws HandshakeRejectedException if the server answered the handshake with an HTTP status
+   *     (401 or 403 from its authenticator, 404 for a wrong path...)
+   * @throws IOException if the server could not be reached or did not answer within the connect
+   *     timeout
    */
   public ClientConnection connect() throws IOException {
+    ClientConnection connection = new ClientConnection(this);
+    connection.open();
+    return connection;
+  }
+
+  Builder config() {
+    return config;
+  }
+
+  /**
+   * Opens one WebSocket to the server and the Peer on it, for {@code owner}.
+   *
+   * @throws IOException as {@link #connect()}
+   */
+  Line openLine(ClientConnection owner) throws IOException {
     ClientManager manager = ClientManager.createClient(GuardedClientContainer.class.getName());
     manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, timeoutMillis(config.connectTimeout));
     manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE,
@@ -125,25 +144,59 @@ public final class RpcClient {
       manager.connectToServer(endpoint, cec, config.uri);
     } catch (DeploymentException | IOException | RuntimeException e) {
       manager.shutdown();
-      throw new IOException("Could not connect to " + config.uri + ": " + e.getMessage(), e);
+      int status = httpStatus(e);
+      String message = "Could not connect to " + config.uri + ": " + e.getMessage();
+      if (status > 0) {
+        throw new HandshakeRejectedException(message + " (HTTP " + status + ")", status, e);
+      }
+      throw new IOException(message, e);
     }
-    ClientConnection connection = endpoint.connection.getNow(null);
-    if (connection == null) {
+    Line line = endpoint.line.getNow(null);
+    if (line == null) {
       manager.shutdown();
       throw new IOException("Could not connect to " + config.uri + ": the session did not open");
     }
-    return connection;
+    return line;
+  }
+
+  /** The HTTP status of a refused handshake somewhere in the cause chain, or 0. */
+  private static int httpStatus(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HandshakeException) {
+        return ((HandshakeException) t).getHttpStatusCode();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return 0;
   }
 
   private static int timeoutMillis(Duration d) {
     return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
   }
 
-  /** The Jakarta endpoint of one connection: builds the Peer when the session opens. */
+  /** One WebSocket of a {@link ClientConnection}: its Peer and the transport under it. */
+  static final class Line {
+    final Peer peer;
+    final SessionTransport transport;
+
+    Line(Peer peer, SessionTransport transport) {
+      this.peer = peer;
+      this.transport = transport;
+    }
+
+    @Override
+    public String toString() {
+      return transport.toString();
+    }
+  }
+
+  /** The Jakarta endpoint of one WebSocket: builds the Peer when the session opens. */
   private static final class ClientEndpoint extends Endpoint {
     private final Builder config;
     private final ClientManager manager;
-    final CompletableFuture<ClientConnection> connection = new CompletableFuture<>();
+    final CompletableFuture<Line> line = new CompletableFuture<>();
     private volatile SessionTransport transport;
 
     ClientEndpoint(Builder config, ClientManager manager) {
@@ -157,23 +210,9 @@ public final class RpcClient {
       SessionTransport t = SessionTransport.attach(session, config.maxMessageSize, name,
           config.frameListener == null ? null : config.frameListener::onFrame);
       transport = t;
-      ClientConnection[] self = new ClientConnection[1];
-      ClientConnection.Listener listener = config.listener;
-      Peer.Builder pb = config.peer.copy().transport(t);
-      if (listener != null) {
-        pb.listener(new PeerListener() {
-          @Override
-          public void onClose(Peer peer, int code, String reason) {
-            listener.onClose(self[0], code, reason);
-          }
-        });
-      }
-      // The Peer is built before self[0] is set, but its listener runs only after a close, which
-      // happens-after this method: the Peer hands the callback to its executor.
-      ClientConnection c = new ClientConnection(config.uri, pb.build());
+      Peer peer = config.peer.copy().transport(t).build();
       t.heartbeat(config.pingInterval, config.idleTimeout);
-      self[0] = c;
-      connection.complete(c);
+      line.complete(new Line(peer, t));
     }
 
     @Override
@@ -206,8 +245,12 @@ public final class RpcClient {
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Map<String, List<String>> headers = new LinkedHashMap<>();
-    private ClientConnection.Listener listener;
+    ClientConnection.Listener listener;
     private FrameListener frameListener;
+    ReconnectPolicy reconnectPolicy = ReconnectPolicy.exponential();
+    ClientConnection.ReconnectHook reconnectHook;
+    int offlineQueueSize;
+    Duration offlineQueueWait = Duration.ZERO;
 
     Builder() {}
 
@@ -224,6 +267,10 @@ public final class RpcClient {
       }
       b.listener = listener;
       b.frameListener = frameListener;
+      b.reconnectPolicy = reconnectPolicy;
+      b.reconnectHook = reconnectHook;
+      b.offlineQueueSize = offlineQueueSize;
+      b.offlineQueueWait = offlineQueueWait;
       return b;
     }
 
@@ -436,7 +483,62 @@ public final class RpcClient {
     }
 
     /**
-     * Receives connection events (the close).
+     * When and whether a connection that lost its socket reconnects. Default {@link
+     * ReconnectPolicy#exponential()}: full-jitter exponential backoff from 0.5 s up to 30 s,
+     * unlimited attempts; {@link ReconnectPolicy#none()} turns reconnecting off. A connection the
+     * application closed, or one closed with a code the policy does not retry, stays closed.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder reconnectPolicy(ReconnectPolicy policy) {
+      this.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
+      return this;
+    }
+
+    /**
+     * Runs after each reconnect, on the new socket, before any call queued while offline goes out
+     * and before calls from other threads are let through: the place to log in again and
+     * re-subscribe. Calls the hook makes (from its own thread) go straight to the new socket. If
+     * it throws, the new socket is closed and the attempt counts as failed.
+     *
+     * @param hook the hook, or null for none
+     * @return this builder
+     */
+    public Builder onReconnected(ClientConnection.ReconnectHook hook) {
+      this.reconnectHook = hook;
+      return this;
+    }
+
+    /**
+     * Holds calls made through {@link ClientConnection#remote(Class)} proxies while the connection
+     * is reconnecting, instead of failing them at once (the default): at most {@code maxCalls}
+     * calls, each for at most {@code maxWait}, sent in order once the connection is back and the
+     * reconnect hook has run. A call past the limit, or still waiting after {@code maxWait}, or
+     * waiting when the connection closes for good, fails with {@link
+     * dev.duplexrpc.core.ConnectionClosedException} whose reason says so; it was never sent. The
+     * call timeout counts from the moment a call is sent. {@code offlineQueue(0, Duration.ZERO)}
+     * turns queueing off again.
+     *
+     * @param maxCalls the most calls held at once, 0 for no queue
+     * @param maxWait the longest a call is held, positive when {@code maxCalls > 0}
+     * @return this builder
+     */
+    public Builder offlineQueue(int maxCalls, Duration maxWait) {
+      Objects.requireNonNull(maxWait, "maxWait == null");
+      if (maxCalls < 0) {
+        throw new IllegalArgumentException("maxCalls < 0: " + maxCalls);
+      }
+      if (maxCalls > 0 && (maxWait.isNegative() || maxWait.isZero())) {
+        throw new IllegalArgumentException("maxWait <= 0: " + maxWait);
+      }
+      this.offlineQueueSize = maxCalls;
+      this.offlineQueueWait = maxCalls == 0 ? Duration.ZERO : maxWait;
+      return this;
+    }
+
+    /**
+     * Receives connection events: state changes and the final close.
      *
      * @param listener the listener, or null for none
      * @return this builder

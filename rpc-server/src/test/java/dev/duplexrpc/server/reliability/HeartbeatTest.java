@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.client.ClientConnection;
+import dev.duplexrpc.client.ReconnectPolicy;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.annotation.RpcMethod;
@@ -87,6 +88,7 @@ class HeartbeatTest {
         .callTimeout(CALL_TIMEOUT)
         .pingInterval(ping)
         .idleTimeout(idle)
+        .reconnectPolicy(ReconnectPolicy.none()) // the drop is final here; ReconnectTest covers the rest
         .build()
         .connect();
     Sync.registered(client);

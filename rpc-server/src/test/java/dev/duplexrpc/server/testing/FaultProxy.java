@@ -42,17 +42,35 @@ public final class FaultProxy implements AutoCloseable {
     DOWNSTREAM
   }
 
-  private final ServerSocket listener;
+  private volatile ServerSocket listener;
+  private final int port;
   private final InetSocketAddress target;
   private final List<Link> links = new CopyOnWriteArrayList<>();
   private final BlockingQueue<Link> accepted = new LinkedBlockingQueue<>();
   private volatile boolean freezeNew;
+  private volatile boolean refuseNew;
   private volatile boolean closed;
+  private final AtomicLong acceptedCount = new AtomicLong();
+  private final List<Waiting> waiting = new CopyOnWriteArrayList<>();
+
+  private record Waiting(long count, CompletableFuture<Void> done) {}
 
   private FaultProxy(InetSocketAddress target) throws IOException {
     this.target = target;
-    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::acceptLoop, "fault-proxy-accept-" + listener.getLocalPort());
+    this.listener = bind(0);
+    this.port = listener.getLocalPort();
+    startAccepting(listener);
+  }
+
+  private static ServerSocket bind(int port) throws IOException {
+    ServerSocket s = new ServerSocket();
+    s.setReuseAddress(true);
+    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+    return s;
+  }
+
+  private void startAccepting(ServerSocket s) {
+    Thread t = new Thread(() -> acceptLoop(s), "fault-proxy-accept-" + port);
     t.setDaemon(true);
     t.start();
   }
@@ -69,7 +87,7 @@ public final class FaultProxy implements AutoCloseable {
 
   /** The proxy's port. */
   public int port() {
-    return listener.getLocalPort();
+    return port;
   }
 
   /** The URI of {@code uri}'s path, query and scheme, but through this proxy. */
@@ -101,13 +119,63 @@ public final class FaultProxy implements AutoCloseable {
     this.freezeNew = freeze;
   }
 
-  private void acceptLoop() {
+  /**
+   * Whether connections accepted from now on are reset at once, before anything reaches the
+   * target (as a load balancer without a backend might do).
+   */
+  public void resetNewConnections(boolean reset) {
+    this.refuseNew = reset;
+  }
+
+  /**
+   * Stops listening (new connections are refused by the operating system, as with a server that
+   * is down), or listens again on the same port. Open connections are not touched.
+   */
+  public synchronized void refuseNewConnections(boolean refuse) throws IOException {
+    if (refuse) {
+      listener.close();
+    } else if (listener.isClosed()) {
+      listener = bind(port);
+      startAccepting(listener);
+    }
+  }
+
+  /** TCP connections accepted so far, refused ones included. */
+  public long acceptedCount() {
+    return acceptedCount.get();
+  }
+
+  /** Completes once {@code count} TCP connections (refused ones included) have been accepted. */
+  public CompletableFuture<Void> whenAccepted(long count) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    waiting.add(new Waiting(count, f));
+    notifyWaiting();
+    return f;
+  }
+
+  private void notifyWaiting() {
+    long n = acceptedCount.get();
+    for (Waiting w : waiting) {
+      if (n >= w.count()) {
+        w.done().complete(null);
+        waiting.remove(w);
+      }
+    }
+  }
+
+  private void acceptLoop(ServerSocket listener) {
     while (!closed) {
       Socket client;
       try {
         client = listener.accept();
       } catch (IOException e) {
         return; // closed
+      }
+      acceptedCount.incrementAndGet();
+      notifyWaiting();
+      if (refuseNew) {
+        reset(client);
+        continue;
       }
       try {
         Socket server = new Socket();
