@@ -1130,14 +1130,17 @@ public final class Peer implements AutoCloseable {
     for (PendingCall call : new ArrayList<>(pending.values())) {
       failPending(call, ex);
     }
-    closeFuture.complete(ex);
-    if (listener != null) {
-      Runnable task = () -> listener.onClose(this, code, reason);
-      try {
-        executor.execute(task);
-      } catch (RejectedExecutionException e) {
-        task.run();
+    // The close future's dependents and the listener are user code: run them on the executor.
+    Runnable task = () -> {
+      closeFuture.complete(ex);
+      if (listener != null) {
+        listener.onClose(this, code, reason);
       }
+    };
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
     }
   }
 
@@ -1259,9 +1262,7 @@ public final class Peer implements AutoCloseable {
     }
     for (Method m : service.getMethods()) {
       if (Modifier.isAbstract(m.getModifiers()) && !table.containsKey(m)) {
-        throw new IllegalArgumentException(
-            "Method is not annotated with @RpcMethod or @RpcNotification\n    for method "
-                + m.getDeclaringClass().getSimpleName() + "." + m.getName());
+        throw ServiceModel.error(m, "Method is not annotated with @RpcMethod or @RpcNotification.");
       }
     }
     return Proxy.newProxyInstance(

@@ -273,8 +273,8 @@ public final class ServiceModel {
     }
   }
 
-  /** Retrofit's form: the problem, then the method on its own line. */
-  static IllegalArgumentException error(Method m, String message) {
+  /** Retrofit's form: the problem, then the method (with its parameter types) on its own line. */
+  public static IllegalArgumentException error(Method m, String message) {
     StringBuilder sig = new StringBuilder(m.getDeclaringClass().getSimpleName())
         .append('.').append(m.getName()).append('(');
     Class<?>[] types = m.getParameterTypes();
