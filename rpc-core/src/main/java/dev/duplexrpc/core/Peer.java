@@ -757,15 +757,17 @@ public final class Peer implements AutoCloseable {
         }
         return;
       }
-      if (drained != null) {
-        LOG.log(Level.DEBUG, "Dropping notification {0}: shutting down", m.method);
-        return;
-      }
       if (queuedNotifications.incrementAndGet() > maxQueuedNotifications) {
         queuedNotifications.decrementAndGet();
         String reason = "Notification backlog over " + maxQueuedNotifications;
         LOG.log(Level.WARNING, "Closing {0}: {1}", transport, reason);
         close(1008, reason);
+        return;
+      }
+      if (drained != null) {
+        queuedNotifications.decrementAndGet();
+        LOG.log(Level.DEBUG, "Dropping notification {0}: shutting down", m.method);
+        checkDrained();
         return;
       }
       try {
@@ -782,13 +784,15 @@ public final class Peer implements AutoCloseable {
       sink.reply(writer.error(id, ErrorCodes.METHOD_NOT_FOUND, "Method not found", null));
       return;
     }
-    if (drained != null) {
-      sink.reply(writer.error(id, ErrorCodes.SHUTTING_DOWN, "Shutting down", null));
-      return;
-    }
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
       sink.reply(overloaded(id, maxInFlight + " requests already in flight on this connection"));
+      return;
+    }
+    if (drained != null) { // checked after counting, so that a shutdown never misses this request
+      inFlight.decrementAndGet();
+      sink.reply(writer.error(id, ErrorCodes.SHUTTING_DOWN, "Shutting down", null));
+      checkDrained();
       return;
     }
     Running run = new Running(id);
