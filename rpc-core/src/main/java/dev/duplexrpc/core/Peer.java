@@ -7,6 +7,7 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonWriter;
 import dev.duplexrpc.core.internal.Defaults;
+import dev.duplexrpc.core.internal.Discovery;
 import dev.duplexrpc.core.internal.Id;
 import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.Message;
@@ -121,6 +122,7 @@ public final class Peer implements AutoCloseable {
   private final Executor executor;
   private final SerialExecutor notifications;
   private final Map<String, LocalMethod> methods;
+  private final Map<String, LocalMethod> builtins;
   private final int maxMessageSize;
   private final int maxInFlight;
   private final int maxQueuedNotifications;
@@ -139,12 +141,13 @@ public final class Peer implements AutoCloseable {
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
 
-  private Peer(Builder b, Map<String, LocalMethod> methods) {
+  private Peer(Builder b, Map<String, LocalMethod> methods, Map<String, LocalMethod> builtins) {
     this.transport = b.transport;
     this.gson = b.gson;
     this.executor = b.executor != null ? b.executor : Defaults.defaultExecutor();
     this.notifications = new SerialExecutor(executor);
     this.methods = methods;
+    this.builtins = builtins;
     this.maxMessageSize = b.maxMessageSize;
     this.maxInFlight = b.maxInFlight;
     this.maxQueuedNotifications = b.maxQueuedNotifications;
@@ -277,6 +280,24 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
+   * Asks the other end for the OpenRPC document of the methods it serves ({@code rpc.discover}).
+   *
+   * <pre>{@code
+   * JsonObject doc = peer.discover().get(5, TimeUnit.SECONDS);
+   * for (JsonElement m : doc.getAsJsonArray("methods")) {
+   *   System.out.println(m.getAsJsonObject().get("name").getAsString());
+   * }
+   * }</pre>
+   *
+   * @return the future of the document; it fails like any call, with an {@link RpcException} of
+   *     code {@link ErrorCodes#METHOD_NOT_FOUND} if the other end has discovery off
+   * @see Builder#discovery(boolean)
+   */
+  public CompletableFuture<JsonObject> discover() {
+    return call("rpc.discover", JsonObject.class);
+  }
+
+  /**
    * Starts a batch: several calls and notifications sent as one JSON-RPC batch message.
    *
    * @return a new, empty batch
@@ -324,7 +345,8 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * The wire names of the methods this Peer serves.
+   * The wire names of the methods this Peer's services serve (the built-in {@code rpc.discover}
+   * is not listed).
    *
    * @return an unmodifiable, sorted-by-registration set of names
    */
@@ -668,7 +690,7 @@ public final class Peer implements AutoCloseable {
       replies.owe().reply(writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
     }
-    LocalMethod method = methods.get(m.method);
+    LocalMethod method = local(m.method);
     if (!m.hasId) {
       if (method == null) {
         LOG.log(Level.DEBUG, "Dropping notification for unknown method {0}", m.method);
@@ -706,6 +728,12 @@ public final class Peer implements AutoCloseable {
       inFlight.decrementAndGet();
       sink.reply(overloaded(id, "the executor rejected the request"));
     }
+  }
+
+  /** A served method by wire name: a service's, or a built-in {@code rpc.} one. */
+  private LocalMethod local(String name) {
+    LocalMethod method = methods.get(name);
+    return method != null || !name.startsWith("rpc.") ? method : builtins.get(name);
   }
 
   private String overloaded(Id id, String reason) {
@@ -1089,6 +1117,10 @@ public final class Peer implements AutoCloseable {
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private boolean exposeErrorDetails;
     private PeerListener listener;
+    private boolean discovery = true;
+    private String discoveryTitle = "Duplex RPC service";
+    private String discoveryVersion = "0.0.0";
+    private Discovery.Cache discoveryCache = new Discovery.Cache(); // shared with copies
 
     Builder() {}
 
@@ -1111,6 +1143,10 @@ public final class Peer implements AutoCloseable {
       b.callTimeout = callTimeout;
       b.exposeErrorDetails = exposeErrorDetails;
       b.listener = listener;
+      b.discovery = discovery;
+      b.discoveryTitle = discoveryTitle;
+      b.discoveryVersion = discoveryVersion;
+      b.discoveryCache = discoveryCache;
       return b;
     }
 
@@ -1295,6 +1331,41 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
+     * Whether this Peer answers {@code rpc.discover} with the OpenRPC 1.3 document of its methods:
+     * their names, params and results with JSON Schemas of their Java types as the Peer's Gson
+     * writes them, declared {@link dev.duplexrpc.core.annotation.RpcError errors} and
+     * deprecation. On by default; off, {@code rpc.discover} gets {@link
+     * ErrorCodes#METHOD_NOT_FOUND}. The document is made on the first request and reused, also by
+     * the Peers built from copies of this builder.
+     *
+     * @param enabled false to turn discovery off
+     * @return this builder
+     */
+    public Builder discovery(boolean enabled) {
+      this.discovery = enabled;
+      return this;
+    }
+
+    /**
+     * The {@code info} of the {@code rpc.discover} document: the API's title and version (of the
+     * API, not of OpenRPC). Default title "Duplex RPC service", version "0.0.0".
+     *
+     * @param title the title, not empty
+     * @param version the version, not empty
+     * @return this builder
+     */
+    public Builder discoveryInfo(String title, String version) {
+      Objects.requireNonNull(title, "title == null");
+      Objects.requireNonNull(version, "version == null");
+      if (title.isEmpty() || version.isEmpty()) {
+        throw new IllegalArgumentException("empty discovery title or version");
+      }
+      this.discoveryTitle = title;
+      this.discoveryVersion = version;
+      return this;
+    }
+
+    /**
      * Builds the Peer and starts its transport: from here on messages are read and served.
      *
      * @return the open Peer
@@ -1317,7 +1388,11 @@ public final class Peer implements AutoCloseable {
           }
         }
       }
-      Peer peer = new Peer(this, Collections.unmodifiableMap(table));
+      Map<String, LocalMethod> builtins =
+          discovery
+              ? Discovery.methods(table.values(), discoveryTitle, discoveryVersion, gson, discoveryCache)
+              : Map.of();
+      Peer peer = new Peer(this, Collections.unmodifiableMap(table), builtins);
       transport.start(peer.new Inbound());
       return peer;
     }
