@@ -62,7 +62,7 @@ final class JsonSchemas {
   private final Gson gson;
   /** What Gson does out of the box; per instance, so no static cache holds user classes. */
   private final Gson defaults = new Gson();
-  private final Map<Type, String> names = new HashMap<>();
+  private final Map<String, String> names = new HashMap<>(); // by typeKey
   private final Set<String> taken = new HashSet<>();
   private final Map<String, JsonObject> components = new TreeMap<>();
 
@@ -234,10 +234,11 @@ final class JsonSchemas {
   // Named schemas
 
   private JsonObject ref(Type t, Class<?> raw) {
-    String name = names.get(t);
+    String key = typeKey(t);
+    String name = names.get(key);
     if (name == null) {
       name = newName(t, raw);
-      names.put(t, name);
+      names.put(key, name);
       JsonObject s = new JsonObject();
       components.put(name, s); // before the properties: a recursive use finds the name
       s.addProperty("title", name);
@@ -345,6 +346,28 @@ final class JsonSchemas {
         return qualified + "_" + i;
       }
     }
+  }
+
+  /**
+   * Identifies a type by its classes and arguments. {@code Type.equals} is not enough: the same
+   * {@code Node<String>} compares unequal when one instance names an owner type and the other
+   * (rebuilt while resolving a field) does not.
+   */
+  private static String typeKey(Type t) {
+    if (t instanceof ParameterizedType p) {
+      StringBuilder sb = new StringBuilder(typeKey(p.getRawType())).append('<');
+      for (Type a : p.getActualTypeArguments()) {
+        sb.append(typeKey(a)).append(',');
+      }
+      return sb.append('>').toString();
+    } else if (t instanceof GenericArrayType g) {
+      return typeKey(g.getGenericComponentType()) + "[]";
+    } else if (t instanceof WildcardType w) {
+      return "?" + typeKey(w.getLowerBounds().length > 0 ? Object.class : w.getUpperBounds()[0]);
+    } else if (t instanceof Class<?> c) {
+      return c.getName();
+    }
+    return t.getTypeName();
   }
 
   private static String typeName(Type t, boolean qualified) {

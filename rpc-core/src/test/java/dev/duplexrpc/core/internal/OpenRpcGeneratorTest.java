@@ -24,12 +24,16 @@ import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
 import dev.duplexrpc.core.annotation.RpcService;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +109,25 @@ class OpenRpcGeneratorTest {
    * @param <T> the item type
    */
   public record Page<T>(List<T> items, int total) {}
+
+  /**
+   * A generic recursive record.
+   *
+   * @param value the value
+   * @param children the subtrees, of the same type argument
+   * @param <T> the value type
+   */
+  public record Node<T>(T value, List<Node<T>> children) {}
+
+  /** Holds a second type named {@code Status}. */
+  public static final class Elsewhere {
+    private Elsewhere() {}
+
+    /** Same simple name as the other {@code Status}. */
+    public enum Status {
+      UP
+    }
+  }
 
   /** Every shape the generator knows. */
   @RpcService(prefix = "bank.")
@@ -575,5 +598,56 @@ class OpenRpcGeneratorTest {
     JsonSchemas schemas = new JsonSchemas(gson);
     assertEquals(json("{\"type\":\"array\",\"items\":{}}"),
         schemas.schema(new TypeToken<List<Money>>() {}.getType()));
+  }
+
+  @Test
+  void genericRecursiveRecordRefersToItsOwnParameterization() {
+    JsonSchemas schemas = new JsonSchemas(GSON);
+    assertEquals(json("{\"$ref\":\"#/components/schemas/Node_String\"}"),
+        schemas.schema(new TypeToken<Node<String>>() {}.getType()));
+    assertEquals(
+        json("{\"Node_String\":{\"title\":\"Node_String\",\"type\":\"object\",\"properties\":{"
+            + "\"value\":{\"type\":\"string\"},"
+            + "\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Node_String\"}}"
+            + "}}}"),
+        schemas.components());
+  }
+
+  @Test
+  void typesWithTheSameSimpleNameGetDistinctComponentNames() {
+    JsonSchemas schemas = new JsonSchemas(GSON);
+    JsonObject first = schemas.schema(Status.class);
+    JsonObject second = schemas.schema(Elsewhere.Status.class);
+    assertEquals(json("{\"$ref\":\"#/components/schemas/Status\"}"), first);
+    assertEquals(
+        json("{\"$ref\":\"#/components/schemas/OpenRpcGeneratorTest.Elsewhere.Status\"}"), second);
+    assertEquals(json("[\"UP\"]"),
+        schemas.components().getAsJsonObject("OpenRpcGeneratorTest.Elsewhere.Status").get("enum"));
+    assertEquals(first, schemas.schema(Status.class)); // the same type keeps its name
+  }
+
+  @Test
+  void jdkValueTypesHaveStringFormsAndUnknownOnesAreAnyValue() {
+    TypeAdapter<Instant> isoInstant = new TypeAdapter<>() {
+      @Override
+      public void write(JsonWriter out, Instant value) throws IOException {
+        out.value(value.toString());
+      }
+
+      @Override
+      public Instant read(JsonReader in) throws IOException {
+        return Instant.parse(in.nextString());
+      }
+    };
+    JsonSchemas schemas =
+        new JsonSchemas(new GsonBuilder().registerTypeAdapter(Instant.class, isoInstant).create());
+    assertEquals(json("{\"type\":\"string\"}"), schemas.schema(UUID.class));
+    assertEquals(json("{\"type\":\"string\",\"format\":\"uri-reference\"}"), schemas.schema(URI.class));
+    assertEquals(json("{\"type\":\"integer\"}"), schemas.schema(BigInteger.class));
+    assertEquals(json("{}"), schemas.schema(Instant.class));
+    assertEquals(json("{\"type\":\"array\",\"items\":{}}"),
+        schemas.schema(new TypeToken<List<Instant>>() {}.getType()));
+    assertEquals(json("{}"), schemas.schema(CharSequence.class));
+    assertEquals(new JsonObject(), schemas.components());
   }
 }
