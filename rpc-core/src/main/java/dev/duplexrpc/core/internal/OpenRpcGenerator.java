@@ -9,12 +9,15 @@ import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * Makes the OpenRPC 1.3 document of a method table: the answer to {@code rpc.discover}.
  *
  * <ul>
+ *   <li>the methods sorted by wire name, then {@code rpc.discover};
  *   <li>each method: its wire name, {@code paramStructure "either"} (every Duplex RPC method
  *       binds both positional and named params), its wire params as content descriptors
  *       ({@code required} unless optional; optional ones come last, as the model enforces), and
@@ -45,12 +48,12 @@ public final class OpenRpcGenerator {
   /**
    * The document of {@code methods}.
    *
-   * @param methods the served methods, in the order to list them
+   * @param methods the served methods
    * @param title the {@code info.title}
    * @param version the {@code info.version} (of the API, not of OpenRPC)
    * @param gson the Gson that converts params and results, whose naming and adapters the schemas
    *     follow
-   * @param withDiscover whether to list {@code rpc.discover} (after the other methods)
+   * @param withDiscover whether to list {@code rpc.discover} (last)
    * @return a new document
    */
   public static JsonObject generate(
@@ -63,7 +66,9 @@ public final class OpenRpcGenerator {
     info.addProperty("version", version);
     doc.add("info", info);
     JsonArray list = new JsonArray();
-    for (ServiceMethod sm : methods) {
+    List<ServiceMethod> sorted = new ArrayList<>(methods);
+    sorted.sort(Comparator.comparing(ServiceMethod::wireName));
+    for (ServiceMethod sm : sorted) {
       list.add(method(sm, schemas));
     }
     if (withDiscover) {
