@@ -671,6 +671,12 @@ public final class Peer implements AutoCloseable {
     }
   }
 
+  /** A served method by wire name: a service's, or a built-in {@code rpc.} one. */
+  private LocalMethod local(String name) {
+    LocalMethod method = methods.get(name);
+    return method != null || !name.startsWith("rpc.") ? method : builtins.get(name);
+  }
+
   private void route(Message m, Replies replies) {
     if (!m.object) {
       replies.owe().reply(writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
@@ -728,12 +734,6 @@ public final class Peer implements AutoCloseable {
       inFlight.decrementAndGet();
       sink.reply(overloaded(id, "the executor rejected the request"));
     }
-  }
-
-  /** A served method by wire name: a service's, or a built-in {@code rpc.} one. */
-  private LocalMethod local(String name) {
-    LocalMethod method = methods.get(name);
-    return method != null || !name.startsWith("rpc.") ? method : builtins.get(name);
   }
 
   private String overloaded(Id id, String reason) {
