@@ -291,6 +291,9 @@ class DiscoveryTest {
     assertEquals("Renamed", other.getAsJsonObject("info").get("title").getAsString());
     assertEquals(afterFirstDocument + 1, namings.get());
     assertEquals(doc.get("methods"), other.get("methods"));
+    Peer[] third = connect(Peer.builder(), template.copy()); // back to the first settings
+    assertEquals(doc, await(third[0].discover()));
+    assertEquals(afterFirstDocument + 1, namings.get(), "the first document was made again");
   }
 
   @Test

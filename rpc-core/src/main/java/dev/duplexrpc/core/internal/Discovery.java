@@ -4,15 +4,15 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The built-in {@code rpc.discover} method of a Peer: it answers the OpenRPC document of the
  * Peer's methods. The document is made on the first call, not per call, and kept in a {@link
- * Cache} that copies of one Peer builder share, so the Peers a server builds per connection make it
- * once between them.
+ * Cache} that copies of one Peer builder share, so the Peers a server builds per connection make
+ * it once between them.
  */
 public final class Discovery {
   private static final ServiceMethod DISCOVER = ServiceModel.builtin(Handler.class).methods().get(0);
@@ -39,21 +39,35 @@ public final class Discovery {
   /** What a document depends on. Gson and the method models compare by identity. */
   record Key(List<ServiceMethod> methods, String title, String version, Gson gson) {}
 
-  /** Keeps the last document made, for the next Peer with the same key. Thread-safe. */
+  /**
+   * Keeps the documents made for the last few keys (a server whose connections get one of a few
+   * sets of services makes each document once). Thread-safe; two Peers asking at once for a new
+   * key may both make it.
+   */
   public static final class Cache {
-    private record Entry(Key key, JsonObject document) {}
+    private static final int KEYS = 16;
 
-    private final AtomicReference<Entry> last = new AtomicReference<>();
+    private final Map<Key, JsonObject> documents =
+        new LinkedHashMap<>(KEYS, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, JsonObject> eldest) {
+            return size() > KEYS;
+          }
+        };
 
     JsonObject document(Key key) {
-      Entry e = last.get();
-      if (e != null && e.key().equals(key)) {
-        return e.document();
+      synchronized (documents) {
+        JsonObject doc = documents.get(key);
+        if (doc != null) {
+          return doc;
+        }
       }
       JsonObject doc =
           OpenRpcGenerator.generate(key.methods(), key.title(), key.version(), key.gson(), true);
-      last.set(new Entry(key, doc));
-      return doc;
+      synchronized (documents) {
+        JsonObject raced = documents.putIfAbsent(key, doc);
+        return raced != null ? raced : doc;
+      }
     }
   }
 
