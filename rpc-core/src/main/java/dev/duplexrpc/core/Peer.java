@@ -292,6 +292,7 @@ public final class Peer implements AutoCloseable {
    * @return the future of the document; it fails like any call, with an {@link RpcException} of
    *     code {@link ErrorCodes#METHOD_NOT_FOUND} if the other end has discovery off
    * @see Builder#discovery(boolean)
+   * @since 0.1
    */
   public CompletableFuture<JsonObject> discover() {
     return call("rpc.discover", JsonObject.class);
@@ -1340,6 +1341,7 @@ public final class Peer implements AutoCloseable {
      *
      * @param enabled false to turn discovery off
      * @return this builder
+     * @since 0.1
      */
     public Builder discovery(boolean enabled) {
       this.discovery = enabled;
@@ -1353,6 +1355,8 @@ public final class Peer implements AutoCloseable {
      * @param title the title, not empty
      * @param version the version, not empty
      * @return this builder
+     * @throws IllegalArgumentException if either is empty
+     * @since 0.1
      */
     public Builder discoveryInfo(String title, String version) {
       Objects.requireNonNull(title, "title == null");

@@ -35,6 +35,7 @@ public @interface RpcError {
    * The error code the method answers with.
    *
    * @return the JSON-RPC error code
+   * @since 0.1
    */
   int code();
 
@@ -42,6 +43,7 @@ public @interface RpcError {
    * The error's message, a short single sentence.
    *
    * @return the message
+   * @since 0.1
    */
   String message();
 }

@@ -20,6 +20,7 @@ public @interface RpcErrors {
    * The declared errors.
    *
    * @return the errors, in declaration order
+   * @since 0.1
    */
   RpcError[] value();
 }
