@@ -2,6 +2,7 @@ package dev.duplexrpc.core.internal;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -106,7 +107,9 @@ public final class MessageWriter {
   private JsonWriter open(StringBuilder sb) throws IOException {
     // The user's Gson settings apply to user values. Envelope nulls are written with jsonValue,
     // which a Gson without serializeNulls would otherwise drop.
-    return gson.newJsonWriter(new StringBuilderWriter(sb));
+    JsonWriter w = gson.newJsonWriter(new StringBuilderWriter(sb));
+    w.setStrictness(Strictness.STRICT); // never NaN or Infinity on the wire, whatever the Gson allows
+    return w;
   }
 
   /** An unsynchronized {@link Writer} over a {@link StringBuilder}. */
