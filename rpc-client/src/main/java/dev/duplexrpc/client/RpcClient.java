@@ -24,6 +24,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 import org.glassfish.tyrus.core.HandshakeException;
@@ -130,9 +134,13 @@ public final class RpcClient {
     manager.getProperties().put(GuardedClientContainer.LINK, link);
     Map<String, List<String>> headers = config.headers;
     ClientEndpointConfig cec = ClientEndpointConfig.Builder.create()
+        .sslContext(config.sslContext)
         .configurator(new ClientEndpointConfig.Configurator() {
           @Override
           public void beforeRequest(Map<String, List<String>> request) {
+            // Tyrus makes up an Origin from the server's own address; a program is not a browser
+            // page, so it sends none unless the application sets one with header("Origin", ...).
+            request.keySet().removeIf(name -> name.equalsIgnoreCase("Origin"));
             for (Map.Entry<String, List<String>> h : headers.entrySet()) {
               request.put(h.getKey(), new ArrayList<>(h.getValue()));
             }
@@ -250,6 +258,7 @@ public final class RpcClient {
     ReconnectPolicy reconnectPolicy = ReconnectPolicy.exponential();
     ClientConnection.ReconnectHook reconnectHook;
     int offlineQueueSize;
+    private SSLContext sslContext;
     Duration offlineQueueWait = Duration.ZERO;
 
     Builder() {}
@@ -271,6 +280,7 @@ public final class RpcClient {
       b.reconnectHook = reconnectHook;
       b.offlineQueueSize = offlineQueueSize;
       b.offlineQueueWait = offlineQueueWait;
+      b.sslContext = sslContext;
       return b;
     }
 
@@ -366,6 +376,45 @@ public final class RpcClient {
         throw new IllegalArgumentException(name + " < 0: " + d);
       }
       return d;
+    }
+
+    /**
+     * The TLS context for {@code wss://} URIs: which servers to trust (and, for mutual TLS, this
+     * client's key). The server's host name is verified against its certificate. Default: the
+     * JVM's default trust (the {@code javax.net.ssl.trustStore} system properties, or the JDK's
+     * CA certificates).
+     *
+     * @param sslContext an initialized client context, or null for the default
+     * @return this builder
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = sslContext;
+      return this;
+    }
+
+    /**
+     * Trusts the certificates in a trust store file (PKCS12 or JKS) for {@code wss://}, and only
+     * them; a shortcut for {@link #sslContext(SSLContext)} with a TLS context made from it.
+     *
+     * @param trustStore the trust store file
+     * @param password its password
+     * @return this builder
+     * @throws IllegalArgumentException if the file cannot be read
+     */
+    public Builder trustStore(Path trustStore, char[] password) {
+      Objects.requireNonNull(trustStore, "trustStore == null");
+      Objects.requireNonNull(password, "password == null");
+      try {
+        KeyStore ks = KeyStore.getInstance(trustStore.toFile(), password);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        this.sslContext = context;
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        throw new IllegalArgumentException("Could not use the trust store " + trustStore + ": " + e.getMessage(), e);
+      }
+      return this;
     }
 
     /**

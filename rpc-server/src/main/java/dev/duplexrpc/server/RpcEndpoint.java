@@ -3,6 +3,7 @@ package dev.duplexrpc.server;
 import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerListener;
+import dev.duplexrpc.server.internal.HandshakeGate;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import dev.duplexrpc.server.internal.RpcSessionEndpoint;
 import dev.duplexrpc.server.internal.SessionHandler;
@@ -12,6 +13,8 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.security.Principal;
+import java.util.Set;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,6 +58,7 @@ import java.util.concurrent.ConcurrentMap;
 public final class RpcEndpoint {
   private static final System.Logger LOG = System.getLogger(RpcEndpoint.class.getName());
   private static final String TRANSPORT = RpcEndpoint.class.getName() + ".transport";
+  private static final String REFUSED = RpcEndpoint.class.getName() + ".refused";
 
   private final String path;
   private final Peer.Builder template;
@@ -63,6 +67,8 @@ public final class RpcEndpoint {
   private final FrameListener frameListener;
   private final Duration pingInterval;
   private final Duration idleTimeout;
+  private final Authenticator authenticator;
+  private final Set<String> allowedOrigins;
   private final ServerEndpointConfig config;
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -75,6 +81,8 @@ public final class RpcEndpoint {
     this.frameListener = b.frameListener;
     this.pingInterval = b.pingInterval;
     this.idleTimeout = b.idleTimeout;
+    this.authenticator = b.authenticator;
+    this.allowedOrigins = b.allowedOrigins;
     this.config = RpcSessionEndpoint.config(path, new Handler());
   }
 
@@ -134,6 +142,40 @@ public final class RpcEndpoint {
     return closed;
   }
 
+  /** The gate the embedded server asks before every upgrade. */
+  HandshakeGate gate() {
+    return this::check;
+  }
+
+  /** Shutdown, then the Origin allow-list, then the authenticator. */
+  private HandshakeGate.Verdict check(HandshakeInfo handshake) {
+    if (closed) {
+      return HandshakeGate.Verdict.refuse(503, "server shutting down", null);
+    }
+    if (!originAllowed(handshake.header("Origin"))) {
+      return HandshakeGate.Verdict.refuse(403, "origin not allowed", null);
+    }
+    if (authenticator == null) {
+      return HandshakeGate.Verdict.admit(null);
+    }
+    try {
+      Principal p = authenticator.authenticate(new Handshake(handshake));
+      return p == null
+          ? HandshakeGate.Verdict.refuse(401, "unauthorized", null)
+          : HandshakeGate.Verdict.admit(p);
+    } catch (AuthenticationException e) {
+      return HandshakeGate.Verdict.refuse(e.status(), e.getMessage(), e.challenge());
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(Level.WARNING, "The authenticator failed for " + handshake.remoteAddress(), e);
+      return HandshakeGate.Verdict.refuse(500, "authentication failed", null);
+    }
+  }
+
+  private boolean originAllowed(String origin) {
+    return allowedOrigins == null || origin == null
+        || allowedOrigins.contains(origin.toLowerCase(java.util.Locale.ROOT));
+  }
+
   @Override
   public String toString() {
     return "RpcEndpoint[" + path + ", " + open.size() + " open]";
@@ -142,7 +184,21 @@ public final class RpcEndpoint {
   private final class Handler implements SessionHandler {
     @Override
     public void handshake(Map<String, Object> userProperties, HandshakeInfo handshake) {
-      userProperties.put(HandshakeInfo.KEY, handshake);
+      HandshakeInfo h = handshake;
+      if (!h.admitted()) { // a container other than the embedded server: judge it now
+        HandshakeGate.Verdict verdict = check(h);
+        if (!verdict.admitted()) {
+          userProperties.put(REFUSED, verdict.status() + " " + verdict.reason());
+        } else {
+          h = h.admit(verdict.principal());
+        }
+      }
+      userProperties.put(HandshakeInfo.KEY, h);
+    }
+
+    @Override
+    public boolean checkOrigin(String origin) {
+      return originAllowed(origin);
     }
 
     @Override
@@ -150,6 +206,12 @@ public final class RpcEndpoint {
       String id = session.getId();
       if (closed) {
         closeQuietly(session, CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+        return;
+      }
+      Object refused = endpointConfig.getUserProperties().get(REFUSED);
+      if (refused != null) {
+        LOG.log(Level.INFO, "Connection {0} refused: {1}", id, refused);
+        closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY, "refused: " + refused);
         return;
       }
       Object h = endpointConfig.getUserProperties().get(HandshakeInfo.KEY);

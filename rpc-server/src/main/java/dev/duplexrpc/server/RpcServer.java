@@ -12,6 +12,11 @@ import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * An embedded WebSocket server (Tyrus on Grizzly) that runs a {@link Peer} for every client:
@@ -60,6 +65,7 @@ public final class RpcServer implements AutoCloseable {
   private final int port;
   private final RpcEndpoint endpoint;
   private final int maxMessageSize;
+  private final SSLContext sslContext;
   private final Object lock = new Object();
   private EmbeddedContainer container; // guarded by lock
   private boolean closed; // guarded by lock
@@ -68,6 +74,7 @@ public final class RpcServer implements AutoCloseable {
     this.host = b.host;
     this.port = b.port;
     this.maxMessageSize = b.maxMessageSize;
+    this.sslContext = b.sslContext;
     this.endpoint = b.buildEndpoint();
   }
 
@@ -95,7 +102,7 @@ public final class RpcServer implements AutoCloseable {
       if (container != null) {
         throw new IllegalStateException("server already started");
       }
-      EmbeddedContainer c = new EmbeddedContainer(host, port, maxMessageSize);
+      EmbeddedContainer c = new EmbeddedContainer(host, port, maxMessageSize, endpoint.gate(), sslContext);
       try {
         c.addEndpoint(endpoint.config());
         c.start("/", port);
@@ -146,14 +153,15 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * The URI clients connect to, for example {@code ws://127.0.0.1:8080/rpc}.
+   * The URI clients connect to, for example {@code ws://127.0.0.1:8080/rpc}, or {@code wss://...}
+   * with TLS.
    *
    * @return the URI
    * @throws IllegalStateException before {@link #start()}
    */
   public URI uri() {
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    return URI.create("ws://" + h + ":" + port() + endpoint.path());
+    return URI.create((sslContext == null ? "ws://" : "wss://") + h + ":" + port() + endpoint.path());
   }
 
   /**
@@ -229,6 +237,9 @@ public final class RpcServer implements AutoCloseable {
     FrameListener frameListener;
     Duration pingInterval = DEFAULT_PING_INTERVAL;
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    Authenticator authenticator;
+    Set<String> allowedOrigins;
+    SSLContext sslContext;
 
     Builder() {}
 
@@ -311,6 +322,82 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder frameListener(FrameListener listener) {
       this.frameListener = listener;
+      return this;
+    }
+
+    /**
+     * Decides, from each upgrade request, whether the client may connect and who it is; see
+     * {@link Authenticator}. A refusal is answered with HTTP 401 or 403 before the upgrade. The
+     * accepted principal is {@link ServerConnection#principal()}.
+     *
+     * @param authenticator the authenticator, or null for none (every client is accepted)
+     * @return this builder
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = authenticator;
+      return this;
+    }
+
+    /**
+     * Accepts upgrade requests only from these origins (browser pages): a request whose {@code
+     * Origin} header is not one of them is refused with HTTP 403 before the upgrade, which stops
+     * other web sites' pages from connecting with the user's cookies (cross-site WebSocket
+     * hijacking). Requests without an {@code Origin} header (programs, not browsers) are
+     * accepted. Each origin is {@code scheme://host[:port]}, compared without regard to case.
+     * Default: any origin.
+     *
+     * @param origins the allowed origins, for example {@code "https://app.example.com"}
+     * @return this builder
+     */
+    public Builder allowedOrigins(String... origins) {
+      Objects.requireNonNull(origins, "origins == null");
+      Set<String> set = new java.util.LinkedHashSet<>();
+      for (String o : origins) {
+        Objects.requireNonNull(o, "origin == null");
+        if (o.isEmpty() || o.endsWith("/")) {
+          throw new IllegalArgumentException("an origin is scheme://host[:port], without a path: '" + o + "'");
+        }
+        set.add(o.toLowerCase(java.util.Locale.ROOT));
+      }
+      this.allowedOrigins = Set.copyOf(set);
+      return this;
+    }
+
+    /**
+     * Serves {@code wss://} (WebSocket over TLS) with this context's key material; {@link
+     * RpcServer#uri()} then starts with {@code wss://}. Not used by {@link #buildEndpoint()}
+     * (the container does TLS). Default: none, plain {@code ws://}.
+     *
+     * @param sslContext an initialized server context, or null for plain {@code ws://}
+     * @return this builder
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = sslContext;
+      return this;
+    }
+
+    /**
+     * Serves {@code wss://} with the key and certificate chain in a key store file (PKCS12 or
+     * JKS); a shortcut for {@link #sslContext(SSLContext)} with a TLS context made from it.
+     *
+     * @param keyStore the key store file, holding one private key entry
+     * @param password the password of the file and of the key
+     * @return this builder
+     * @throws IllegalArgumentException if the file cannot be read or holds no usable key
+     */
+    public Builder keyStore(Path keyStore, char[] password) {
+      Objects.requireNonNull(keyStore, "keyStore == null");
+      Objects.requireNonNull(password, "password == null");
+      try {
+        KeyStore ks = KeyStore.getInstance(keyStore.toFile(), password);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        this.sslContext = context;
+      } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+        throw new IllegalArgumentException("Could not use the key store " + keyStore + ": " + e.getMessage(), e);
+      }
       return this;
     }
 

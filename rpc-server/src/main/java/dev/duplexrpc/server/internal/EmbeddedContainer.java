@@ -6,11 +6,13 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -26,6 +28,8 @@ public final class EmbeddedContainer extends TyrusServerContainer {
   private final int requestedPort;
   private final long maxFramePayload;
   private final TyrusWebSocketEngine engine;
+  private final HandshakeGate gate;
+  private final SSLContext sslContext;
   private volatile String contextPath = "/";
   private volatile HttpServer server;
   private volatile NetworkListener listener;
@@ -36,10 +40,14 @@ public final class EmbeddedContainer extends TyrusServerContainer {
    * @param host the address to listen on
    * @param port the port, 0 for an ephemeral one
    * @param maxMessageChars the library's message limit
+   * @param gate judges each upgrade request before Tyrus sees it, or null
+   * @param sslContext the TLS context for {@code wss://}, or null for plain {@code ws://}
    */
-  public EmbeddedContainer(String host, int port, int maxMessageChars) {
+  public EmbeddedContainer(String host, int port, int maxMessageChars, HandshakeGate gate, SSLContext sslContext) {
     super((Set<Class<?>>) null);
     this.host = host;
+    this.gate = gate;
+    this.sslContext = sslContext;
     this.requestedPort = port;
     this.maxFramePayload = Limits.maxFramePayload(maxMessageChars);
     this.engine = TyrusWebSocketEngine.builder(this)
@@ -79,6 +87,10 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     NetworkListener l = new NetworkListener("duplex-rpc", host, requestedPort);
     l.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
     l.getKeepAlive().setIdleTimeoutInSeconds(-1);
+    if (sslContext != null) {
+      l.setSecure(true);
+      l.setSSLEngineConfig(new SSLEngineConfigurator(sslContext, false, false, false));
+    }
     l.registerAddOn(new WebSocketAddOn(rootPath));
     http.addListener(l);
     server = http;
@@ -127,7 +139,7 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     public void setup(NetworkListener networkListener, FilterChainBuilder builder) {
       int index = builder.indexOfType(HttpServerFilter.class);
       if (index >= 0) {
-        builder.add(index, new TyrusFilter(EmbeddedContainer.this, rootPath, maxFramePayload));
+        builder.add(index, new TyrusFilter(EmbeddedContainer.this, rootPath, maxFramePayload, gate));
       }
     }
   }
