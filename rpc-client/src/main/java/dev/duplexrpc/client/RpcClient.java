@@ -63,6 +63,8 @@ public final class RpcClient {
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
   /** Default {@link Builder#idleTimeout(Duration)}: 30 seconds. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** Default {@link Builder#maxQueuedBytes(long)}: 16 MiB. */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
 
   private final Builder config;
 
@@ -218,6 +220,7 @@ public final class RpcClient {
       SessionTransport t = SessionTransport.attach(session, config.maxMessageSize, name,
           config.frameListener == null ? null : config.frameListener::onFrame);
       transport = t;
+      t.maxQueuedBytes(config.maxQueuedBytes);
       Peer peer = config.peer.copy().transport(t).build();
       t.heartbeat(config.pingInterval, config.idleTimeout);
       line.complete(new Line(peer, t));
@@ -258,6 +261,7 @@ public final class RpcClient {
     ReconnectPolicy reconnectPolicy = ReconnectPolicy.exponential();
     ClientConnection.ReconnectHook reconnectHook;
     int offlineQueueSize;
+    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
     private SSLContext sslContext;
     Duration offlineQueueWait = Duration.ZERO;
 
@@ -281,6 +285,7 @@ public final class RpcClient {
       b.offlineQueueSize = offlineQueueSize;
       b.offlineQueueWait = offlineQueueWait;
       b.sslContext = sslContext;
+      b.maxQueuedBytes = maxQueuedBytes;
       return b;
     }
 
@@ -376,6 +381,26 @@ public final class RpcClient {
         throw new IllegalArgumentException(name + " < 0: " + d);
       }
       return d;
+    }
+
+    /**
+     * The most bytes (UTF-8) that may wait, on the connection, to be written to a socket the other
+     * end is slow to read. Past it, with something already waiting, the connection is dropped
+     * instead of letting the heap grow: locally it closes with 1001 and a reason that names the
+     * send queue, and every call pending on it fails at once; the socket is closed without a
+     * closing handshake, which could not get through. A single message larger than the limit
+     * still goes out when nothing else waits. Default 16 MiB (as OkHttp's WebSocket); 0 for no
+     * limit.
+     *
+     * @param bytes the limit, zero or positive
+     * @return this builder
+     */
+    public Builder maxQueuedBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxQueuedBytes < 0: " + bytes);
+      }
+      this.maxQueuedBytes = bytes;
+      return this;
     }
 
     /**

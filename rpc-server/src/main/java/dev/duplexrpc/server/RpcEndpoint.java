@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,6 +69,7 @@ public final class RpcEndpoint {
   private final FrameListener frameListener;
   private final Duration pingInterval;
   private final Duration idleTimeout;
+  private final long maxQueuedBytes;
   private final Authenticator authenticator;
   private final Set<String> allowedOrigins;
   private final ServerEndpointConfig config;
@@ -81,6 +84,7 @@ public final class RpcEndpoint {
     this.frameListener = b.frameListener;
     this.pingInterval = b.pingInterval;
     this.idleTimeout = b.idleTimeout;
+    this.maxQueuedBytes = b.maxQueuedBytes;
     this.authenticator = b.authenticator;
     this.allowedOrigins = b.allowedOrigins;
     this.config = RpcSessionEndpoint.config(path, new Handler());
@@ -135,6 +139,25 @@ public final class RpcEndpoint {
     for (ServerConnection c : open.values()) {
       c.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
     }
+  }
+
+  /**
+   * Shuts down gracefully: new connections are refused from now on (HTTP 503 on the embedded
+   * server; elsewhere closed with 1001 as they open), and each open connection is shut down with
+   * {@link dev.duplexrpc.core.Peer#shutdown(Duration)}: new requests are answered with -32005
+   * (shutting down), running handlers may finish within {@code grace}, then it closes with 1001.
+   *
+   * @param grace how long running handlers may take
+   * @return a future that completes when every connection is closed
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace == null");
+    closed = true;
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (ServerConnection c : open.values()) {
+      all.add(c.peer().shutdown(grace));
+    }
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
   }
 
   /** Whether {@link #close()} was called. */
@@ -223,6 +246,7 @@ public final class RpcEndpoint {
       SessionTransport transport = SessionTransport.attach(session, maxMessageSize,
           "server session " + id + " from " + handshake.remoteAddress(),
           frameListener == null ? null : (text, outgoing) -> frameListener.onFrame(id, text, outgoing));
+      transport.maxQueuedBytes(maxQueuedBytes);
       transport.hold();
       session.getUserProperties().put(TRANSPORT, transport);
 

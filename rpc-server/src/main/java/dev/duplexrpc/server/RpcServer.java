@@ -2,6 +2,7 @@ package dev.duplexrpc.server;
 
 import com.google.gson.Gson;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.client.internal.Background;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -60,6 +62,8 @@ public final class RpcServer implements AutoCloseable {
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
   /** Default {@link Builder#idleTimeout(Duration)}: 30 seconds. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** Default {@link Builder#maxQueuedBytes(long)}: 16 MiB. */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
 
   private final String host;
   private final int port;
@@ -184,6 +188,36 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
+   * Shuts down gracefully: from now on new connections are refused (the upgrade is answered with
+   * HTTP 503) and new calls on open connections are answered with {@link
+   * dev.duplexrpc.core.ErrorCodes#SHUTTING_DOWN} (-32005); handlers already running may finish
+   * within {@code grace}; each connection closes with 1001 (going away) as soon as it has nothing
+   * running, or at the deadline; then the server stops listening. The server's own calls to
+   * clients keep working until their connection closes. Idempotent in effect; {@link #close()}
+   * during the grace period closes everything at once.
+   *
+   * <pre>{@code
+   * Runtime.getRuntime().addShutdownHook(new Thread(() ->
+   *     server.shutdown(Duration.ofSeconds(10)).join()));
+   * }</pre>
+   *
+   * @param grace how long running handlers may take, zero or positive
+   * @return a future that completes when every connection is closed and the server stopped
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace == null");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace < 0: " + grace);
+    }
+    synchronized (lock) {
+      if (closed) {
+        return CompletableFuture.completedFuture(null);
+      }
+    }
+    return endpoint.shutdown(grace).thenRunAsync(this::close, Background.executor());
+  }
+
+  /**
    * Closes every connection with 1001 (going away), so pending calls on both sides fail at once,
    * then stops listening. Idempotent; a server is not restarted.
    */
@@ -237,6 +271,7 @@ public final class RpcServer implements AutoCloseable {
     FrameListener frameListener;
     Duration pingInterval = DEFAULT_PING_INTERVAL;
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
     Authenticator authenticator;
     Set<String> allowedOrigins;
     SSLContext sslContext;
@@ -398,6 +433,26 @@ public final class RpcServer implements AutoCloseable {
       } catch (java.io.IOException | java.security.GeneralSecurityException e) {
         throw new IllegalArgumentException("Could not use the key store " + keyStore + ": " + e.getMessage(), e);
       }
+      return this;
+    }
+
+    /**
+     * The most bytes (UTF-8) that may wait, on one connection, to be written to a socket the other
+     * end is slow to read. Past it, with something already waiting, the connection is dropped
+     * instead of letting the heap grow: locally it closes with 1001 and a reason that names the
+     * send queue, and every call pending on it fails at once; the socket is closed without a
+     * closing handshake, which could not get through. A single message larger than the limit
+     * still goes out when nothing else waits. Default 16 MiB (as OkHttp's WebSocket); 0 for no
+     * limit.
+     *
+     * @param bytes the limit, zero or positive
+     * @return this builder
+     */
+    public Builder maxQueuedBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxQueuedBytes < 0: " + bytes);
+      }
+      this.maxQueuedBytes = bytes;
       return this;
     }
 

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Transport} over one open Jakarta WebSocket {@link Session}, used by the server and the
@@ -52,6 +53,8 @@ public final class SessionTransport implements Transport {
   private final AtomicBoolean closeSeen = new AtomicBoolean();
   private volatile Runnable beforeClose;
   private volatile Heartbeat heartbeat;
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private volatile long maxQueuedBytes;
 
   /** Receives every text frame sent or received, for logging. */
   @FunctionalInterface
@@ -213,11 +216,23 @@ public final class SessionTransport implements Transport {
       sent.completeExceptionally(new IOException("WebSocket session " + name + " is closed"));
       return sent;
     }
+    long bytes = utf8Length(message);
+    long queued = queuedBytes.addAndGet(bytes);
+    if (maxQueuedBytes > 0 && queued > maxQueuedBytes && queued > bytes) {
+      // Past the limit with something else still unsent: the other end is not reading.
+      queuedBytes.addAndGet(-bytes);
+      String reason = "send queue over " + maxQueuedBytes + " bytes: the other end is not reading";
+      LOG.log(Level.WARNING, "Dropping {0}: {1}", name, reason);
+      sent.completeExceptionally(new IOException(reason));
+      drop(1001, reason);
+      return sent;
+    }
     if (tap != null) {
       tap.onFrame(message, true);
     }
     try {
       session.getAsyncRemote().sendText(message, result -> {
+        queuedBytes.addAndGet(-bytes);
         if (result.isOK()) {
           sent.complete(null);
         } else {
@@ -226,9 +241,62 @@ public final class SessionTransport implements Transport {
         }
       });
     } catch (RuntimeException e) { // IllegalStateException once the session closed under us
+      queuedBytes.addAndGet(-bytes);
       sent.completeExceptionally(e);
     }
     return sent;
+  }
+
+  /**
+   * Sets the most bytes that may wait to be written to the socket (sent but not yet on the wire);
+   * past it, with something already waiting, the connection is dropped (close code 1001 locally,
+   * the reason naming the queue) rather than let the heap grow. A single message larger than the
+   * limit still goes out when nothing else waits. Zero for no limit.
+   *
+   * @param bytes the limit in bytes of UTF-8, zero for none
+   */
+  public void maxQueuedBytes(long bytes) {
+    this.maxQueuedBytes = bytes;
+  }
+
+  /** Bytes handed to the socket and not yet written. */
+  public long queuedBytes() {
+    return queuedBytes.get();
+  }
+
+  /**
+   * Closes locally with {@code code} and {@code reason} at once, then drops the socket without a
+   * closing handshake (one could not get through a stuck link).
+   */
+  private void drop(int code, String reason) {
+    closed(code, reason);
+    if (!link.abort()) {
+      try {
+        session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.DEBUG, "Close of {0} failed: {1}", name, e);
+      }
+    }
+  }
+
+  /** The length of {@code s} in UTF-8, without encoding it. */
+  static long utf8Length(String s) {
+    int n = s.length();
+    long bytes = n;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) {
+          bytes += 1;
+        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          bytes += 2; // 4 bytes for the pair's 2 chars
+          i++;
+        } else {
+          bytes += 2;
+        }
+      }
+    }
+    return bytes;
   }
 
   @Override
@@ -252,14 +320,7 @@ public final class SessionTransport implements Transport {
    * @param reason why, for the close reason the listener and pending calls see
    */
   public void expire(String reason) {
-    closed(1006, reason);
-    if (!link.abort()) {
-      try {
-        session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, truncate(reason)));
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.DEBUG, "Close of {0} failed: {1}", name, e);
-      }
-    }
+    drop(1006, reason);
   }
 
   /**
