@@ -238,10 +238,11 @@ public final class ClientConnection implements AutoCloseable {
   /**
    * Whether calls go to the server now.
    *
-   * @return true in state {@link ConnectionState#OPEN}
+   * @return true in state {@link ConnectionState#OPEN} while the socket is open (false from the
+   *     moment a loss is known, even before the state turns {@code RECONNECTING})
    */
   public boolean isOpen() {
-    return state == ConnectionState.OPEN;
+    return state == ConnectionState.OPEN && line.peer.isOpen();
   }
 
   /**

@@ -65,6 +65,9 @@ public final class RpcServer implements AutoCloseable {
   /** Default {@link Builder#maxQueuedBytes(long)}: 16 MiB. */
   public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
 
+  /** How long {@link #close()} waits for the clients to answer the close frames. */
+  private static final long CLOSE_LINGER_MILLIS = 2_000;
+
   private final String host;
   private final int port;
   private final RpcEndpoint endpoint;
@@ -219,7 +222,8 @@ public final class RpcServer implements AutoCloseable {
 
   /**
    * Closes every connection with 1001 (going away), so pending calls on both sides fail at once,
-   * then stops listening. Idempotent; a server is not restarted.
+   * then stops listening, after waiting up to two seconds for the clients to answer the close
+   * frames. Idempotent; a server is not restarted.
    */
   @Override
   public void close() {
@@ -233,6 +237,9 @@ public final class RpcServer implements AutoCloseable {
     }
     endpoint.close();
     if (c != null) {
+      // The close frames are on their way: give the clients a moment to answer them, so they see
+      // 1001 rather than a dropped socket; a client that does not answer is dropped after it.
+      c.awaitClosed(CLOSE_LINGER_MILLIS);
       c.stop();
     }
   }

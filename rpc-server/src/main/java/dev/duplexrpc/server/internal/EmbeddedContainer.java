@@ -30,6 +30,7 @@ public final class EmbeddedContainer extends TyrusServerContainer {
   private final TyrusWebSocketEngine engine;
   private final HandshakeGate gate;
   private final SSLContext sslContext;
+  private final TyrusFilter.SocketCount sockets = new TyrusFilter.SocketCount();
   private volatile String contextPath = "/";
   private volatile HttpServer server;
   private volatile NetworkListener listener;
@@ -117,6 +118,23 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     return l == null ? null : new InetSocketAddress(l.getHost(), l.getPort());
   }
 
+  /**
+   * Waits up to {@code millis} for the WebSocket connections to finish their closing handshakes
+   * (close the sessions first), so that the close frames reach the clients before {@link #stop()}
+   * drops whatever is left.
+   *
+   * @param millis the longest wait
+   * @return true if no connection is left open
+   */
+  public boolean awaitClosed(long millis) {
+    try {
+      return sockets.awaitNone(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Stops the listener at once; close the sessions first so their close frames go out. */
   @Override
   public void stop() {
@@ -139,7 +157,7 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     public void setup(NetworkListener networkListener, FilterChainBuilder builder) {
       int index = builder.indexOfType(HttpServerFilter.class);
       if (index >= 0) {
-        builder.add(index, new TyrusFilter(EmbeddedContainer.this, rootPath, maxFramePayload, gate));
+        builder.add(index, new TyrusFilter(EmbeddedContainer.this, rootPath, maxFramePayload, gate, sockets));
       }
     }
   }

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -66,13 +67,45 @@ final class TyrusFilter extends BaseFilter {
   private final String contextPath;
   private final long maxFramePayload;
   private final HandshakeGate gate;
+  private final SocketCount sockets;
   private final String handshakeDone;
 
-  TyrusFilter(ServerContainer container, String contextPath, long maxFramePayload, HandshakeGate gate) {
+  /** The number of upgraded sockets still open, to let a stop wait for closing handshakes. */
+  static final class SocketCount {
+    private int open; // guarded by this
+
+    synchronized void opened() {
+      open++;
+    }
+
+    synchronized void closed() {
+      open--;
+      if (open <= 0) {
+        notifyAll();
+      }
+    }
+
+    /** Waits until no upgraded socket is open, or the deadline passes; true if none is. */
+    synchronized boolean awaitNone(long timeoutMillis) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+      while (open > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
+  }
+
+  TyrusFilter(ServerContainer container, String contextPath, long maxFramePayload, HandshakeGate gate,
+      SocketCount sockets) {
     this.container = container;
     this.contextPath = contextPath.endsWith("/") ? contextPath : contextPath + "/";
     this.maxFramePayload = maxFramePayload;
     this.gate = gate;
+    this.sockets = sockets;
     this.handshakeDone = TyrusFilter.class.getName() + ".handshake." + this.contextPath;
   }
 
@@ -188,7 +221,9 @@ final class TyrusFilter extends BaseFilter {
             FrameGuard.guard(opened, maxFramePayload, opened::close, link);
         TYRUS_CONNECTION.set(grizzly, connection);
         TASK_PROCESSOR.set(grizzly, new TaskProcessor());
+        sockets.opened();
         grizzly.addCloseListener((closeable, type) -> {
+          sockets.closed();
           connection.close(CloseReasons.GOING_AWAY.getCloseReason());
           TYRUS_CONNECTION.remove(grizzly);
           TASK_PROCESSOR.remove(grizzly);
