@@ -123,6 +123,7 @@ public final class Peer implements AutoCloseable {
   private final Executor executor;
   private final SerialExecutor notifications;
   private final Map<String, LocalMethod> methods;
+  private final LocalMethod fallback; // null when none
   private final int maxMessageSize;
   private final int maxInFlight;
   private final int maxQueuedNotifications;
@@ -150,6 +151,7 @@ public final class Peer implements AutoCloseable {
     this.executor = b.executor != null ? b.executor : Defaults.defaultExecutor();
     this.notifications = new SerialExecutor(executor);
     this.methods = methods;
+    this.fallback = b.fallback == null ? null : LocalMethod.fallback(b.fallback, gson);
     this.maxMessageSize = b.maxMessageSize;
     this.maxInFlight = b.maxInFlight;
     this.maxQueuedNotifications = b.maxQueuedNotifications;
@@ -737,6 +739,15 @@ public final class Peer implements AutoCloseable {
       onResponse(m);
       return;
     }
+    if (m.isEventForm()) { // rpc-websockets' {"notification": name, "params": ...}
+      if (m.hasParams && (m.params == null || !m.params.isStructured())) {
+        LOG.log(Level.DEBUG, "Dropping event {0}: params is not an array or object", m.notification);
+        return;
+      }
+      m.method = m.notification; // from here on, a notification of that name
+      m.hasMethod = true;
+      m.jsonrpc = "2.0";
+    }
     if (m.hasId && m.id == null) { // an id that is neither string, number nor null
       replies.owe().reply(writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
@@ -747,7 +758,7 @@ public final class Peer implements AutoCloseable {
       replies.owe().reply(writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
     }
-    LocalMethod method = methods.get(m.method);
+    LocalMethod method = resolve(m);
     if (!m.hasId) {
       if (method == null) {
         if (CANCEL.equals(m.method) || LSP_CANCEL.equals(m.method)) {
@@ -808,6 +819,15 @@ public final class Peer implements AutoCloseable {
       inFlight.decrementAndGet();
       sink.reply(overloaded(id, "the executor rejected the request"));
     }
+  }
+
+  /** The service method for a message, else the fallback (but not for cancellations), else null. */
+  private LocalMethod resolve(Message m) {
+    LocalMethod method = methods.get(m.method);
+    if (method != null || (!m.hasId && (CANCEL.equals(m.method) || LSP_CANCEL.equals(m.method)))) {
+      return method;
+    }
+    return fallback;
   }
 
   /** The wire name of the cancellation notification this library sends and accepts. */
@@ -1370,6 +1390,7 @@ public final class Peer implements AutoCloseable {
     private boolean exposeErrorDetails;
     private boolean sendCancel = true;
     private PeerListener listener;
+    private FallbackHandler fallback;
 
     Builder() {}
 
@@ -1393,6 +1414,7 @@ public final class Peer implements AutoCloseable {
       b.exposeErrorDetails = exposeErrorDetails;
       b.sendCancel = sendCancel;
       b.listener = listener;
+      b.fallback = fallback;
       return b;
     }
 
@@ -1577,6 +1599,19 @@ public final class Peer implements AutoCloseable {
      */
     public Builder sendCancel(boolean send) {
       this.sendCancel = send;
+      return this;
+    }
+
+    /**
+     * Serves the requests and notifications that no registered service has a method for (see
+     * {@link FallbackHandler}). Without one, such a request is answered {@link
+     * ErrorCodes#METHOD_NOT_FOUND} and such a notification is dropped.
+     *
+     * @param fallback the handler, or null for none
+     * @return this builder
+     */
+    public Builder fallback(FallbackHandler fallback) {
+      this.fallback = fallback;
       return this;
     }
 
