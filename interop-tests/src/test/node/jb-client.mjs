@@ -1,0 +1,72 @@
+// jsonrpc-bidirectional in bidirectional WebSocket mode: its client calls a Duplex RPC server, and
+// the server calls the endpoint this script exposes, over the one socket.
+// Usage: node jb-client.mjs <ws url>. Prints one {"step": ..., ...} line per step.
+import JSONRPC from "jsonrpc-bidirectional";
+import WebSocket from "ws";
+import { out, deadline, within, describe, main } from "./lib.mjs";
+
+deadline(30);
+const url = process.argv[2];
+
+// What the Java server may call. The path must be the one in the URL (the library's rule for
+// bidirectional mode: both ends register the same endpoint path).
+class NodeEndpoint extends JSONRPC.EndpointBase {
+  constructor() {
+    super("Node", new URL(url).pathname, {}, JSONRPC.Client);
+  }
+
+  async double(incomingRequest, n) {
+    return n * 2;
+  }
+
+  async greet(incomingRequest, name) {
+    return `hello ${name}, from jsonrpc-bidirectional`;
+  }
+
+  async remember(incomingRequest, text) {
+    out({ remembered: text });
+    return null;
+  }
+
+  async fail(incomingRequest) {
+    throw new JSONRPC.Exception("failed on purpose", -1);
+  }
+}
+
+async function step(name, fn) {
+  try {
+    out({ step: name, value: (await fn()) ?? null });
+  } catch (error) {
+    out({ step: name, error: describe(error) });
+  }
+}
+
+main(async () => {
+  const server = new JSONRPC.Server();
+  server.registerEndpoint(new NodeEndpoint());
+  server.addPlugin(new JSONRPC.Plugins.Server.AuthenticationSkip());
+  server.addPlugin(new JSONRPC.Plugins.Server.AuthorizeAll());
+
+  const ws = new WebSocket(url);
+  await within(new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  }), 5000, "open");
+  const router = new JSONRPC.BidirectionalWebsocketRouter(server);
+  const connectionID = router.addWebSocketSync(ws);
+  const client = router.connectionIDToSingletonClient(connectionID, JSONRPC.Client);
+
+  await step("call", () => client.rpc("add", [2, 3]));
+  await step("missing", () => client.rpc("nope", []));
+  await step("notify", () => client.rpc("note", ["fire and forget"], true));
+  await step("callback", () => client.rpc("callMeBack", [21])); // Java calls double(21) meanwhile
+  await step("javaCallsNode", () => client.rpc("callNode", ["java"]));
+  await step("concurrentCallbacks", async () => {
+    const calls = [];
+    for (let i = 0; i < 100; i++) calls.push(client.rpc("callMeBack", [i]));
+    const results = await Promise.all(calls);
+    return { count: results.length, wrong: results.filter((r, i) => r !== `node doubled ${i} to ${2 * i}`).length };
+  });
+
+  ws.close(1000, "done");
+});
