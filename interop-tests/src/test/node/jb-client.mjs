@@ -1,8 +1,12 @@
 // jsonrpc-bidirectional in bidirectional WebSocket mode: its client calls a Duplex RPC server, and
 // the server calls the endpoint this script exposes, over the one socket.
 // Usage: node jb-client.mjs <ws url>. Prints one {"step": ..., ...} line per step.
+import { createRequire } from "node:module";
 import JSONRPC from "jsonrpc-bidirectional";
-import WebSocket from "ws";
+
+// The WebSocket class jsonrpc-bidirectional depends on and was tested with (ws 5). With ws 8 its
+// router breaks: ws 8 delivers messages as Buffers, and the router calls strMessage.trim().
+const WebSocket = createRequire(createRequire(import.meta.url).resolve("jsonrpc-bidirectional"))("ws");
 import { out, deadline, within, describe, main } from "./lib.mjs";
 
 deadline(30);
