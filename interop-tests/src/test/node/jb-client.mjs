@@ -35,6 +35,13 @@ class NodeEndpoint extends JSONRPC.EndpointBase {
   async fail(incomingRequest) {
     throw new JSONRPC.Exception("failed on purpose", -1);
   }
+
+  // An event the Java server publishes (a JSON-RPC notification) arrives as a call of the
+  // endpoint method named after it, with the payload as its one param.
+  async feed(incomingRequest, payload) {
+    out({ event: payload });
+    return null;
+  }
 }
 
 async function step(name, fn) {
@@ -71,6 +78,9 @@ main(async () => {
     const results = await Promise.all(calls);
     return { count: results.length, wrong: results.filter((r, i) => r !== `node doubled ${i} to ${2 * i}`).length };
   });
+
+  await step("subscribe", () => client.rpc("rpc.on", ["feed", "nope"]));
+  await step("publish", () => client.rpc("publishFeed", [7])); // the event's line comes first
 
   ws.close(1000, "done");
 });

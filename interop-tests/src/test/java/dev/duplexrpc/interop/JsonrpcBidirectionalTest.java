@@ -42,7 +42,14 @@ class JsonrpcBidirectionalTest {
     /** Calls the Node side's greet, remember (a notification) and fail. */
     @RpcMethod
     String callNode(String name);
+
+    /** Publishes the event "feed"; returns how many connections got it. */
+    @RpcMethod
+    int publishFeed(int id);
   }
+
+  /** A typed event payload. */
+  record Feed(int id, String title) {}
 
   /** What jb-client.mjs's endpoint exposes. */
   public interface NodeApi {
@@ -60,6 +67,7 @@ class JsonrpcBidirectionalTest {
   }
 
   private final BlockingQueue<String> notes = new LinkedBlockingQueue<>();
+  private RpcServer server;
 
   private final JavaApi java = new JavaApi() {
     @Override
@@ -91,6 +99,11 @@ class JsonrpcBidirectionalTest {
       }
       return greeting + " | " + failure;
     }
+
+    @Override
+    public int publishFeed(int id) {
+      return server.events().publish("feed", new Feed(id, "from java"));
+    }
   };
 
   private static void assertValue(String expectedJson, JsonObject step) {
@@ -100,8 +113,9 @@ class JsonrpcBidirectionalTest {
 
   @Test
   void nodeClientAndJavaServerCallEachOtherOverOneSocket() throws Exception {
-    try (RpcServer server = RpcServer.builder().path("/rpc").service(java).build().start();
-        Node.Script node = Node.start("jb-client.mjs", server.uri().toString())) {
+    RpcServer started = RpcServer.builder().path("/rpc").service(java).event("feed").build().start();
+    server = started;
+    try (started; Node.Script node = Node.start("jb-client.mjs", started.uri().toString())) {
       assertValue("5", node.step("call"));
 
       JsonObject missing = node.step("missing");
@@ -124,6 +138,12 @@ class JsonrpcBidirectionalTest {
       assertValue("\"hello java, from jsonrpc-bidirectional | -1 failed on purpose\"", step);
 
       assertValue("{\"count\":100,\"wrong\":0}", node.step("concurrentCallbacks"));
+
+      // Events: rpc.on through its client, and the JSON-RPC form reaches the endpoint method
+      // named after the event.
+      assertValue("{\"feed\":\"ok\",\"nope\":\"provided event invalid\"}", node.step("subscribe"));
+      assertEquals(JsonParser.parseString("{\"event\":{\"id\":7,\"title\":\"from java\"}}"), node.next());
+      assertValue("1", node.step("publish"));
       assertEquals(0, node.awaitExit(), node::diagnostics);
     }
   }
