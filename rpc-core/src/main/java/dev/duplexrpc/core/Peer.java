@@ -8,6 +8,7 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonWriter;
 import dev.duplexrpc.core.internal.Defaults;
+import dev.duplexrpc.core.internal.Discovery;
 import dev.duplexrpc.core.internal.Id;
 import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.Message;
@@ -124,6 +125,7 @@ public final class Peer implements AutoCloseable {
   private final SerialExecutor notifications;
   private final Map<String, LocalMethod> methods;
   private final LocalMethod fallback; // null when none
+  private final Map<String, LocalMethod> builtins;
   private final int maxMessageSize;
   private final int maxInFlight;
   private final int maxQueuedNotifications;
@@ -145,13 +147,14 @@ public final class Peer implements AutoCloseable {
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
 
-  private Peer(Builder b, Map<String, LocalMethod> methods) {
+  private Peer(Builder b, Map<String, LocalMethod> methods, Map<String, LocalMethod> builtins) {
     this.transport = b.transport;
     this.gson = b.gson;
     this.executor = b.executor != null ? b.executor : Defaults.defaultExecutor();
     this.notifications = new SerialExecutor(executor);
     this.methods = methods;
     this.fallback = b.fallback == null ? null : LocalMethod.fallback(b.fallback, gson);
+    this.builtins = builtins;
     this.maxMessageSize = b.maxMessageSize;
     this.maxInFlight = b.maxInFlight;
     this.maxQueuedNotifications = b.maxQueuedNotifications;
@@ -285,6 +288,25 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
+   * Asks the other end for the OpenRPC document of the methods it serves ({@code rpc.discover}).
+   *
+   * <pre>{@code
+   * JsonObject doc = peer.discover().get(5, TimeUnit.SECONDS);
+   * for (JsonElement m : doc.getAsJsonArray("methods")) {
+   *   System.out.println(m.getAsJsonObject().get("name").getAsString());
+   * }
+   * }</pre>
+   *
+   * @return the future of the document; it fails like any call, with an {@link RpcException} of
+   *     code {@link ErrorCodes#METHOD_NOT_FOUND} if the other end has discovery off
+   * @see Builder#discovery(boolean)
+   * @since 0.1
+   */
+  public CompletableFuture<JsonObject> discover() {
+    return call("rpc.discover", JsonObject.class);
+  }
+
+  /**
    * Starts a batch: several calls and notifications sent as one JSON-RPC batch message.
    *
    * @return a new, empty batch
@@ -332,7 +354,8 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * The wire names of the methods this Peer serves.
+   * The wire names of the methods this Peer's services serve (the built-in {@code rpc.discover}
+   * is not listed).
    *
    * @return an unmodifiable, sorted-by-registration set of names
    */
@@ -730,6 +753,12 @@ public final class Peer implements AutoCloseable {
     }
   }
 
+  /** A served method by wire name: a service's, or a built-in {@code rpc.} one. */
+  private LocalMethod local(String name) {
+    LocalMethod method = methods.get(name);
+    return method != null || !name.startsWith("rpc.") ? method : builtins.get(name);
+  }
+
   private void route(Message m, Replies replies) {
     if (!m.object) {
       replies.owe().reply(writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
@@ -823,7 +852,7 @@ public final class Peer implements AutoCloseable {
 
   /** The service method for a message, else the fallback (but not for cancellations), else null. */
   private LocalMethod resolve(Message m) {
-    LocalMethod method = methods.get(m.method);
+    LocalMethod method = local(m.method);
     if (method != null || (!m.hasId && (CANCEL.equals(m.method) || LSP_CANCEL.equals(m.method)))) {
       return method;
     }
@@ -1391,6 +1420,10 @@ public final class Peer implements AutoCloseable {
     private boolean sendCancel = true;
     private PeerListener listener;
     private FallbackHandler fallback;
+    private boolean discovery = true;
+    private String discoveryTitle = "Duplex RPC service";
+    private String discoveryVersion = "0.0.0";
+    private Discovery.Cache discoveryCache = new Discovery.Cache(); // shared with copies
 
     Builder() {}
 
@@ -1415,6 +1448,10 @@ public final class Peer implements AutoCloseable {
       b.sendCancel = sendCancel;
       b.listener = listener;
       b.fallback = fallback;
+      b.discovery = discovery;
+      b.discoveryTitle = discoveryTitle;
+      b.discoveryVersion = discoveryVersion;
+      b.discoveryCache = discoveryCache;
       return b;
     }
 
@@ -1627,6 +1664,44 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
+     * Whether this Peer answers {@code rpc.discover} with the OpenRPC 1.3 document of its methods:
+     * their names, params and results with JSON Schemas of their Java types as the Peer's Gson
+     * writes them, declared {@link dev.duplexrpc.core.annotation.RpcError errors} and
+     * deprecation. On by default; off, {@code rpc.discover} gets {@link
+     * ErrorCodes#METHOD_NOT_FOUND}. The document is made on the first request and reused, also by
+     * the Peers built from copies of this builder.
+     *
+     * @param enabled false to turn discovery off
+     * @return this builder
+     * @since 0.1
+     */
+    public Builder discovery(boolean enabled) {
+      this.discovery = enabled;
+      return this;
+    }
+
+    /**
+     * The {@code info} of the {@code rpc.discover} document: the API's title and version (of the
+     * API, not of OpenRPC). Default title "Duplex RPC service", version "0.0.0".
+     *
+     * @param title the title, not empty
+     * @param version the version, not empty
+     * @return this builder
+     * @throws IllegalArgumentException if either is empty
+     * @since 0.1
+     */
+    public Builder discoveryInfo(String title, String version) {
+      Objects.requireNonNull(title, "title == null");
+      Objects.requireNonNull(version, "version == null");
+      if (title.isEmpty() || version.isEmpty()) {
+        throw new IllegalArgumentException("empty discovery title or version");
+      }
+      this.discoveryTitle = title;
+      this.discoveryVersion = version;
+      return this;
+    }
+
+    /**
      * Builds the Peer and starts its transport: from here on messages are read and served.
      *
      * @return the open Peer
@@ -1649,7 +1724,11 @@ public final class Peer implements AutoCloseable {
           }
         }
       }
-      Peer peer = new Peer(this, Collections.unmodifiableMap(table));
+      Map<String, LocalMethod> builtins =
+          discovery
+              ? Discovery.methods(table.values(), discoveryTitle, discoveryVersion, gson, discoveryCache)
+              : Map.of();
+      Peer peer = new Peer(this, Collections.unmodifiableMap(table), builtins);
       transport.start(peer.new Inbound());
       return peer;
     }
