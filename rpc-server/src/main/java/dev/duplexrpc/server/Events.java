@@ -325,7 +325,38 @@ public final class Events {
     } catch (IOException e) {
       throw new IllegalStateException(e); // a StringWriter does not fail
     }
-    return out.toString();
+    return escapeLoneSurrogates(out.toString());
+  }
+
+  /**
+   * Escapes unpaired surrogates as {@code \}{@code uXXXX}: Gson writes them raw, and a text frame
+   * holding one cannot be encoded as UTF-8. In written JSON they can only stand inside strings,
+   * where the escape means the same char.
+   */
+  static String escapeLoneSurrogates(String json) {
+    StringBuilder sb = null;
+    int n = json.length();
+    for (int i = 0; i < n; i++) {
+      char c = json.charAt(i);
+      if (!Character.isSurrogate(c)) {
+        if (sb != null) {
+          sb.append(c);
+        }
+        continue;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(json.charAt(i + 1))) {
+        if (sb != null) {
+          sb.append(c).append(json.charAt(i + 1));
+        }
+        i++;
+        continue;
+      }
+      if (sb == null) {
+        sb = new StringBuilder(n + 16).append(json, 0, i);
+      }
+      sb.append(String.format("\\u%04x", (int) c));
+    }
+    return sb == null ? json : sb.toString();
   }
 
   static void logSendFailure(ServerConnection connection, Throwable e) {

@@ -178,6 +178,19 @@ class EventsTest {
   }
 
   @Test
+  void payloadWithALoneSurrogateIsSentEscaped() throws Exception {
+    assertEquals("\"a\\ud800b\\udc00\ud83d\ude00\"", Events.escapeLoneSurrogates("\"a\ud800b\udc00\ud83d\ude00\""));
+    start();
+    try (JdkWebSocketClient ws = JdkWebSocketClient.connect(server.uri())) {
+      request(ws, 1, "rpc.on", "[\"tick\"]");
+      assertEquals(1, server.events().publish("tick", "x\ud800y"));
+      String frame = ws.next();
+      assertEquals("{\"jsonrpc\":\"2.0\",\"method\":\"tick\",\"params\":[\"x\\ud800y\"]}", frame);
+      assertEquals("x\ud800y", json(frame).getAsJsonObject().get("params").getAsJsonArray().get(0).getAsString());
+    }
+  }
+
+  @Test
   void eventFormChangesLaterThroughTheConnection() throws Exception {
     start();
     try (JdkWebSocketClient ws = JdkWebSocketClient.connect(server.uri())) {
