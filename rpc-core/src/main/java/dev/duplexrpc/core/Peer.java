@@ -688,10 +688,11 @@ public final class Peer implements AutoCloseable {
 
   @FunctionalInterface
   private interface Sink {
-    void reply(String json);
+    /** Takes the response to the request with this id; it is kept within maxMessageSize. */
+    void reply(Id id, String json);
   }
 
-  private final Replies direct = () -> this::send;
+  private final Replies direct = () -> (id, json) -> send(fitted(id, json));
 
   private void receive(String text) {
     if (closed.get() != null) {
@@ -728,16 +729,19 @@ public final class Peer implements AutoCloseable {
     }
   }
 
+  /** One response of a batch reply. */
+  private record Reply(Id id, String json) {}
+
   /** Collects a batch's responses and sends them as one array once the last one is in. */
   private final class BatchReply implements Replies {
     private final AtomicInteger outstanding = new AtomicInteger(1); // 1 = not sealed yet
-    private final List<String> replies = Collections.synchronizedList(new ArrayList<>());
+    private final List<Reply> replies = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public Sink owe() {
       outstanding.incrementAndGet();
-      return json -> {
-        replies.add(json);
+      return (id, json) -> {
+        replies.add(new Reply(id, fitted(id, json)));
         done();
       };
     }
@@ -748,9 +752,67 @@ public final class Peer implements AutoCloseable {
 
     private void done() {
       if (outstanding.decrementAndGet() == 0 && !replies.isEmpty()) {
-        send("[" + String.join(",", replies) + "]");
+        send(batchReply(replies));
       }
     }
+  }
+
+  /**
+   * A response as it may be sent: itself if it fits in the message size limit, else a -32003
+   * error with its id, or with id null if even that is too large (a long id).
+   */
+  private String fitted(Id id, String json) {
+    if (json.length() <= maxMessageSize) {
+      return json;
+    }
+    JsonElement data = tooLarge("response", json.length()).data();
+    String error = writer.error(id, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+    return error.length() <= maxMessageSize
+        ? error
+        : writer.error(Id.NULL, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+  }
+
+  /**
+   * A batch's responses as one array within the message size limit. While it is too large, the
+   * largest response is replaced by a -32003 error with its id (id null if the id is what makes
+   * the response large), so every other response still arrives. If even that does not fit, the
+   * reply is one -32003 error with id null.
+   */
+  private String batchReply(List<Reply> replies) {
+    int n = replies.size();
+    String[] texts = new String[n];
+    long length = n + 1; // the brackets and the commas
+    for (int i = 0; i < n; i++) {
+      texts[i] = replies.get(i).json();
+      length += texts[i].length();
+    }
+    if (length > maxMessageSize) {
+      JsonElement data =
+          tooLarge("batch response", (int) Math.min(length, Integer.MAX_VALUE)).data();
+      List<Integer> largestFirst = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        largestFirst.add(i);
+      }
+      largestFirst.sort((a, b) -> Integer.compare(texts[b].length(), texts[a].length()));
+      for (int i : largestFirst) {
+        if (length <= maxMessageSize) {
+          break;
+        }
+        String error =
+            writer.error(replies.get(i).id(), ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+        if (error.length() >= texts[i].length()) { // the id is what makes it large
+          error = writer.error(Id.NULL, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+        }
+        if (error.length() < texts[i].length()) {
+          length += error.length() - texts[i].length();
+          texts[i] = error;
+        }
+      }
+      if (length > maxMessageSize) {
+        return writer.error(Id.NULL, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+      }
+    }
+    return "[" + String.join(",", texts) + "]";
   }
 
   /** A served method by wire name: a service's, or a built-in {@code rpc.} one. */
@@ -761,7 +823,8 @@ public final class Peer implements AutoCloseable {
 
   private void route(Message m, Replies replies) {
     if (!m.object) {
-      replies.owe().reply(writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+      replies.owe().reply(
+          Id.NULL, writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
     }
     if (m.isResponse()) {
@@ -778,13 +841,15 @@ public final class Peer implements AutoCloseable {
       m.jsonrpc = "2.0";
     }
     if (m.hasId && m.id == null) { // an id that is neither string, number nor null
-      replies.owe().reply(writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+      replies.owe().reply(
+          Id.NULL, writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
     }
     boolean badParams =
         m.hasParams && (m.params == null || !m.params.isStructured());
     if (!"2.0".equals(m.jsonrpc) || m.method == null || badParams) {
-      replies.owe().reply(writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+      replies.owe().reply(
+          m.replyId(), writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
     }
     LocalMethod method = resolve(m);
@@ -821,17 +886,17 @@ public final class Peer implements AutoCloseable {
     Sink sink = replies.owe();
     Id id = m.id;
     if (method == null) {
-      sink.reply(writer.error(id, ErrorCodes.METHOD_NOT_FOUND, "Method not found", null));
+      sink.reply(id, writer.error(id, ErrorCodes.METHOD_NOT_FOUND, "Method not found", null));
       return;
     }
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      sink.reply(overloaded(id, maxInFlight + " requests already in flight on this connection"));
+      sink.reply(id, overloaded(id, maxInFlight + " requests already in flight on this connection"));
       return;
     }
     if (drained != null) { // checked after counting, so that a shutdown never misses this request
       inFlight.decrementAndGet();
-      sink.reply(writer.error(id, ErrorCodes.SHUTTING_DOWN, "Shutting down", null));
+      sink.reply(id, writer.error(id, ErrorCodes.SHUTTING_DOWN, "Shutting down", null));
       checkDrained();
       return;
     }
@@ -846,7 +911,7 @@ public final class Peer implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       untrack(r);
       inFlight.decrementAndGet();
-      sink.reply(overloaded(id, "the executor rejected the request"));
+      sink.reply(id, overloaded(id, "the executor rejected the request"));
     }
   }
 
@@ -1020,17 +1085,13 @@ public final class Peer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
           text = errorReply(method.model().wireName(), id, e);
         }
-        if (text.length() > maxMessageSize) {
-          text = writer.error(id, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded",
-              tooLarge("response", text.length()).data());
-        }
       }
     } finally {
       // Free the slot before the response goes out: the caller may send its next request as
       // soon as it has the response, and must not find this one still counted.
       inFlight.decrementAndGet();
     }
-    sink.reply(text);
+    sink.reply(id, text); // the sink keeps it within the message size limit
     checkDrained();
   }
 
@@ -1518,9 +1579,12 @@ public final class Peer implements AutoCloseable {
 
     /**
      * The largest message, in characters, accepted or sent. A larger incoming message closes
-     * the connection with code 1009; a larger outgoing call fails with {@link
-     * ErrorCodes#LIMIT_EXCEEDED}; a larger response is replaced by that error. Default 1 MiB
-     * (1,048,576); at least 256.
+     * the connection with code 1009; a larger outgoing call, notification or batch fails with
+     * {@link ErrorCodes#LIMIT_EXCEEDED}; a larger response (a result or an error) is replaced by
+     * that error, with its id, or with id null if even the error is too large with its id. In a
+     * batch reply the largest responses are replaced until it fits (with id null where the id is
+     * what makes one large); if it still does not fit, the reply is one such error with id null.
+     * Default 1 MiB (1,048,576); at least 256.
      *
      * @param chars the limit in characters
      * @return this builder

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcService;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,22 @@ class HostileInputTest {
         + message + "\"}}";
   }
 
+  private static String tooLarge(String id, String what, int length, int limit) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{\"code\":-32003,\"message\":\"Limit exceeded\","
+        + "\"data\":{\"reason\":\"" + what + " is " + length + " characters, over the limit of " + limit
+        + "\"}}}";
+  }
+
+  /** {@code n} line separators (U+2028) raw, as a message may hold them. */
+  private static String separators(int n) {
+    return "\u2028".repeat(n);
+  }
+
+  /** {@code n} line separators as the Peer writes them: Gson always escapes U+2028, six chars each. */
+  private static String escapedSeparators(int n) {
+    return "\\u2028".repeat(n);
+  }
+
   /**
    * An unpaired surrogate, received raw or as a JSON escape, used to be written back raw:
    * a string holding one cannot be encoded as UTF-8, so a WebSocket binding would send {@code ?}
@@ -75,5 +92,82 @@ class HostileInputTest {
     assertEquals(
         List.of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"remote.echo\",\"params\":[\"\\udfff\"]}"),
         transport.drain());
+  }
+
+  /**
+   * Only results were checked against {@code maxMessageSize}: an error reply echoing a long id
+   * (Gson writes U+2028 as six chars) was sent over the limit, and the other end, with the same
+   * limit, closed the connection with 1009.
+   */
+  @Test
+  void errorReplyOverTheSizeLimitIsReplacedByLimitExceeded() {
+    peer(256);
+    String id = "\"" + escapedSeparators(40) + "\"";
+    String methodNotFound = error(id, -32601, "Method not found");
+    assertTrue(methodNotFound.length() > 256);
+    // The -32003 error with that id would be too large as well: it goes with id null.
+    assertEquals(
+        List.of(tooLarge("null", "response", methodNotFound.length(), 256)),
+        transport.deliver("{\"jsonrpc\":\"2.0\",\"id\":\"" + separators(40) + "\",\"method\":\"nope\"}"));
+    String invalid = error(id, -32600, "Invalid Request");
+    assertEquals(
+        List.of(tooLarge("null", "response", invalid.length(), 256)),
+        transport.deliver("{\"jsonrpc\":\"1.0\",\"id\":\"" + separators(40) + "\",\"method\":\"t.add\"}"));
+    // A result too large for the limit keeps its id.
+    String result = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"" + escapedSeparators(40) + "\"}";
+    assertEquals(
+        List.of(tooLarge("7", "response", result.length(), 256)),
+        transport.deliver("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"t.echo\",\"params\":[\""
+            + separators(40) + "\"]}"));
+    assertEquals(List.of(), transport.closeCodes);
+  }
+
+  /**
+   * A batch reply was never checked against {@code maxMessageSize}: responses that each fit
+   * could add up to a reply over the limit.
+   */
+  @Test
+  void batchReplyOverTheSizeLimitReplacesItsLargestResponses() {
+    peer(1000);
+    String call = "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"t.echo\",\"params\":[\"" + separators(100) + "\"]}";
+    String result = "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"" + escapedSeparators(100) + "\"}";
+    int total = 3 * result.length() + 4;
+    assertTrue(result.length() < 1000 && total > 1000);
+    // The largest responses (all equal here: the first ones) give way until the array fits.
+    assertEquals(
+        List.of("[" + tooLarge("1", "batch response", total, 1000) + ","
+            + tooLarge("2", "batch response", total, 1000) + "," + result + "]"),
+        transport.deliver("[" + String.format(call, 1) + "," + String.format(call, 2) + ","
+            + String.format(call, 3) + "]"));
+    assertEquals(List.of(), transport.closeCodes);
+  }
+
+  /** Where the id is what makes a batch response large, its -32003 error goes with id null. */
+  @Test
+  void batchResponseMadeLargeByItsIdGivesWayWithIdNull() {
+    peer(1000);
+    String methodNotFound = error("\"" + escapedSeparators(150) + "\"", -32601, "Method not found");
+    String three = "{\"jsonrpc\":\"2.0\",\"id\":%d,\"result\":3}";
+    int total = methodNotFound.length() + 2 * String.format(three, 2).length() + 4;
+    assertTrue(methodNotFound.length() < 1000 && total > 1000);
+    String add = "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"t.add\",\"params\":[1,2]}";
+    assertEquals(
+        List.of("[" + tooLarge("null", "batch response", total, 1000) + "," + String.format(three, 2)
+            + "," + String.format(three, 3) + "]"),
+        transport.deliver("[{\"jsonrpc\":\"2.0\",\"id\":\"" + separators(150) + "\",\"method\":\"nope\"},"
+            + String.format(add, 2) + "," + String.format(add, 3) + "]"));
+    assertEquals(List.of(), transport.closeCodes);
+  }
+
+  /** When even the -32003 errors do not fit, the batch gets one -32003 error with id null. */
+  @Test
+  void batchReplyThatCannotFitIsOneLimitExceededError() {
+    peer(256);
+    String invalid = error("null", -32600, "Invalid Request");
+    int total = 20 * invalid.length() + 21;
+    assertEquals(
+        List.of(tooLarge("null", "batch response", total, 256)),
+        transport.deliver("[" + String.join(",", Collections.nCopies(20, "1")) + "]"));
+    assertEquals(List.of(), transport.closeCodes);
   }
 }
