@@ -1157,13 +1157,14 @@ public final class Peer implements AutoCloseable {
     long own = m.id == null ? -1 : m.id.asOwnId();
     PendingCall call = own > 0 ? pending.remove(own) : null;
     if (call == null) {
-      if (m.hasError && m.error != null) {
-        // A -32004 answer to a call we cancelled or timed out is expected; anything else is odd.
-        boolean expected = m.error.toString().contains(String.valueOf(ErrorCodes.CANCELLED));
-        LOG.log(expected ? Level.DEBUG : Level.WARNING, "Error response for unknown id {0} dropped: {1}",
-            m.id, m.error);
+      // Late answers to calls that timed out or were cancelled are expected, and the other end
+      // can send any number of these: DEBUG. An error with id null is the other end saying a
+      // message of ours was bad: INFO, no louder, as it can be flooded too.
+      if (m.hasError) {
+        LOG.log(Id.NULL.equals(m.id) ? Level.INFO : Level.DEBUG,
+            "Error response for unknown id {0} dropped: {1}", m.id, m.error);
       } else {
-        LOG.log(Level.INFO, "Response for unknown id {0} dropped", m.id);
+        LOG.log(Level.DEBUG, "Response for unknown id {0} dropped", m.id);
       }
       return;
     }

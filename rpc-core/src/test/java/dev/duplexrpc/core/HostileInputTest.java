@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcService;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -169,5 +174,49 @@ class HostileInputTest {
         List.of(tooLarge("null", "batch response", total, 256)),
         transport.deliver("[" + String.join(",", Collections.nCopies(20, "1")) + "]"));
     assertEquals(List.of(), transport.closeCodes);
+  }
+
+  /**
+   * Responses that match no call were logged at INFO (results) and WARNING (errors): the other
+   * end could flood the log with them. Late answers are expected after a timeout or a cancel, so
+   * they are DEBUG; an error with id null, the other end saying a message of ours was bad, is INFO.
+   */
+  @Test
+  void responsesForUnknownIdsAreLoggedAtDebugAndNullIdErrorsAtInfo() {
+    peer(Peer.DEFAULT_MAX_MESSAGE_SIZE);
+    List<Level> levels = Collections.synchronizedList(new ArrayList<>());
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        levels.add(record.getLevel());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger jul = Logger.getLogger(Peer.class.getName());
+    Level level = jul.getLevel();
+    boolean useParent = jul.getUseParentHandlers();
+    jul.setLevel(Level.ALL);
+    jul.setUseParentHandlers(false);
+    jul.addHandler(handler);
+    try {
+      for (String response : List.of(
+          "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":1}",
+          "{\"jsonrpc\":\"2.0\",\"id\":99,\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}",
+          "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"error\":{\"code\":-32004,\"message\":\"Request cancelled\"}}",
+          "{\"jsonrpc\":\"2.0\",\"id\":null,\"result\":1}",
+          "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}")) {
+        assertEquals(List.of(), transport.deliver(response), response);
+      }
+    } finally {
+      jul.removeHandler(handler);
+      jul.setUseParentHandlers(useParent);
+      jul.setLevel(level);
+    }
+    assertEquals(List.of(Level.FINE, Level.FINE, Level.FINE, Level.FINE, Level.INFO), levels);
   }
 }
