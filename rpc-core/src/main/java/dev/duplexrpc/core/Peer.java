@@ -932,7 +932,13 @@ public final class Peer implements AutoCloseable {
   /** Handles {@code rpc.cancel} / {@code $/cancelRequest}: params {@code {"id": x}} or {@code [x]}. */
   private void onCancel(Message m) {
     Id id = null;
-    JsonElement params = m.params == null ? null : m.params.tree();
+    JsonElement params;
+    try {
+      params = m.params == null ? null : m.params.tree();
+    } catch (RuntimeException e) { // valid JSON that Gson cannot read (see JsonSlice#read)
+      LOG.log(Level.DEBUG, "{0} with params that do not convert: {1}", m.method, e.getMessage());
+      return;
+    }
     JsonElement raw =
         params == null ? null
             : params.isJsonObject() ? params.getAsJsonObject().get("id")
@@ -1178,18 +1184,28 @@ public final class Peer implements AutoCloseable {
    */
   private static Object decode(PendingCall call, Message m) {
     if (m.hasError) {
-      throw remoteError(m.error == null ? null : m.error.tree());
+      JsonElement error;
+      try {
+        error = m.error == null ? null : m.error.tree();
+      } catch (RuntimeException e) { // valid JSON that Gson cannot read (see JsonSlice#read)
+        throw notConverted("Error", call, e);
+      }
+      throw remoteError(error);
     }
     try {
       return call.adapter == null || m.result == null || m.result.isNull()
           ? null
           : m.result.read(call.adapter);
     } catch (RuntimeException e) {
-      JsonObject data = new JsonObject();
-      data.addProperty("reason", String.valueOf(e.getMessage()));
-      throw new RpcException(ErrorCodes.INVALID_RESPONSE,
-          "Result of '" + call.method + "' did not convert", data, e);
+      throw notConverted("Result", call, e);
     }
+  }
+
+  private static RpcException notConverted(String what, PendingCall call, RuntimeException e) {
+    JsonObject data = new JsonObject();
+    data.addProperty("reason", String.valueOf(e.getMessage()));
+    return new RpcException(ErrorCodes.INVALID_RESPONSE,
+        what + " of '" + call.method + "' did not convert", data, e);
   }
 
   /** A response not yet converted: what a blocked caller's future completes with. */

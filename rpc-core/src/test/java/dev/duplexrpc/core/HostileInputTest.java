@@ -1,6 +1,8 @@
 package dev.duplexrpc.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.core.annotation.RpcMethod;
@@ -9,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -218,5 +222,45 @@ class HostileInputTest {
       jul.setLevel(level);
     }
     assertEquals(List.of(Level.FINE, Level.FINE, Level.FINE, Level.FINE, Level.INFO), levels);
+  }
+
+  /**
+   * A valid integer that Gson's strict reader rejects (google/gson#3034: its digits overflow the
+   * reader's long accumulator to 0, taken for a leading zero). The Peer's scanner accepts it, as
+   * it must, and Gson reads it only when a value is converted.
+   */
+  private static final String GSON_REJECTED_INTEGER = "1" + "0".repeat(399);
+
+  /**
+   * The params of {@code rpc.cancel} were read as a Gson tree on the transport's thread, outside
+   * any try: the exception escaped the Peer into the transport.
+   */
+  @Test
+  void cancelWithParamsGsonCannotReadIsIgnored() {
+    peer(Peer.DEFAULT_MAX_MESSAGE_SIZE);
+    assertEquals(List.of(), transport.deliver(
+        "{\"jsonrpc\":\"2.0\",\"method\":\"rpc.cancel\",\"params\":{\"id\":" + GSON_REJECTED_INTEGER + "}}"));
+    assertEquals(List.of(), transport.deliver(
+        "{\"jsonrpc\":\"2.0\",\"method\":\"$/cancelRequest\",\"params\":[" + GSON_REJECTED_INTEGER + "]}"));
+    assertEquals(List.of("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":3}"),
+        transport.deliver("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"t.add\",\"params\":[1,2]}"));
+    assertEquals(List.of(), transport.closeCodes);
+  }
+
+  /**
+   * An error object Gson cannot read failed the call with Gson's {@code JsonSyntaxException}
+   * instead of an {@link RpcException}, as a result that does not convert does.
+   */
+  @Test
+  void errorObjectGsonCannotReadFailsTheCallWithInvalidResponse() {
+    Peer peer = peer(Peer.DEFAULT_MAX_MESSAGE_SIZE);
+    CompletableFuture<String> call = peer.call("remote.echo", String.class, "x");
+    assertEquals(1, transport.drain().size());
+    assertEquals(List.of(), transport.deliver("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":"
+        + GSON_REJECTED_INTEGER + ",\"message\":\"m\"}}"));
+    CompletionException failure = assertThrows(CompletionException.class, call::join);
+    RpcException e = assertInstanceOf(RpcException.class, failure.getCause());
+    assertEquals(ErrorCodes.INVALID_RESPONSE, e.code(), e.toString());
+    assertTrue(e.data().getAsJsonObject().get("reason").getAsString().contains("line 1 column"), e.toString());
   }
 }
