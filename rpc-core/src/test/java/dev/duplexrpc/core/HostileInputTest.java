@@ -20,9 +20,9 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Messages that {@link ParserFuzzTest} found mishandled, each pinned by exact wire text. The Peer
- * runs on a {@link DirectTransport} with handlers inline, so each reply is there when {@code
- * deliver} returns.
+ * Messages from a hostile or broken peer that the Peer mishandled, most of them found by {@link
+ * ParserFuzzTest}, each pinned by exact wire text. The Peer runs on a {@link DirectTransport} with
+ * handlers inline, so each reply is there when {@code deliver} returns.
  */
 class HostileInputTest {
 
