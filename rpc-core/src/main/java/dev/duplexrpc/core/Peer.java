@@ -1168,13 +1168,31 @@ public final class Peer implements AutoCloseable {
       // message of ours was bad: INFO, no louder, as it can be flooded too.
       if (m.hasError) {
         LOG.log(Id.NULL.equals(m.id) ? Level.INFO : Level.DEBUG,
-            "Error response for unknown id {0} dropped: {1}", m.id, m.error);
+            "Error response for unknown id {0} dropped: {1}", loggable(m.id), loggable(m.error));
       } else {
-        LOG.log(Level.DEBUG, "Response for unknown id {0} dropped", m.id);
+        LOG.log(Level.DEBUG, "Response for unknown id {0} dropped", loggable(m.id));
       }
       return;
     }
     call.respond(m);
+  }
+
+  /**
+   * Remote text fit for one log line: at most 200 characters, control characters escaped, so a
+   * hostile peer can neither forge log lines nor flood them with one message.
+   */
+  private static String loggable(Object remote) {
+    String t = String.valueOf(remote);
+    StringBuilder sb = new StringBuilder(Math.min(t.length(), 200) + 8);
+    for (int i = 0; i < t.length() && sb.length() < 200; i++) {
+      char c = t.charAt(i);
+      if (c < 0x20 || c == 0x7f || Character.isSurrogate(c)) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return t.length() > 200 ? sb.append("...").toString() : sb.toString();
   }
 
   /**

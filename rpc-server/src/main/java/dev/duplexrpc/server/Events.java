@@ -6,14 +6,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonWriter;
 import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
-import java.io.IOException;
-import java.io.StringWriter;
+import dev.duplexrpc.core.internal.MessageWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -310,53 +306,8 @@ public final class Events {
   }
 
   /** One JSON value, written strictly (never NaN or Infinity) with the server's Gson. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private String json(Object value) {
-    StringWriter out = new StringWriter();
-    try {
-      JsonWriter w = gson.newJsonWriter(out);
-      w.setStrictness(Strictness.STRICT);
-      if (value == null) {
-        w.jsonValue("null");
-      } else {
-        ((TypeAdapter) gson.getAdapter(value.getClass())).write(w, value);
-      }
-      w.flush();
-    } catch (IOException e) {
-      throw new IllegalStateException(e); // a StringWriter does not fail
-    }
-    return escapeLoneSurrogates(out.toString());
-  }
-
-  /**
-   * Escapes unpaired surrogates as {@code \}{@code uXXXX}: Gson writes them raw, and a text frame
-   * holding one cannot be encoded as UTF-8. In written JSON they can only stand inside strings,
-   * where the escape means the same char.
-   */
-  static String escapeLoneSurrogates(String json) {
-    StringBuilder sb = null;
-    int n = json.length();
-    for (int i = 0; i < n; i++) {
-      char c = json.charAt(i);
-      if (!Character.isSurrogate(c)) {
-        if (sb != null) {
-          sb.append(c);
-        }
-        continue;
-      }
-      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(json.charAt(i + 1))) {
-        if (sb != null) {
-          sb.append(c).append(json.charAt(i + 1));
-        }
-        i++;
-        continue;
-      }
-      if (sb == null) {
-        sb = new StringBuilder(n + 16).append(json, 0, i);
-      }
-      sb.append(String.format("\\u%04x", (int) c));
-    }
-    return sb == null ? json : sb.toString();
+    return MessageWriter.valueText(gson, value);
   }
 
   static void logSendFailure(ServerConnection connection, Throwable e) {

@@ -3,6 +3,7 @@ package dev.duplexrpc.core.internal;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -105,6 +106,31 @@ public final class MessageWriter {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * One JSON value written with {@code gson}'s settings, strictly (never NaN or Infinity), with
+   * unpaired surrogates escaped: a fragment ready to be put into messages as it is, for example an
+   * event payload serialized once for many connections.
+   *
+   * @throws IllegalArgumentException or another runtime exception from the value's type adapter
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static String valueText(Gson gson, Object value) {
+    StringBuilder sb = new StringBuilder(64);
+    try {
+      JsonWriter w = gson.newJsonWriter(new StringBuilderWriter(sb));
+      w.setStrictness(Strictness.STRICT);
+      if (value == null) {
+        w.jsonValue("null");
+      } else {
+        ((TypeAdapter) gson.getAdapter(value.getClass())).write(w, value);
+      }
+      w.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // a StringBuilder does not fail
+    }
+    return text(sb);
   }
 
   /**
