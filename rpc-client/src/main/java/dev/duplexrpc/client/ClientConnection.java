@@ -14,6 +14,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A client's connection to a server, made by {@link RpcClient#connect()}: call the server through
@@ -127,7 +129,8 @@ public final class ClientConnection implements AutoCloseable {
   private final Listener listener;
   private final int queueSize;
   private final long queueWaitNanos;
-  private final Serial events = new Serial();
+  private final Serial announcements = new Serial();
+  private final ClientEvents events;
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
 
@@ -151,6 +154,12 @@ public final class ClientConnection implements AutoCloseable {
     this.listener = config.listener;
     this.queueSize = config.offlineQueueSize;
     this.queueWaitNanos = config.offlineQueueWait.toNanos();
+    this.events = new ClientEvents(config.gson);
+  }
+
+  /** The event subscriptions, installed as the fallback of every socket's Peer. */
+  ClientEvents events() {
+    return events;
   }
 
   /** The first connect: one attempt, on the caller's thread. */
@@ -166,6 +175,7 @@ public final class ClientConnection implements AutoCloseable {
       }
       throw e;
     }
+    events.attach(l.peer);
     synchronized (lock) {
       line = l;
       state = ConnectionState.OPEN;
@@ -199,6 +209,58 @@ public final class ClientConnection implements AutoCloseable {
   public <T> T remote(Class<T> service) {
     Objects.requireNonNull(service, "service == null");
     return service.cast(proxies.computeIfAbsent(service, this::newProxy));
+  }
+
+  /**
+   * Subscribes to a server event: sends {@code rpc.on} and blocks until the server confirms it,
+   * then runs {@code handler} for each event, with its payload converted to {@code type}.
+   *
+   * <pre>{@code
+   * Subscription s = connection.subscribe("feedUpdated", Feed.class, feed -> show(feed));
+   * ...
+   * s.close();                                  // rpc.off once no handler is left
+   * }</pre>
+   *
+   * <p>Subscriptions belong to this connection, not to one socket: after a reconnect they are
+   * sent to the server again ({@code rpc.on}) before the reconnect hook runs.
+   *
+   * <p>Handlers run on the connection's executor, one event at a time, in the order the events
+   * arrived, interleaved with the other notifications of the connection; a slow handler delays
+   * the events after it. Several handlers of one event share one server subscription and run in
+   * the order they subscribed. Events arrive in either form a server may send (a JSON-RPC
+   * notification named after the event, or {@code rpc-websockets}' {@code {"notification": ...}}),
+   * and the payload is the single element of the {@code params} array; see docs/client.md for
+   * other shapes. A local service method with the event's name receives it instead.
+   *
+   * @param event the event name
+   * @param type the payload type ({@code JsonElement.class} for the raw JSON)
+   * @param handler receives each payload; its exceptions are logged and do not stop the others
+   * @param <T> the payload type
+   * @return the subscription; close it to stop
+   * @throws RpcException if the server refused the event (code {@link
+   *     dev.duplexrpc.core.ErrorCodes#INVALID_PARAMS}, {@code data} maps the event to the
+   *     server's status, such as {@code "provided event invalid"}) or answered with an error
+   * @throws dev.duplexrpc.core.ConnectionClosedException if the connection is closed
+   * @throws dev.duplexrpc.core.RpcTimeoutException if the server did not answer within the call
+   *     timeout
+   */
+  public <T> Subscription subscribe(String event, Class<T> type, Consumer<? super T> handler) {
+    return events.subscribe(event, type, handler);
+  }
+
+  /**
+   * Subscribes to a server event with a generic payload type, for example {@code
+   * TypeToken.getParameterized(List.class, Feed.class).getType()}; otherwise exactly like {@link
+   * #subscribe(String, Class, Consumer)}.
+   *
+   * @param event the event name
+   * @param type the payload type
+   * @param handler receives each payload, converted to {@code type}
+   * @param <T> the payload type, unchecked
+   * @return the subscription; close it to stop
+   */
+  public <T> Subscription subscribe(String event, Type type, Consumer<? super T> handler) {
+    return events.subscribe(event, type, handler);
   }
 
   /**
@@ -427,6 +489,7 @@ public final class ClientConnection implements AutoCloseable {
       }
     }
     watch(l);
+    events.attach(l.peer); // rpc.on again for every subscribed event, before the hook's calls
     if (hook != null) {
       try {
         hook.onReconnected(this);
@@ -498,14 +561,14 @@ public final class ClientConnection implements AutoCloseable {
     // Outside the lock, yet in order: nothing announces a state once CLOSED is set.
     announce(ConnectionState.CLOSED);
     if (listener != null) {
-      events.execute(() -> listener.onClose(this, ex.closeCode(), ex.closeReason()));
+      announcements.execute(() -> listener.onClose(this, ex.closeCode(), ex.closeReason()));
     }
   }
 
   /** Queues a state event for the listener; called holding lock (but for CONNECTING), so in order. */
   private void announce(ConnectionState s) {
     if (listener != null) {
-      events.execute(() -> listener.onStateChange(this, s));
+      announcements.execute(() -> listener.onStateChange(this, s));
     }
   }
 

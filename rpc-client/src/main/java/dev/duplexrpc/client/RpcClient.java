@@ -1,6 +1,7 @@
 package dev.duplexrpc.client;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import dev.duplexrpc.client.internal.GuardedClientContainer;
 import dev.duplexrpc.client.internal.Limits;
 import dev.duplexrpc.client.internal.Link;
@@ -67,6 +68,8 @@ public final class RpcClient {
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
   /** Default {@link Builder#maxQueuedBytes(long)}: 16 MiB. */
   public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
+
+  private static final Gson DEFAULT_GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private final Builder config;
 
@@ -160,7 +163,7 @@ public final class RpcClient {
           }
         })
         .build();
-    ClientEndpoint endpoint = new ClientEndpoint(config, manager);
+    ClientEndpoint endpoint = new ClientEndpoint(config, manager, owner.events());
     try {
       manager.connectToServer(endpoint, cec, config.uri);
     } catch (DeploymentException | IOException | RuntimeException e) {
@@ -217,12 +220,14 @@ public final class RpcClient {
   private static final class ClientEndpoint extends Endpoint {
     private final Builder config;
     private final ClientManager manager;
+    private final ClientEvents events;
     final CompletableFuture<Line> line = new CompletableFuture<>();
     private volatile SessionTransport transport;
 
-    ClientEndpoint(Builder config, ClientManager manager) {
+    ClientEndpoint(Builder config, ClientManager manager, ClientEvents events) {
       this.config = config;
       this.manager = manager;
+      this.events = events;
     }
 
     @Override
@@ -232,7 +237,7 @@ public final class RpcClient {
           config.frameListener == null ? null : config.frameListener::onFrame);
       transport = t;
       t.maxQueuedBytes(config.maxQueuedBytes);
-      Peer peer = config.peer.copy().transport(t).build();
+      Peer peer = config.peer.copy().transport(t).fallback(events).build();
       t.heartbeat(config.pingInterval, config.idleTimeout);
       line.complete(new Line(peer, t));
     }
@@ -276,6 +281,7 @@ public final class RpcClient {
     private boolean sharedTransport;
     private SSLContext sslContext;
     Duration offlineQueueWait = Duration.ZERO;
+    Gson gson = DEFAULT_GSON;
 
     Builder() {}
 
@@ -299,6 +305,7 @@ public final class RpcClient {
       b.sslContext = sslContext;
       b.maxQueuedBytes = maxQueuedBytes;
       b.sharedTransport = sharedTransport;
+      b.gson = gson;
       return b;
     }
 
@@ -511,6 +518,7 @@ public final class RpcClient {
      */
     public Builder gson(Gson gson) {
       peer.gson(gson);
+      this.gson = gson;
       return this;
     }
 

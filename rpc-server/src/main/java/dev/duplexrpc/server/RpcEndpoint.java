@@ -73,12 +73,14 @@ public final class RpcEndpoint {
   private final Authenticator authenticator;
   private final Set<String> allowedOrigins;
   private final ServerEndpointConfig config;
+  private final Events events;
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   RpcEndpoint(RpcServer.Builder b) {
     this.path = b.path;
-    this.template = b.peer.copy();
+    this.events = new Events(b.events, b.gson, b.maxMessageSize);
+    this.template = b.peer.copy().fallback(events::serve); // rpc.on and rpc.off
     this.maxMessageSize = b.maxMessageSize;
     this.listener = b.connectionListener;
     this.frameListener = b.frameListener;
@@ -107,6 +109,15 @@ public final class RpcEndpoint {
    */
   public String path() {
     return path;
+  }
+
+  /**
+   * The events clients of this endpoint may subscribe to, and publishing to them.
+   *
+   * @return the events
+   */
+  public Events events() {
+    return events;
   }
 
   /**
@@ -252,6 +263,7 @@ public final class RpcEndpoint {
 
       ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
       Peer.Builder pb = template.copy().transport(transport);
+      EventForm eventForm = EventForm.JSON_RPC;
       if (listener != null) {
         ConnectionSetup setup = new ConnectionSetup(id, handshake, attributes, pb);
         try {
@@ -264,6 +276,7 @@ public final class RpcEndpoint {
         } finally {
           setup.seal();
         }
+        eventForm = setup.eventForm();
       }
       ServerConnection[] self = new ServerConnection[1];
       pb.listener(new PeerListener() {
@@ -282,12 +295,17 @@ public final class RpcEndpoint {
         closeQuietly(session, CloseReason.CloseCodes.UNEXPECTED_CONDITION, "server configuration error");
         return;
       }
-      ServerConnection connection = new ServerConnection(id, handshake, attributes, peer);
+      ServerConnection connection =
+          new ServerConnection(id, handshake, attributes, peer, transport, eventForm);
       self[0] = connection;
       peer.attributes().put(ServerConnection.PEER_ATTRIBUTE, connection);
       open.put(id, connection);
-      transport.beforeClose(() -> open.remove(id, connection));
-      peer.closeFuture().thenRun(() -> open.remove(id, connection)); // a close the session missed
+      Runnable forget = () -> {
+        open.remove(id, connection);
+        events.dropAll(connection);
+      };
+      transport.beforeClose(forget);
+      peer.closeFuture().thenRun(forget); // a close the session missed; subscriptions that raced it
       transport.heartbeat(pingInterval, idleTimeout);
       transport.release();
       if (closed) { // close() ran while this connection was opening

@@ -10,13 +10,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -172,6 +173,19 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
+   * The events clients may subscribe to ({@code rpc.on}), and publishing to them.
+   *
+   * <pre>{@code
+   * server.events().publish("feedUpdated", feed);
+   * }</pre>
+   *
+   * @return the events
+   */
+  public Events events() {
+    return endpoint.events();
+  }
+
+  /**
    * The open connections at this moment.
    *
    * @return an unmodifiable snapshot
@@ -282,6 +296,8 @@ public final class RpcServer implements AutoCloseable {
     Authenticator authenticator;
     Set<String> allowedOrigins;
     SSLContext sslContext;
+    Gson gson;
+    final Set<String> events = new LinkedHashSet<>();
 
     Builder() {}
 
@@ -342,6 +358,23 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder service(Object service) {
       peer.service(service);
+      return this;
+    }
+
+    /**
+     * Declares an event clients may subscribe to with {@code rpc.on}; publish it with {@code
+     * server.events().publish(name, payload)}. More can be declared later with {@link
+     * Events#declare(String)}.
+     *
+     * @param name the event name, not empty
+     * @return this builder
+     */
+    public Builder event(String name) {
+      Objects.requireNonNull(name, "name == null");
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("event name is empty");
+      }
+      events.add(name);
       return this;
     }
 
@@ -526,6 +559,7 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder gson(Gson gson) {
       peer.gson(gson);
+      this.gson = gson;
       return this;
     }
 

@@ -112,6 +112,7 @@ class ReconnectTest {
   private void startServer() throws Exception {
     server = RpcServer.builder()
         .service(feed)
+        .event("prices")
         .callTimeout(CALL_TIMEOUT)
         .frameListener((id, text, outgoing) -> {
           if (!outgoing) {
@@ -243,6 +244,27 @@ class ReconnectTest {
       }
     }
     throw new AssertionError(text + " not on the wire: " + frames);
+  }
+
+  @Test
+  void eventSubscriptionsAreRenewedOnTheNewSocket() throws Exception {
+    startServer();
+    connect(clientBuilder());
+    BlockingQueue<String> prices = new LinkedBlockingQueue<>();
+    client.subscribe("prices", String.class, prices::add);
+    server.events().publish("prices", "before");
+    assertEquals("before", prices.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+
+    loseTheSocket();
+    assertEquals(ConnectionState.OPEN, nextState());
+    // rpc.on went out on the new socket before the state turned OPEN; publish until it has been
+    // served (requests run concurrently, so no later call proves it), at most for the wait.
+    String received = null;
+    for (int i = 0; i < 100 && received == null; i++) {
+      server.events().publish("prices", "after");
+      received = prices.poll(WAIT_SECONDS * 10, TimeUnit.MILLISECONDS);
+    }
+    assertEquals("after", received);
   }
 
   @Test
