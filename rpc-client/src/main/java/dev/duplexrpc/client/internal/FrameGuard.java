@@ -29,6 +29,7 @@ public final class FrameGuard implements ReadHandler {
   private final Consumer<CloseReason> closer;
   private final long maxPayload;
   private final Link link;
+  private final Boolean masked;
 
   // Parser state, touched only by the reading thread.
   private final byte[] header = new byte[14];
@@ -36,9 +37,11 @@ public final class FrameGuard implements ReadHandler {
   private long payloadLeft; // payload bytes of the current frame still to pass
   private boolean tripped;
 
-  private FrameGuard(ReadHandler delegate, Consumer<CloseReason> closer, long maxPayload, Link link) {
+  private FrameGuard(ReadHandler delegate, Consumer<CloseReason> closer, long maxPayload, Link link,
+      Boolean masked) {
     this.delegate = delegate;
     this.link = link;
+    this.masked = masked;
     this.closer = closer;
     this.maxPayload = maxPayload;
   }
@@ -52,7 +55,7 @@ public final class FrameGuard implements ReadHandler {
    * @return the wrapped connection
    */
   public static Connection guard(Connection connection, long maxPayload) {
-    return guard(connection, maxPayload, connection::close, null);
+    return guard(connection, maxPayload, connection::close, null, null);
   }
 
   /**
@@ -62,11 +65,15 @@ public final class FrameGuard implements ReadHandler {
    * @param maxPayload the largest data-frame payload let through, in bytes
    * @param closer closes the connection with the given reason, sending a close frame
    * @param link the connection's link, told of every read (for the heartbeat), or null
+   * @param masked whether every incoming frame must be masked (true on a server: RFC 6455 5.1
+   *     requires clients to mask) or must not be (false on a client), or null not to check; a
+   *     frame that breaks the rule closes the connection with 1002 (protocol error), which Tyrus
+   *     itself does not do
    * @return the wrapped connection
    */
   public static Connection guard(
-      Connection connection, long maxPayload, Consumer<CloseReason> closer, Link link) {
-    FrameGuard guard = new FrameGuard(connection.getReadHandler(), closer, maxPayload, link);
+      Connection connection, long maxPayload, Consumer<CloseReason> closer, Link link, Boolean masked) {
+    FrameGuard guard = new FrameGuard(connection.getReadHandler(), closer, maxPayload, link, masked);
     return new Connection() {
       @Override
       public ReadHandler getReadHandler() {
@@ -116,7 +123,23 @@ public final class FrameGuard implements ReadHandler {
       }
       long length = payloadLength();
       int opcode = header[0] & 0x0F;
+      boolean frameMasked = (header[1] & 0x80) != 0;
       headerLength = 0;
+      if (masked != null && frameMasked != masked) {
+        int frameStart = p - need;
+        if (frameStart > start) {
+          ByteBuffer before = data.duplicate();
+          before.position(start).limit(frameStart);
+          delegate.handle(before);
+        }
+        data.position(limit);
+        tripped = true;
+        String reason = masked ? "Protocol error: an unmasked frame from a client"
+            : "Protocol error: a masked frame from a server";
+        LOG.log(Level.WARNING, "Closing connection: {0}", reason);
+        closer.accept(new CloseReason(CloseReason.CloseCodes.PROTOCOL_ERROR, reason));
+        return;
+      }
       if (opcode < 0x8 && length > maxPayload) {
         // Hand Tyrus the complete frames before this one, then close.
         int frameStart = p - need;
