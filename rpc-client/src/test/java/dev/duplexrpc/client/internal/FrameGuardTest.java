@@ -132,4 +132,35 @@ class FrameGuardTest {
     assertEquals(List.of(), r.closes);
     assertArrayEquals(ping, r.passed.toByteArray());
   }
+
+  @Test
+  void aServerClosesOnAnUnmaskedClientFrameWith1002() {
+    byte[] before = frame(1, 10, true);
+    byte[] stream = concat(before, frame(1, 5, false), frame(1, 5, true));
+    for (int chunk : new int[] {1, 3, stream.length}) {
+      Recorder r = new Recorder();
+      Connection guarded = FrameGuard.guard(r, LIMIT, r::close, new Link(), true);
+      for (int i = 0; i < stream.length; i += chunk) {
+        guarded.getReadHandler().handle(ByteBuffer.wrap(stream, i, Math.min(chunk, stream.length - i)));
+      }
+      byte[] passed = r.passed.toByteArray();
+      assertArrayEquals(before, java.util.Arrays.copyOf(passed, before.length), "chunk " + chunk);
+      assertTrue(passed.length < before.length + 2, "the unmasked frame did not pass, chunk " + chunk);
+      assertEquals(1, r.closes.size(), "chunk " + chunk);
+      assertEquals(1002, r.closes.get(0).getCloseCode().getCode());
+    }
+  }
+
+  @Test
+  void aClientClosesOnAMaskedServerFrameWith1002AndEveryReadTouchesTheLink() {
+    Recorder r = new Recorder();
+    Link link = new Link();
+    long before = link.lastReadNanos();
+    Connection guarded = FrameGuard.guard(r, LIMIT, r::close, link, false);
+    guarded.getReadHandler().handle(ByteBuffer.wrap(frame(1, 5, false)));
+    assertTrue(link.lastReadNanos() >= before);
+    assertEquals(List.of(), r.closes);
+    guarded.getReadHandler().handle(ByteBuffer.wrap(frame(1, 5, true)));
+    assertEquals(1002, r.closes.get(0).getCloseCode().getCode());
+  }
 }
