@@ -13,6 +13,7 @@ import java.io.IOException;
 public final class HandshakeRejectedException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status of the refusal. */
   private final int statusCode;
 
   /**

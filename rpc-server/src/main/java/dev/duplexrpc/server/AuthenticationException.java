@@ -13,7 +13,9 @@ import java.util.Objects;
 public final class AuthenticationException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status to answer with. */
   private final int status;
+  /** The WWW-Authenticate challenge, or null. */
   private final String challenge;
 
   private AuthenticationException(int status, String message, String challenge) {
