@@ -145,7 +145,7 @@ public final class RpcClient {
     }
     manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE,
         Limits.incomingBufferSize(config.maxMessageSize));
-    manager.setDefaultMaxTextMessageBufferSize(config.maxMessageSize);
+    manager.setDefaultMaxTextMessageBufferSize((int) Limits.maxFramePayload(config.maxMessageSize));
     Link link = new Link();
     manager.getProperties().put(GuardedClientContainer.LINK, link);
     Map<String, List<String>> headers = config.headers;

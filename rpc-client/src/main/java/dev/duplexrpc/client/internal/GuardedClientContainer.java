@@ -97,7 +97,7 @@ public final class GuardedClientContainer implements ClientContainer {
             } catch (IOException | RuntimeException e) {
               c.close(reason);
             }
-          }, link, false);
+          }, link, false, true);
         }
       };
     }

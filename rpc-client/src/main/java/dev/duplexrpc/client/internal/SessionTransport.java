@@ -96,10 +96,14 @@ public final class SessionTransport implements Transport {
     link.session(session);
     SessionTransport t = new SessionTransport(session, link, name, tap);
     Link l = link;
-    // Whole messages longer than this close with 1009 in the container itself. The Peer checks the
-    // same limit again, for containers that do not enforce it on unfragmented messages.
-    session.setMaxTextMessageBufferSize(maxMessageChars);
-    session.setMaxBinaryMessageBufferSize(Math.min(maxMessageChars, 1 << 16));
+    // The buffers are set above the library's limit, so Tyrus never refuses a message itself: its
+    // server engine keeps every session it refused that way (a leak). The frame guard in front of
+    // Tyrus closes a frame or fragmented message over 3 x the limit in bytes with 1009, and the
+    // Peer closes a message over the limit in characters with 1009, so no message over the limit
+    // is handled either way; in another container, the Peer's check alone does it.
+    int buffer = (int) Limits.maxFramePayload(maxMessageChars);
+    session.setMaxTextMessageBufferSize(buffer);
+    session.setMaxBinaryMessageBufferSize(buffer);
     session.addMessageHandler(String.class, (MessageHandler.Whole<String>) t::received);
     session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) t::binary);
     session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> l.touch());

@@ -54,7 +54,7 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     this.engine = TyrusWebSocketEngine.builder(this)
         .incomingBufferSize(Limits.incomingBufferSize(maxMessageChars))
         .build();
-    setDefaultMaxTextMessageBufferSize(maxMessageChars);
+    setDefaultMaxTextMessageBufferSize((int) Limits.maxFramePayload(maxMessageChars)); // above ours: see FrameGuard
   }
 
   @Override

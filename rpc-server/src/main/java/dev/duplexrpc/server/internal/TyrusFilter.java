@@ -218,7 +218,7 @@ final class TyrusFilter extends BaseFilter {
         org.glassfish.tyrus.spi.Connection opened = link.opening(
             () -> info.createConnection(new GrizzlyWriter(grizzly), reason -> grizzly.close()));
         org.glassfish.tyrus.spi.Connection connection =
-            FrameGuard.guard(opened, maxFramePayload, opened::close, link, true);
+            FrameGuard.guard(opened, maxFramePayload, opened::close, link, true, true);
         TYRUS_CONNECTION.set(grizzly, connection);
         TASK_PROCESSOR.set(grizzly, new TaskProcessor());
         sockets.opened();

@@ -141,11 +141,12 @@ class HeartbeatTest {
 
   @Test
   void quietHealthyLinkStaysOpenThroughManyIdleTimeouts() throws Exception {
-    start(PING, Duration.ofMillis(300));
+    // A 100 ms ping against a 1 s deadline: room for a busy machine's pauses.
+    start(PING, Duration.ofSeconds(1));
     FaultProxy.Link link = proxy.links().get(0);
     long before = link.bytesRead(Direction.DOWNSTREAM);
-    // No calls for five idle timeouts: only pings and pongs cross the link.
-    assertThrows(TimeoutException.class, () -> client.closeFuture().get(1500, TimeUnit.MILLISECONDS));
+    // No calls for two and a half idle timeouts: only pings and pongs cross the link.
+    assertThrows(TimeoutException.class, () -> client.closeFuture().get(2500, TimeUnit.MILLISECONDS));
     assertTrue(client.isOpen());
     assertTrue(link.bytesRead(Direction.DOWNSTREAM) > before, "pings and pongs crossed the link");
     assertEquals("still here", client.remote(Hang.class).echo("still here"));
