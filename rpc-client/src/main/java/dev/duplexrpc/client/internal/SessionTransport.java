@@ -217,7 +217,8 @@ public final class SessionTransport implements Transport {
   }
 
   private void binary(ByteBuffer data) {
-    LOG.log(Level.INFO, "Closing {0}: a binary message of {1} bytes arrived", name, data.remaining());
+    LOG.log(Level.INFO, "Closing {0}: a binary message of {1} bytes arrived", name,
+        String.valueOf(data.remaining()));
     IN_HANDLER.set(Boolean.TRUE);
     try {
       close(CloseReason.CloseCodes.CANNOT_ACCEPT.getCode(), "binary messages are not supported");

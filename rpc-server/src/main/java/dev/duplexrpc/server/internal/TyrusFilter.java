@@ -245,7 +245,7 @@ final class TyrusFilter extends BaseFilter {
    */
   private static void refuse(FilterChainContext ctx, HttpRequestPacket request, HandshakeGate.Verdict verdict) {
     LOG.log(Level.INFO, "Upgrade from {0}:{1} refused with {2}: {3}", request.getRemoteAddress(),
-        request.getRemotePort(), verdict.status(), verdict.reason());
+        String.valueOf(request.getRemotePort()), String.valueOf(verdict.status()), verdict.reason());
     HttpResponsePacket packet = request.getResponse();
     packet.setProtocol(Protocol.HTTP_1_1);
     packet.setStatus(verdict.status());
