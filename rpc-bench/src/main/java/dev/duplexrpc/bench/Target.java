@@ -1,0 +1,36 @@
+package dev.duplexrpc.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A server to measure. Java targets run {@code dev.duplexrpc.bench.target.TargetMain} in a JVM of
+ * their own; node targets run a script from the module's {@code node/} folder.
+ *
+ * @param name the name on the command line and in reports
+ * @param description one line for the report
+ * @param rpc whether it answers JSON-RPC (false: it echoes frames back)
+ * @param node whether it runs on node
+ */
+record Target(String name, String description, boolean rpc, boolean node) {
+  static final Target RAW_TYRUS = new Target("raw-tyrus",
+      "bare Tyrus echo endpoint on Tyrus's stock Grizzly container (no JSON-RPC): the floor", false, false);
+  static final Target RAW_TYRUS_LIB = new Target("raw-tyrus-lib",
+      "the same echo endpoint in the library's container and settings: the second floor", false, false);
+  static final Target DUPLEX = new Target("duplex",
+      "this library's embedded RpcServer with the bench service", true, false);
+
+  static final List<Target> ALL = List.of(RAW_TYRUS, DUPLEX, RAW_TYRUS_LIB);
+  static final List<Target> DEFAULT = List.of(RAW_TYRUS, DUPLEX, RAW_TYRUS_LIB);
+
+  static Target named(String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    for (Target t : ALL) {
+      if (t.name.equals(n)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("unknown target '" + name + "'; known: "
+        + ALL.stream().map(Target::name).toList());
+  }
+}
