@@ -40,7 +40,7 @@ public final class Bench implements Callable<Results> {
 
   @Option(names = {"-t", "--targets"}, split = ",", paramLabel = "NAME",
       description = "Targets to run (default: ${DEFAULT-VALUE}).",
-      defaultValue = "raw-tyrus,duplex,raw-tyrus-lib")
+      defaultValue = "raw-tyrus,duplex,lsp4j,node-rpc-websockets,node-ws-echo")
   List<String> targets;
 
   @Option(names = {"-s", "--scenarios"}, split = ",", paramLabel = "SPEC",
@@ -92,6 +92,9 @@ public final class Bench implements Callable<Results> {
   @Option(names = "--java", description = "The java executable for Java targets (default: the runner's).")
   Path javaExecutable;
 
+  @Option(names = "--node-dir", description = "The folder with the node targets' package-lock.json (default: rpc-bench/node).")
+  Path nodeSource;
+
   @Option(names = "--smoke", description = "A few seconds in all: every target once, tiny scenarios.")
   boolean smoke;
 
@@ -129,8 +132,8 @@ public final class Bench implements Callable<Results> {
   @Override
   public Results call() throws Exception {
     if (smoke) {
-      duration = Math.min(duration, 0.4);
-      warmup = Math.min(warmup, 0.2);
+      duration = Math.min(duration, 0.3);
+      warmup = Math.min(warmup, 0.15);
       runs = 1;
     }
     List<Scenario> plan = new ArrayList<>();
@@ -166,10 +169,11 @@ public final class Bench implements Callable<Results> {
     results.settings.put("target_opts", targetOpts);
     results.settings.put("generator", "java.net.http.WebSocket, direct executor, pre-serialized frames, pipelined");
 
+    Launcher launcher = new Launcher(this);
     Map<Target, String> skipped = new LinkedHashMap<>();
     Map<Target, String> failed = new LinkedHashMap<>();
     for (Target t : chosen) {
-      String why = Launcher.unavailable(t);
+      String why = launcher.unavailable(t);
       if (why != null) {
         skipped.put(t, why);
         log.println("[bench] skipping " + t.name() + ": " + why);
@@ -183,7 +187,7 @@ public final class Bench implements Callable<Results> {
           if (skipped.containsKey(t)) {
             continue;
           }
-          runTarget(gen, t, run, plan, results, failed);
+          runTarget(launcher, gen, t, run, plan, results, failed);
         }
       }
     }
@@ -198,11 +202,11 @@ public final class Bench implements Callable<Results> {
     return results;
   }
 
-  private void runTarget(LoadGenerator gen, Target t, int run, List<Scenario> plan, Results results,
+  private void runTarget(Launcher launcher, LoadGenerator gen, Target t, int run, List<Scenario> plan, Results results,
       Map<Target, String> failed) {
     Path logFile = out.resolve("logs").resolve(t.name() + "-run" + (run + 1) + ".log");
     log.println("[bench] run " + (run + 1) + "/" + runs + ": starting " + t.name());
-    try (TargetProcess p = Launcher.start(t, this, logFile)) {
+    try (TargetProcess p = launcher.start(t, logFile)) {
       URI uri = URI.create("ws://127.0.0.1:" + p.port() + "/");
       // Idle scenarios first, on a fresh process; then a warm-up; then the calls.
       for (Scenario s : plan) {
@@ -268,6 +272,10 @@ public final class Bench implements Callable<Results> {
       row.failures.add(String.valueOf(e.getMessage()));
       log.println("[bench]   " + t.name() + " " + s.spec() + " failed: " + e);
     }
+  }
+
+  void log(String line) {
+    log.println(line);
   }
 
   private static Duration seconds(double s) {

@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
  * pre-serialized request frames, replies matched by id, K requests pipelined per connection, many
  * connections over few threads. It knows nothing about the server under test beyond the frames.
  *
- * <p>Each connection has K slots; slot {@code s} always sends the frame with id {@code s}, and
+ * <p>Each connection has K slots; slot {@code s} always sends the frame with id {@code s + 1}, and
  * sends it again as soon as its reply arrives. Every phase is bounded in time; nothing waits
  * without a timeout.
  */
@@ -51,7 +51,7 @@ final class LoadGenerator implements AutoCloseable {
     }
   }
 
-  /** The request frame for slot {@code id}. */
+  /** A request frame with this id. */
   static String frame(int id, int payload) {
     if (payload == 0) {
       return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"subtract\",\"params\":[42,23]}";
@@ -77,7 +77,7 @@ final class LoadGenerator implements AutoCloseable {
       LongSupplier serverCpu) throws IOException {
     String[] frames = new String[inFlight];
     for (int i = 0; i < inFlight; i++) {
-      frames[i] = frame(i, payload);
+      frames[i] = frame(i + 1, payload); // ids from 1: rpc-websockets takes id 0 for a notification
     }
     List<Conn> conns = open(uri, connections, () -> new Conn(frames, true));
     try {
@@ -125,7 +125,7 @@ final class LoadGenerator implements AutoCloseable {
    * @return the number of connections that answered
    */
   int idle(URI uri, int connections, Runnable whileOpen) throws IOException {
-    String[] frames = {frame(0, 0)};
+    String[] frames = {frame(1, 0)};
     List<Conn> conns = open(uri, connections, () -> new Conn(frames, false));
     try {
       whileOpen.run();
@@ -334,7 +334,7 @@ final class LoadGenerator implements AutoCloseable {
         message = partial;
       }
       long now = System.nanoTime();
-      int slot = idOf(message);
+      int slot = idOf(message) - 1;
       boolean error = message.length() < 256 && contains(message, "\"error\"");
       if (partial.length() > 0) {
         partial.setLength(0);

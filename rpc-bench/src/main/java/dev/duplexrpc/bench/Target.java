@@ -20,8 +20,20 @@ record Target(String name, String description, boolean rpc, boolean node) {
   static final Target DUPLEX = new Target("duplex",
       "this library's embedded RpcServer with the bench service", true, false);
 
-  static final List<Target> ALL = List.of(RAW_TYRUS, DUPLEX, RAW_TYRUS_LIB);
-  static final List<Target> DEFAULT = List.of(RAW_TYRUS, DUPLEX, RAW_TYRUS_LIB);
+  static final Target LSP4J = new Target("lsp4j",
+      "Eclipse LSP4J JSON-RPC (org.eclipse.lsp4j.websocket.jakarta) on the same Tyrus container as raw-tyrus", true, false);
+
+  static final Target NODE_RPC = new Target("node-rpc-websockets",
+      "the npm rpc-websockets JSON-RPC server on node, same service", true, true);
+  static final Target NODE_WS = new Target("node-ws-echo",
+      "a bare npm ws echo server on node (no JSON-RPC)", false, true);
+
+  static final List<Target> ALL = List.of(RAW_TYRUS, DUPLEX, LSP4J, NODE_RPC, NODE_WS, RAW_TYRUS_LIB);
+
+  /** The node script of a node target. */
+  String script() {
+    return this == NODE_RPC ? "rpc-websockets-server.js" : this == NODE_WS ? "ws-echo-server.js" : null;
+  }
 
   static Target named(String name) {
     String n = name.trim().toLowerCase(Locale.ROOT);
