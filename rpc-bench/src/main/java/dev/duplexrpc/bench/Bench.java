@@ -132,8 +132,8 @@ public final class Bench implements Callable<Results> {
   @Override
   public Results call() throws Exception {
     if (smoke) {
-      duration = Math.min(duration, 0.3);
-      warmup = Math.min(warmup, 0.15);
+      duration = Math.min(duration, 0.25);
+      warmup = Math.min(warmup, 0.1);
       runs = 1;
     }
     List<Scenario> plan = new ArrayList<>();
@@ -210,15 +210,15 @@ public final class Bench implements Callable<Results> {
       URI uri = URI.create("ws://127.0.0.1:" + p.port() + "/");
       // Idle scenarios first, on a fresh process; then a warm-up; then the calls.
       for (Scenario s : plan) {
-        if (s.kind() == Scenario.Kind.IDLE) {
+        if (s.kind() == Scenario.Kind.IDLE && t.supports(s.kind())) {
           measure(gen, t, p, uri, s, results);
         }
       }
-      if (warmup > 0) {
+      if (warmup > 0 && !smoke) {
         gen.calls(uri, 4, 16, 0, Duration.ZERO, seconds(warmup), p::cpuNanos);
       }
       for (Scenario s : plan) {
-        if (s.kind() != Scenario.Kind.IDLE) {
+        if (s.kind() != Scenario.Kind.IDLE && t.supports(s.kind())) {
           measure(gen, t, p, uri, s, results);
         }
       }
@@ -252,13 +252,24 @@ public final class Bench implements Callable<Results> {
             t.name(), s.spec(), m.get(Results.HEAP_PER_CONN), m.get(Results.RSS_PER_CONN), answered,
             s.connections());
       } else {
-        LoadGenerator.Measurement r = gen.calls(uri, s.connections(), s.inFlight(), s.payload(),
-            seconds(warmup), seconds(duration), p::cpuNanos);
+        LoadGenerator.Measurement r;
+        switch (s.kind()) {
+          case SERVER_CALLS:
+            r = gen.serverCalls(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration), p::cpuNanos);
+            break;
+          case LIBRARY_CLIENT:
+            r = LibraryClientLoad.run(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration),
+                p::cpuNanos);
+            break;
+          default:
+            r = gen.calls(uri, s.connections(), s.inFlight(), s.payload(), seconds(warmup), seconds(duration),
+                p::cpuNanos);
+        }
         double perK = r.calls() == 0 ? Double.NaN : 1000.0 / r.calls() / 1e6;
         m.put(Results.CALLS_PER_S, r.callsPerSecond());
-        m.put(Results.P50_US, r.latency().getValueAtPercentile(50) / 1000.0);
-        m.put(Results.P99_US, r.latency().getValueAtPercentile(99) / 1000.0);
-        m.put(Results.P999_US, r.latency().getValueAtPercentile(99.9) / 1000.0);
+        m.put(Results.P50_US, r.latency() == null ? Double.NaN : r.latency().getValueAtPercentile(50) / 1000.0);
+        m.put(Results.P99_US, r.latency() == null ? Double.NaN : r.latency().getValueAtPercentile(99) / 1000.0);
+        m.put(Results.P999_US, r.latency() == null ? Double.NaN : r.latency().getValueAtPercentile(99.9) / 1000.0);
         m.put(Results.SERVER_CPU, r.serverCpuNanos() * perK);
         m.put(Results.GEN_CPU, r.generatorCpuNanos() * perK);
         m.put(Results.ERRORS, (double) r.errors());

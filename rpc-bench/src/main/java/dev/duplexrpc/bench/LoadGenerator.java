@@ -149,17 +149,158 @@ final class LoadGenerator implements AutoCloseable {
     }
   }
 
-  private interface ConnFactory {
-    Conn create();
+  /**
+   * Server-to-client calls: asks the server (notification {@code bench.push}) to keep {@code
+   * inFlight} calls to our {@code subtract} going, answers each with a frame built around the
+   * request's id, and counts the requests answered in the measured window.
+   */
+  Measurement serverCalls(URI uri, int connections, int inFlight, Duration warmup, Duration measure,
+      LongSupplier serverCpu) throws IOException {
+    URI pushUri = URI.create(uri + "?mode=push&k=" + inFlight);
+    List<Answerer> conns = open(pushUri, connections, Answerer::new);
+    try {
+      for (Answerer a : conns) {
+        a.send("{\"jsonrpc\":\"2.0\",\"method\":\"bench.push\",\"params\":[" + inFlight + "]}");
+      }
+      sleep(warmup);
+      long cpu0 = serverCpu.getAsLong();
+      long gen0 = Proc.cpuNanos(ProcessHandle.current().pid());
+      long t0 = System.nanoTime();
+      for (Answerer a : conns) {
+        a.measuring = true;
+      }
+      sleep(measure);
+      for (Answerer a : conns) {
+        a.measuring = false;
+      }
+      long t1 = System.nanoTime();
+      long cpu1 = serverCpu.getAsLong();
+      long gen1 = Proc.cpuNanos(ProcessHandle.current().pid());
+      long calls = 0;
+      long errors = 0;
+      for (Answerer a : conns) {
+        synchronized (a) {
+          calls += a.calls;
+          errors += a.errors;
+        }
+        if (a.failure != null) {
+          throw new IOException("connection failed: " + a.failure, a.failure);
+        }
+      }
+      return new Measurement(calls, errors, (t1 - t0) / 1e9, null, cpu1 - cpu0, gen1 - gen0);
+    } finally {
+      close(conns);
+    }
   }
 
-  private List<Conn> open(URI uri, int n, ConnFactory factory) throws IOException {
-    List<Conn> conns = new ArrayList<>(n);
+  private interface ConnFactory<C extends Socket> {
+    C create();
+  }
+
+  /** What {@link #open} and {@link #close} need of a connection. */
+  abstract static class Socket implements WebSocket.Listener {
+    volatile WebSocket ws;
+    volatile Throwable failure;
+  }
+
+  /** The generator's side of server-to-client calls: answers every request. */
+  static final class Answerer extends Socket {
+    private final java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>();
+    private final StringBuilder partial = new StringBuilder();
+    private boolean sending;
+    volatile boolean measuring;
+    long calls; // guarded by this
+    long errors; // guarded by this
+
+    void send(String text) {
+      synchronized (this) {
+        queue.add(text);
+        if (sending) {
+          return;
+        }
+        sending = true;
+      }
+      pump();
+    }
+
+    private void pump() {
+      while (true) {
+        String text;
+        synchronized (this) {
+          text = queue.poll();
+          if (text == null) {
+            sending = false;
+            return;
+          }
+        }
+        CompletableFuture<WebSocket> sent = ws.sendText(text, true);
+        if (!sent.isDone()) {
+          sent.whenComplete((w, e) -> {
+            if (e != null) {
+              failure = e;
+            } else {
+              pump();
+            }
+          });
+          return;
+        }
+      }
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      webSocket.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      if (!last) {
+        partial.append(data);
+        return null;
+      }
+      CharSequence message = data;
+      if (partial.length() > 0) {
+        partial.append(data);
+        message = partial;
+      }
+      int i = Conn.indexOf(message, "\"id\":");
+      String id = null;
+      if (i >= 0) {
+        int end = i + 5;
+        while (end < message.length() && message.charAt(end) != ',' && message.charAt(end) != '}') {
+          end++;
+        }
+        id = message.subSequence(i + 5, end).toString();
+      }
+      if (partial.length() > 0) {
+        partial.setLength(0);
+      }
+      synchronized (this) {
+        if (id == null) {
+          errors++;
+          return null;
+        }
+        if (measuring) {
+          calls++;
+        }
+      }
+      send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":19}");
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      failure = error;
+    }
+  }
+
+  private <C extends Socket> List<C> open(URI uri, int n, ConnFactory<C> factory) throws IOException {
+    List<C> conns = new ArrayList<>(n);
     try {
       for (int start = 0; start < n; start += CONNECT_BATCH) {
         List<CompletableFuture<WebSocket>> batch = new ArrayList<>();
         for (int i = start; i < Math.min(n, start + CONNECT_BATCH); i++) {
-          Conn c = factory.create();
+          C c = factory.create();
           conns.add(c);
           batch.add(clients.get(i % clients.size()).newWebSocketBuilder()
               .connectTimeout(CONNECT_TIMEOUT)
@@ -205,9 +346,9 @@ final class LoadGenerator implements AutoCloseable {
     }
   }
 
-  private static void close(List<Conn> conns) {
+  private static void close(List<? extends Socket> conns) {
     List<CompletableFuture<?>> closing = new ArrayList<>();
-    for (Conn c : conns) {
+    for (Socket c : conns) {
       WebSocket ws = c.ws;
       if (ws != null && !ws.isOutputClosed()) {
         closing.add(ws.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null));
@@ -220,7 +361,7 @@ final class LoadGenerator implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Conn c : conns) {
+    for (Socket c : conns) {
       WebSocket ws = c.ws;
       if (ws != null) {
         ws.abort();
@@ -242,7 +383,7 @@ final class LoadGenerator implements AutoCloseable {
   }
 
   /** One connection: K slots, a send queue (one send at a time, as the JDK API requires). */
-  static final class Conn implements WebSocket.Listener {
+  static final class Conn extends Socket {
     private final String[] frames;
     private final long[] started;
     private final int[] queue;
@@ -251,13 +392,11 @@ final class LoadGenerator implements AutoCloseable {
     private int size;
     private boolean sending;
     private final StringBuilder partial = new StringBuilder();
-    volatile WebSocket ws;
     volatile boolean measuring;
     volatile boolean stopping;
     final AtomicInteger outstanding = new AtomicInteger();
     long calls; // guarded by this
     long errors; // guarded by this
-    volatile Throwable failure;
 
     Conn(String[] frames, boolean histogram) {
       this.frames = frames;

@@ -126,7 +126,7 @@ final class Report {
     Map<String, List<Results.Row>> byScenario = new LinkedHashMap<>();
     Set<String> targets = new LinkedHashSet<>();
     for (Results.Row row : r.rows) {
-      if (row.kind.equals("calls") && !row.median.isEmpty()) {
+      if (!row.kind.equals("idle") && !row.median.isEmpty()) {
         byScenario.computeIfAbsent(row.description, k -> new ArrayList<>()).add(row);
         targets.add(row.target);
       }
@@ -160,7 +160,8 @@ final class Report {
         int x2 = labelW + panelW + 30;
         int w2 = (int) Math.round((panelW - 90) * p99 / maxP99);
         body.append(rect(x2, y, Math.max(1, w2), barH, color));
-        body.append(text(x2 + w2 + 4, y + barH - 4, fmt(p99, 0) + " µs", "normal", 11, "start"));
+        body.append(text(x2 + w2 + 4, y + barH - 4,
+            row.median.containsKey(Results.P99_US) ? fmt(p99, 0) + " µs" : "not measured", "normal", 11, "start"));
         y += barH + gap;
       }
       y += 22;

@@ -9,7 +9,11 @@ import java.util.Locale;
  *   <li>{@code CxK}: C connections with K calls in flight on each, calling {@code subtract};
  *   <li>{@code CxK:SIZE}: the same calling {@code echo} with a string of SIZE characters
  *       ({@code 64}, {@code 1k}, {@code 16k});
- *   <li>{@code idle:N}: N idle connections, for memory per connection.
+ *   <li>{@code idle:N}: N idle connections, for memory per connection;
+ *   <li>{@code s2c:CxK}: the server calls {@code subtract} on the client, K in flight on each of C
+ *       connections (the generator answers with frames built around the request's id);
+ *   <li>{@code client:CxK}: this library's own client makes the calls (typed async proxy), in the
+ *       runner's process, instead of the raw generator.
  * </ul>
  *
  * @param spec the spec it was parsed from, also its name in reports
@@ -24,7 +28,11 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
     /** Calls from the load generator to the server. */
     CALLS,
     /** Idle connections: memory. */
-    IDLE
+    IDLE,
+    /** Calls from the server to the generator. */
+    SERVER_CALLS,
+    /** Calls from this library's client to the server. */
+    LIBRARY_CLIENT
   }
 
   static Scenario parse(String spec) {
@@ -36,6 +44,14 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
           throw new IllegalArgumentException("idle connections < 1");
         }
         return new Scenario(s, Kind.IDLE, n, 0, 0);
+      }
+      if (s.startsWith("s2c:") || s.startsWith("client:")) {
+        Scenario shape = parse(s.substring(s.indexOf(':') + 1));
+        if (shape.kind != Kind.CALLS || shape.payload != 0) {
+          throw new IllegalArgumentException("expected CxK after the prefix");
+        }
+        return new Scenario(s, s.startsWith("s2c:") ? Kind.SERVER_CALLS : Kind.LIBRARY_CLIENT,
+            shape.connections, shape.inFlight, 0);
       }
       int colon = s.indexOf(':');
       String shape = colon < 0 ? s : s.substring(0, colon);
@@ -49,7 +65,7 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
       return new Scenario(s, Kind.CALLS, c, k, payload);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE or idle:N): " + e.getMessage(), e);
+          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK or client:CxK): " + e.getMessage(), e);
     }
   }
 
@@ -68,6 +84,10 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
     switch (kind) {
       case IDLE:
         return connections + " idle connections";
+      case SERVER_CALLS:
+        return "server→client: " + connections + " conn × " + inFlight + " in flight, subtract";
+      case LIBRARY_CLIENT:
+        return "library client: " + connections + " conn × " + inFlight + " in flight, subtract";
       case CALLS:
       default:
         String what = payload == 0 ? "subtract" : "echo " + human(payload);

@@ -30,6 +30,18 @@ record Target(String name, String description, boolean rpc, boolean node) {
 
   static final List<Target> ALL = List.of(RAW_TYRUS, DUPLEX, LSP4J, NODE_RPC, NODE_WS, RAW_TYRUS_LIB);
 
+  /** Whether this target can run a kind of scenario. */
+  boolean supports(Scenario.Kind kind) {
+    switch (kind) {
+      case SERVER_CALLS:
+        return !node; // rpc-websockets servers cannot call their clients
+      case LIBRARY_CLIENT:
+        return this != NODE_WS;
+      default:
+        return true;
+    }
+  }
+
   /** The node script of a node target. */
   String script() {
     return this == NODE_RPC ? "rpc-websockets-server.js" : this == NODE_WS ? "ws-echo-server.js" : null;
