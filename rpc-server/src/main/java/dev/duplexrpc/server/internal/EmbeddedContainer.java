@@ -6,6 +6,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -61,6 +62,12 @@ public final class EmbeddedContainer extends TyrusServerContainer {
   @Override
   public WebSocketEngine getWebSocketEngine() {
     return engine;
+  }
+
+  /** Tyrus's scheduler without the per-message idle-timeout wake-ups; see {@link QuietIdleTimeouts}. */
+  @Override
+  public ScheduledExecutorService getScheduledExecutorService() {
+    return new QuietIdleTimeouts(super.getScheduledExecutorService());
   }
 
   /**
