@@ -12,7 +12,6 @@ import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
-import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
@@ -84,7 +83,7 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     super.start(rootPath, requestedPort); // registers the endpoints
     HttpServer http = new HttpServer();
     NetworkListener l = new NetworkListener("duplex-rpc", host, requestedPort);
-    l.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+    l.getTransport().setIOStrategy(FramesOnSelectorStrategy.INSTANCE);
     l.getKeepAlive().setIdleTimeoutInSeconds(-1);
     l.registerAddOn(new WebSocketAddOn(rootPath));
     http.addListener(l);

@@ -65,6 +65,11 @@ final class TyrusFilter extends BaseFilter {
     this.handshakeDone = TyrusFilter.class.getName() + ".handshake." + this.contextPath;
   }
 
+  /** Whether a Grizzly connection has completed its WebSocket upgrade. */
+  static boolean isUpgraded(Connection connection) {
+    return TYRUS_CONNECTION.get(connection) != null;
+  }
+
   /** The socket address of the client whose handshake this thread is processing, or null. */
   static InetSocketAddress remoteAddress() {
     return REMOTE.get();
