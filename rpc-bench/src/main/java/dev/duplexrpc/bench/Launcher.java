@@ -59,8 +59,9 @@ final class Launcher {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.duplexrpc.bench.target.TargetMain");
-    cmd.add(t.name());
+    cmd.add(t.kind());
     cmd.addAll(bench.targetOpts);
+    cmd.addAll(t.opts());
     return TargetProcess.start(t.name(), cmd, null, log, Duration.ofSeconds(60));
   }
 

@@ -107,7 +107,7 @@ final class Results {
       r.vsRawTyrus.clear();
       Row base = null;
       for (Row b : rows) {
-        if (b.scenario.equals(r.scenario) && b.target.equals(Target.RAW_TYRUS.name())) {
+        if (b.scenario.equals(r.scenario) && b.target.equals(Target.RAW_TYRUS.name())) { // stock settings
           base = b;
         }
       }
