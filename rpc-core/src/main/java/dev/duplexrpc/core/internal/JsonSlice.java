@@ -32,6 +32,21 @@ public final class JsonSlice {
     return new JsonSlice(json, 0, json.length());
   }
 
+  /** The message text the slice is a range of. */
+  String text() {
+    return text;
+  }
+
+  /** Where the value starts in {@link #text()}. */
+  int start() {
+    return start;
+  }
+
+  /** Where the value ends (exclusive) in {@link #text()}. */
+  int end() {
+    return end;
+  }
+
   /** The first character: '{', '[', '"', 't', 'f', 'n', '-' or a digit. */
   public char first() {
     return text.charAt(start);

@@ -29,6 +29,15 @@ public final class LocalMethod {
   private final Object[] missingValues;
   private final int[] javaIndex;
   private final TypeAdapter<Object> resultAdapter;
+  /** Per wire parameter, how {@link #readSimple} reads it; null when that path is off for the method. */
+  private final byte[] simpleKinds;
+
+  private static final byte INT = 1;
+  private static final byte LONG = 2;
+  private static final byte BOOLEAN = 3;
+  private static final byte STRING = 4;
+  /** Gson's own adapters: identical in every Gson instance, so a user-registered one is told apart. */
+  private static final Gson GSON_DEFAULTS = new Gson();
 
   private LocalMethod(
       ServiceMethod model,
@@ -48,6 +57,31 @@ public final class LocalMethod {
         javaIndex[p.wireIndex()] = i;
       }
     }
+    byte[] kinds = new byte[javaIndex.length];
+    for (int w = 0; kinds != null && w < kinds.length; w++) {
+      int i = javaIndex[w];
+      kinds[w] = model.params().get(i).optionalWrapper() ? 0 : simpleKind(adapters[i]);
+      if (kinds[w] == 0) {
+        kinds = null;
+      }
+    }
+    this.simpleKinds = kinds;
+  }
+
+  private static byte simpleKind(TypeAdapter<?> a) {
+    if (a == GSON_DEFAULTS.getAdapter(int.class)) {
+      return INT; // also Integer: Gson uses one adapter for both
+    }
+    if (a == GSON_DEFAULTS.getAdapter(long.class)) {
+      return LONG;
+    }
+    if (a == GSON_DEFAULTS.getAdapter(boolean.class)) {
+      return BOOLEAN;
+    }
+    if (a == GSON_DEFAULTS.getAdapter(String.class)) {
+      return STRING;
+    }
+    return 0;
   }
 
   /**
@@ -118,7 +152,8 @@ public final class LocalMethod {
         given[i] = true;
       }
     }
-    if (params != null && !params.isNull()) {
+    if (params != null && !params.isNull()
+        && !(simpleKinds != null && params.first() == '[' && readSimple(params, args, given))) {
       try {
         JsonReader in = params.reader();
         if (params.first() == '{') {
@@ -141,6 +176,105 @@ public final class LocalMethod {
       }
     }
     return args;
+  }
+
+  /**
+   * Reads positional params without a {@link JsonReader} (whose 2 KB buffer was most of the
+   * allocation per call) when every parameter is an int, long, boolean or String bound by Gson's own
+   * adapter and every value is in its plainest form: an integer literal of at most 9 (int) or 18
+   * (long) digits, {@code true}/{@code false}, a string without escapes. Those read exactly as Gson
+   * reads them. Anything else (null, fractions, exponents, escapes, big numbers, a wrong count, a
+   * wrong type) returns false having set nothing, and the params are read by Gson, which also
+   * words the errors.
+   */
+  private boolean readSimple(JsonSlice params, Object[] args, boolean[] given) {
+    String t = params.text();
+    int end = params.end() - 1; // the closing ']'
+    int pos = skipWhitespace(t, params.start() + 1, end);
+    int expected = simpleKinds.length;
+    Object[] values = expected == 0 ? null : new Object[expected];
+    int w = 0;
+    while (pos < end) {
+      if (w == expected) {
+        return false;
+      }
+      int start = pos;
+      Object v;
+      switch (simpleKinds[w]) {
+        case INT:
+        case LONG: {
+          boolean negative = t.charAt(pos) == '-';
+          if (negative) {
+            pos++;
+          }
+          int digitsStart = pos;
+          long value = 0;
+          while (pos < end && t.charAt(pos) >= '0' && t.charAt(pos) <= '9') {
+            value = value * 10 + (t.charAt(pos) - '0');
+            pos++;
+          }
+          int digits = pos - digitsStart;
+          if (digits == 0 || digits > (simpleKinds[w] == INT ? 9 : 18)) {
+            return false;
+          }
+          value = negative ? -value : value;
+          v = simpleKinds[w] == INT ? (Object) Integer.valueOf((int) value) : (Object) Long.valueOf(value);
+          break;
+        }
+        case BOOLEAN:
+          if (t.startsWith("true", pos)) {
+            v = Boolean.TRUE;
+            pos += 4;
+          } else if (t.startsWith("false", pos)) {
+            v = Boolean.FALSE;
+            pos += 5;
+          } else {
+            return false;
+          }
+          break;
+        case STRING: {
+          if (t.charAt(pos) != '"') {
+            return false;
+          }
+          int close = pos + 1;
+          while (close < end && t.charAt(close) != '"' && t.charAt(close) != '\\') {
+            close++;
+          }
+          if (close >= end || t.charAt(close) != '"') {
+            return false;
+          }
+          v = t.substring(start + 1, close);
+          pos = close + 1;
+          break;
+        }
+        default:
+          return false;
+      }
+      pos = skipWhitespace(t, pos, end);
+      if (pos < end) {
+        if (t.charAt(pos) != ',') {
+          return false; // for example the '.' or 'e' of a number: Gson decides
+        }
+        pos = skipWhitespace(t, pos + 1, end);
+      }
+      values[w++] = v;
+    }
+    for (int i = 0; i < w; i++) {
+      args[javaIndex[i]] = values[i];
+      given[javaIndex[i]] = true;
+    }
+    return true;
+  }
+
+  private static int skipWhitespace(String t, int pos, int end) {
+    while (pos < end) {
+      char c = t.charAt(pos);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        break;
+      }
+      pos++;
+    }
+    return pos;
   }
 
   private void readNamed(JsonReader in, Object[] args, boolean[] given) throws IOException {
