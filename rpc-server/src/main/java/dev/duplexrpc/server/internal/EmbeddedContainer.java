@@ -135,6 +135,10 @@ public final class EmbeddedContainer extends TyrusServerContainer {
       if (index >= 0) {
         builder.add(index, new TyrusFilter(EmbeddedContainer.this, rootPath, maxFramePayload));
       }
+      int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
+      if (codec >= 0) {
+        builder.add(codec, new UpgradedFramesFilter());
+      }
     }
   }
 }

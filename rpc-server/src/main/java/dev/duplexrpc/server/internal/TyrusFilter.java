@@ -113,20 +113,37 @@ final class TyrusFilter extends BaseFilter {
     if (message.getContent().hasRemaining()) {
       Buffer buffer = message.getContent();
       message.recycle();
-      ReadHandler reader = connection.getReadHandler();
-      TaskProcessor processor = TASK_PROCESSOR.get(ctx.getConnection());
-      if (!buffer.isComposite()) {
-        processor.processTask(new Read(buffer.toByteBuffer(), reader));
-      } else {
-        ByteBufferArray array = buffer.toByteBufferArray();
-        ByteBuffer[] parts = array.getArray();
-        for (int i = 0; i < array.size(); i++) {
-          processor.processTask(new Read(parts[i], reader));
-        }
-        array.recycle();
-      }
+      deliver(ctx.getConnection(), connection, buffer);
     }
     return ctx.getStopAction();
+  }
+
+  /**
+   * Hands received bytes of an upgraded connection to Tyrus; false if the connection is not
+   * (or no longer) upgraded.
+   */
+  static boolean deliver(Connection grizzly, Buffer buffer) {
+    org.glassfish.tyrus.spi.Connection connection = TYRUS_CONNECTION.get(grizzly);
+    if (connection == null) {
+      return false;
+    }
+    deliver(grizzly, connection, buffer);
+    return true;
+  }
+
+  private static void deliver(Connection grizzly, org.glassfish.tyrus.spi.Connection connection, Buffer buffer) {
+    ReadHandler reader = connection.getReadHandler();
+    TaskProcessor processor = TASK_PROCESSOR.get(grizzly);
+    if (!buffer.isComposite()) {
+      processor.processTask(new Read(buffer.toByteBuffer(), reader));
+    } else {
+      ByteBufferArray array = buffer.toByteBufferArray();
+      ByteBuffer[] parts = array.getArray();
+      for (int i = 0; i < array.size(); i++) {
+        processor.processTask(new Read(parts[i], reader));
+      }
+      array.recycle();
+    }
   }
 
   private NextAction handshake(FilterChainContext ctx, HttpContent content) {
@@ -150,8 +167,11 @@ final class TyrusFilter extends BaseFilter {
         org.glassfish.tyrus.spi.Connection connection = FrameGuard.guard(
             info.createConnection(new GrizzlyWriter(grizzly), reason -> grizzly.close()),
             maxFramePayload);
-        TYRUS_CONNECTION.set(grizzly, connection);
         TASK_PROCESSOR.set(grizzly, new TaskProcessor());
+        TYRUS_CONNECTION.set(grizzly, connection);
+        // From now on UpgradedFramesFilter hands the bytes to Tyrus ahead of Grizzly's HTTP codec,
+        // so the parsed upgrade request the codec keeps per connection (about 10 KB) can go.
+        grizzly.getAttributes().removeAttribute(org.glassfish.grizzly.http.HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
         grizzly.addCloseListener((closeable, type) -> {
           connection.close(CloseReasons.GOING_AWAY.getCloseReason());
           TYRUS_CONNECTION.remove(grizzly);
