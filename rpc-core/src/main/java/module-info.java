@@ -16,4 +16,6 @@ module dev.duplexrpc.core {
   exports dev.duplexrpc.core;
   exports dev.duplexrpc.core.annotation;
   exports dev.duplexrpc.core.transport;
+  // The bindings share the core's JSON writing (event payloads serialized once); nobody else.
+  exports dev.duplexrpc.core.internal to dev.duplexrpc.server, dev.duplexrpc.client;
 }

@@ -2,14 +2,17 @@ package dev.duplexrpc.client;
 
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.RpcException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * A client's connection to a server, made by {@link RpcClient#connect()}: call the server through
@@ -59,11 +62,19 @@ public final class ClientConnection implements AutoCloseable {
 
   private final URI uri;
   private final Peer peer;
+  private final ClientEvents events;
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
 
-  ClientConnection(URI uri, Peer peer) {
+  /**
+   * @param events the subscriptions, already installed as the Peer's fallback; they belong to
+   *     this object, not to one socket (a reconnect attaches its new Peer to them, which sends
+   *     {@code rpc.on} again for every subscribed event)
+   */
+  ClientConnection(URI uri, Peer peer, ClientEvents events) {
     this.uri = uri;
     this.peer = peer;
+    this.events = events;
+    events.attach(peer);
   }
 
   /**
@@ -105,6 +116,55 @@ public final class ClientConnection implements AutoCloseable {
   /** The Peer calls go through now; the place where a reconnecting version swaps sockets. */
   private Peer current() {
     return peer;
+  }
+
+  /**
+   * Subscribes to a server event: sends {@code rpc.on} and blocks until the server confirms it,
+   * then runs {@code handler} for each event, with its payload converted to {@code type}.
+   *
+   * <pre>{@code
+   * Subscription s = connection.subscribe("feedUpdated", Feed.class, feed -> show(feed));
+   * ...
+   * s.close();                                  // rpc.off once no handler is left
+   * }</pre>
+   *
+   * <p>Handlers run on the connection's executor, one event at a time, in the order the events
+   * arrived, interleaved with the other notifications of the connection; a slow handler delays
+   * the events after it. Several handlers of one event share one server subscription and run in
+   * the order they subscribed. Events arrive in either form a server may send (a JSON-RPC
+   * notification named after the event, or {@code rpc-websockets}' {@code {"notification": ...}}),
+   * and the payload is the single element of the {@code params} array; see docs/client.md for
+   * other shapes. A local service method with the event's name receives it instead.
+   *
+   * @param event the event name
+   * @param type the payload type ({@code JsonElement.class} for the raw JSON)
+   * @param handler receives each payload; its exceptions are logged and do not stop the others
+   * @param <T> the payload type
+   * @return the subscription; close it to stop
+   * @throws RpcException if the server refused the event (code {@link
+   *     dev.duplexrpc.core.ErrorCodes#INVALID_PARAMS}, {@code data} maps the event to the
+   *     server's status, such as {@code "provided event invalid"}) or answered with an error
+   * @throws dev.duplexrpc.core.ConnectionClosedException if the connection is closed
+   * @throws dev.duplexrpc.core.RpcTimeoutException if the server did not answer within the call
+   *     timeout
+   */
+  public <T> Subscription subscribe(String event, Class<T> type, Consumer<? super T> handler) {
+    return events.subscribe(event, type, handler);
+  }
+
+  /**
+   * Subscribes to a server event with a generic payload type, for example {@code
+   * TypeToken.getParameterized(List.class, Feed.class).getType()}; otherwise exactly like {@link
+   * #subscribe(String, Class, Consumer)}.
+   *
+   * @param event the event name
+   * @param type the payload type
+   * @param handler receives each payload, converted to {@code type}
+   * @param <T> the payload type, unchecked
+   * @return the subscription; close it to stop
+   */
+  public <T> Subscription subscribe(String event, Type type, Consumer<? super T> handler) {
+    return events.subscribe(event, type, handler);
   }
 
   /**

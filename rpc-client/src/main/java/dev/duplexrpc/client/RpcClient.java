@@ -1,6 +1,7 @@
 package dev.duplexrpc.client;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import dev.duplexrpc.client.internal.GuardedClientContainer;
 import dev.duplexrpc.client.internal.Limits;
 import dev.duplexrpc.client.internal.SessionTransport;
@@ -55,6 +56,8 @@ public final class RpcClient {
 
   /** Default {@link Builder#connectTimeout(Duration)}: 10 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final Gson DEFAULT_GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private final Builder config;
 
@@ -158,7 +161,8 @@ public final class RpcClient {
       transport = t;
       ClientConnection[] self = new ClientConnection[1];
       ClientConnection.Listener listener = config.listener;
-      Peer.Builder pb = config.peer.copy().transport(t);
+      ClientEvents events = new ClientEvents(config.gson);
+      Peer.Builder pb = config.peer.copy().transport(t).fallback(events);
       if (listener != null) {
         pb.listener(new PeerListener() {
           @Override
@@ -169,7 +173,7 @@ public final class RpcClient {
       }
       // The Peer is built before self[0] is set, but its listener runs only after a close, which
       // happens-after this method: the Peer hands the callback to its executor.
-      ClientConnection c = new ClientConnection(config.uri, pb.build());
+      ClientConnection c = new ClientConnection(config.uri, pb.build(), events);
       self[0] = c;
       connection.complete(c);
     }
@@ -204,6 +208,7 @@ public final class RpcClient {
     private Map<String, List<String>> headers = new LinkedHashMap<>();
     private ClientConnection.Listener listener;
     private FrameListener frameListener;
+    private Gson gson = DEFAULT_GSON;
 
     Builder() {}
 
@@ -218,6 +223,7 @@ public final class RpcClient {
       }
       b.listener = listener;
       b.frameListener = frameListener;
+      b.gson = gson;
       return b;
     }
 
@@ -317,6 +323,7 @@ public final class RpcClient {
      */
     public Builder gson(Gson gson) {
       peer.gson(gson);
+      this.gson = gson;
       return this;
     }
 

@@ -8,6 +8,7 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonWriter;
 import dev.duplexrpc.core.internal.Defaults;
+import dev.duplexrpc.core.internal.Discovery;
 import dev.duplexrpc.core.internal.Id;
 import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.Message;
@@ -123,6 +124,8 @@ public final class Peer implements AutoCloseable {
   private final Executor executor;
   private final SerialExecutor notifications;
   private final Map<String, LocalMethod> methods;
+  private final LocalMethod fallback; // null when none
+  private final Map<String, LocalMethod> builtins;
   private final int maxMessageSize;
   private final int maxInFlight;
   private final int maxQueuedNotifications;
@@ -144,12 +147,14 @@ public final class Peer implements AutoCloseable {
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
 
-  private Peer(Builder b, Map<String, LocalMethod> methods) {
+  private Peer(Builder b, Map<String, LocalMethod> methods, Map<String, LocalMethod> builtins) {
     this.transport = b.transport;
     this.gson = b.gson;
     this.executor = b.executor != null ? b.executor : Defaults.defaultExecutor();
     this.notifications = new SerialExecutor(executor);
     this.methods = methods;
+    this.fallback = b.fallback == null ? null : LocalMethod.fallback(b.fallback, gson);
+    this.builtins = builtins;
     this.maxMessageSize = b.maxMessageSize;
     this.maxInFlight = b.maxInFlight;
     this.maxQueuedNotifications = b.maxQueuedNotifications;
@@ -283,6 +288,25 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
+   * Asks the other end for the OpenRPC document of the methods it serves ({@code rpc.discover}).
+   *
+   * <pre>{@code
+   * JsonObject doc = peer.discover().get(5, TimeUnit.SECONDS);
+   * for (JsonElement m : doc.getAsJsonArray("methods")) {
+   *   System.out.println(m.getAsJsonObject().get("name").getAsString());
+   * }
+   * }</pre>
+   *
+   * @return the future of the document; it fails like any call, with an {@link RpcException} of
+   *     code {@link ErrorCodes#METHOD_NOT_FOUND} if the other end has discovery off
+   * @see Builder#discovery(boolean)
+   * @since 0.1
+   */
+  public CompletableFuture<JsonObject> discover() {
+    return call("rpc.discover", JsonObject.class);
+  }
+
+  /**
    * Starts a batch: several calls and notifications sent as one JSON-RPC batch message.
    *
    * @return a new, empty batch
@@ -330,7 +354,8 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * The wire names of the methods this Peer serves.
+   * The wire names of the methods this Peer's services serve (the built-in {@code rpc.discover}
+   * is not listed).
    *
    * @return an unmodifiable, sorted-by-registration set of names
    */
@@ -663,10 +688,11 @@ public final class Peer implements AutoCloseable {
 
   @FunctionalInterface
   private interface Sink {
-    void reply(String json);
+    /** Takes the response to the request with this id; it is kept within maxMessageSize. */
+    void reply(Id id, String json);
   }
 
-  private final Replies direct = () -> this::send;
+  private final Replies direct = () -> (id, json) -> send(fitted(id, json));
 
   private void receive(String text) {
     if (closed.get() != null) {
@@ -703,16 +729,19 @@ public final class Peer implements AutoCloseable {
     }
   }
 
+  /** One response of a batch reply. */
+  private record Reply(Id id, String json) {}
+
   /** Collects a batch's responses and sends them as one array once the last one is in. */
   private final class BatchReply implements Replies {
     private final AtomicInteger outstanding = new AtomicInteger(1); // 1 = not sealed yet
-    private final List<String> replies = Collections.synchronizedList(new ArrayList<>());
+    private final List<Reply> replies = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public Sink owe() {
       outstanding.incrementAndGet();
-      return json -> {
-        replies.add(json);
+      return (id, json) -> {
+        replies.add(new Reply(id, fitted(id, json)));
         done();
       };
     }
@@ -723,31 +752,107 @@ public final class Peer implements AutoCloseable {
 
     private void done() {
       if (outstanding.decrementAndGet() == 0 && !replies.isEmpty()) {
-        send("[" + String.join(",", replies) + "]");
+        send(batchReply(replies));
       }
     }
   }
 
+  /**
+   * A response as it may be sent: itself if it fits in the message size limit, else a -32003
+   * error with its id, or with id null if even that is too large (a long id).
+   */
+  private String fitted(Id id, String json) {
+    if (json.length() <= maxMessageSize) {
+      return json;
+    }
+    JsonElement data = tooLarge("response", json.length()).data();
+    String error = writer.error(id, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+    return error.length() <= maxMessageSize
+        ? error
+        : writer.error(Id.NULL, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+  }
+
+  /**
+   * A batch's responses as one array within the message size limit. While it is too large, the
+   * largest response is replaced by a -32003 error with its id (id null if the id is what makes
+   * the response large), so every other response still arrives. If even that does not fit, the
+   * reply is one -32003 error with id null.
+   */
+  private String batchReply(List<Reply> replies) {
+    int n = replies.size();
+    String[] texts = new String[n];
+    long length = n + 1; // the brackets and the commas
+    for (int i = 0; i < n; i++) {
+      texts[i] = replies.get(i).json();
+      length += texts[i].length();
+    }
+    if (length > maxMessageSize) {
+      JsonElement data =
+          tooLarge("batch response", (int) Math.min(length, Integer.MAX_VALUE)).data();
+      List<Integer> largestFirst = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        largestFirst.add(i);
+      }
+      largestFirst.sort((a, b) -> Integer.compare(texts[b].length(), texts[a].length()));
+      for (int i : largestFirst) {
+        if (length <= maxMessageSize) {
+          break;
+        }
+        String error =
+            writer.error(replies.get(i).id(), ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+        if (error.length() >= texts[i].length()) { // the id is what makes it large
+          error = writer.error(Id.NULL, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+        }
+        if (error.length() < texts[i].length()) {
+          length += error.length() - texts[i].length();
+          texts[i] = error;
+        }
+      }
+      if (length > maxMessageSize) {
+        return writer.error(Id.NULL, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+      }
+    }
+    return "[" + String.join(",", texts) + "]";
+  }
+
+  /** A served method by wire name: a service's, or a built-in {@code rpc.} one. */
+  private LocalMethod local(String name) {
+    LocalMethod method = methods.get(name);
+    return method != null || !name.startsWith("rpc.") ? method : builtins.get(name);
+  }
+
   private void route(Message m, Replies replies) {
     if (!m.object) {
-      replies.owe().reply(writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+      replies.owe().reply(
+          Id.NULL, writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
     }
     if (m.isResponse()) {
       onResponse(m);
       return;
     }
+    if (m.isEventForm()) { // rpc-websockets' {"notification": name, "params": ...}
+      if (m.hasParams && (m.params == null || !m.params.isStructured())) {
+        LOG.log(Level.DEBUG, "Dropping event {0}: params is not an array or object", m.notification);
+        return;
+      }
+      m.method = m.notification; // from here on, a notification of that name
+      m.hasMethod = true;
+      m.jsonrpc = "2.0";
+    }
     if (m.hasId && m.id == null) { // an id that is neither string, number nor null
-      replies.owe().reply(writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+      replies.owe().reply(
+          Id.NULL, writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
     }
     boolean badParams =
         m.hasParams && (m.params == null || !m.params.isStructured());
     if (!"2.0".equals(m.jsonrpc) || m.method == null || badParams) {
-      replies.owe().reply(writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+      replies.owe().reply(
+          m.replyId(), writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
       return;
     }
-    LocalMethod method = methods.get(m.method);
+    LocalMethod method = resolve(m);
     if (!m.hasId) {
       if (method == null) {
         if (CANCEL.equals(m.method) || LSP_CANCEL.equals(m.method)) {
@@ -757,15 +862,17 @@ public final class Peer implements AutoCloseable {
         }
         return;
       }
-      if (drained != null) {
-        LOG.log(Level.DEBUG, "Dropping notification {0}: shutting down", m.method);
-        return;
-      }
       if (queuedNotifications.incrementAndGet() > maxQueuedNotifications) {
         queuedNotifications.decrementAndGet();
         String reason = "Notification backlog over " + maxQueuedNotifications;
         LOG.log(Level.WARNING, "Closing {0}: {1}", transport, reason);
         close(1008, reason);
+        return;
+      }
+      if (drained != null) {
+        queuedNotifications.decrementAndGet();
+        LOG.log(Level.DEBUG, "Dropping notification {0}: shutting down", m.method);
+        checkDrained();
         return;
       }
       try {
@@ -779,16 +886,18 @@ public final class Peer implements AutoCloseable {
     Sink sink = replies.owe();
     Id id = m.id;
     if (method == null) {
-      sink.reply(writer.error(id, ErrorCodes.METHOD_NOT_FOUND, "Method not found", null));
-      return;
-    }
-    if (drained != null) {
-      sink.reply(writer.error(id, ErrorCodes.SHUTTING_DOWN, "Shutting down", null));
+      sink.reply(id, writer.error(id, ErrorCodes.METHOD_NOT_FOUND, "Method not found", null));
       return;
     }
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      sink.reply(overloaded(id, maxInFlight + " requests already in flight on this connection"));
+      sink.reply(id, overloaded(id, maxInFlight + " requests already in flight on this connection"));
+      return;
+    }
+    if (drained != null) { // checked after counting, so that a shutdown never misses this request
+      inFlight.decrementAndGet();
+      sink.reply(id, writer.error(id, ErrorCodes.SHUTTING_DOWN, "Shutting down", null));
+      checkDrained();
       return;
     }
     Running run = new Running(id);
@@ -802,8 +911,17 @@ public final class Peer implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       untrack(r);
       inFlight.decrementAndGet();
-      sink.reply(overloaded(id, "the executor rejected the request"));
+      sink.reply(id, overloaded(id, "the executor rejected the request"));
     }
+  }
+
+  /** The service method for a message, else the fallback (but not for cancellations), else null. */
+  private LocalMethod resolve(Message m) {
+    LocalMethod method = local(m.method);
+    if (method != null || (!m.hasId && (CANCEL.equals(m.method) || LSP_CANCEL.equals(m.method)))) {
+      return method;
+    }
+    return fallback;
   }
 
   /** The wire name of the cancellation notification this library sends and accepts. */
@@ -814,7 +932,13 @@ public final class Peer implements AutoCloseable {
   /** Handles {@code rpc.cancel} / {@code $/cancelRequest}: params {@code {"id": x}} or {@code [x]}. */
   private void onCancel(Message m) {
     Id id = null;
-    JsonElement params = m.params == null ? null : m.params.tree();
+    JsonElement params;
+    try {
+      params = m.params == null ? null : m.params.tree();
+    } catch (RuntimeException e) { // valid JSON that Gson cannot read (see JsonSlice#read)
+      LOG.log(Level.DEBUG, "{0} with params that do not convert: {1}", m.method, e.getMessage());
+      return;
+    }
     JsonElement raw =
         params == null ? null
             : params.isJsonObject() ? params.getAsJsonObject().get("id")
@@ -967,17 +1091,13 @@ public final class Peer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
           text = errorReply(method.model().wireName(), id, e);
         }
-        if (text.length() > maxMessageSize) {
-          text = writer.error(id, ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded",
-              tooLarge("response", text.length()).data());
-        }
       }
     } finally {
       // Free the slot before the response goes out: the caller may send its next request as
       // soon as it has the response, and must not find this one still counted.
       inFlight.decrementAndGet();
     }
-    sink.reply(text);
+    sink.reply(id, text); // the sink keeps it within the message size limit
     checkDrained();
   }
 
@@ -1043,17 +1163,36 @@ public final class Peer implements AutoCloseable {
     long own = m.id == null ? -1 : m.id.asOwnId();
     PendingCall call = own > 0 ? pending.remove(own) : null;
     if (call == null) {
-      if (m.hasError && m.error != null) {
-        // A -32004 answer to a call we cancelled or timed out is expected; anything else is odd.
-        boolean expected = m.error.toString().contains(String.valueOf(ErrorCodes.CANCELLED));
-        LOG.log(expected ? Level.DEBUG : Level.WARNING, "Error response for unknown id {0} dropped: {1}",
-            m.id, m.error);
+      // Late answers to calls that timed out or were cancelled are expected, and the other end
+      // can send any number of these: DEBUG. An error with id null is the other end saying a
+      // message of ours was bad: INFO, no louder, as it can be flooded too.
+      if (m.hasError) {
+        LOG.log(Id.NULL.equals(m.id) ? Level.INFO : Level.DEBUG,
+            "Error response for unknown id {0} dropped: {1}", loggable(m.id), loggable(m.error));
       } else {
-        LOG.log(Level.INFO, "Response for unknown id {0} dropped", m.id);
+        LOG.log(Level.DEBUG, "Response for unknown id {0} dropped", loggable(m.id));
       }
       return;
     }
     call.respond(m);
+  }
+
+  /**
+   * Remote text fit for one log line: at most 200 characters, control characters escaped, so a
+   * hostile peer can neither forge log lines nor flood them with one message.
+   */
+  private static String loggable(Object remote) {
+    String t = String.valueOf(remote);
+    StringBuilder sb = new StringBuilder(Math.min(t.length(), 200) + 8);
+    for (int i = 0; i < t.length() && sb.length() < 200; i++) {
+      char c = t.charAt(i);
+      if (c < 0x20 || c == 0x7f || Character.isSurrogate(c)) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return t.length() > 200 ? sb.append("...").toString() : sb.toString();
   }
 
   /**
@@ -1063,18 +1202,28 @@ public final class Peer implements AutoCloseable {
    */
   private static Object decode(PendingCall call, Message m) {
     if (m.hasError) {
-      throw remoteError(m.error == null ? null : m.error.tree());
+      JsonElement error;
+      try {
+        error = m.error == null ? null : m.error.tree();
+      } catch (RuntimeException e) { // valid JSON that Gson cannot read (see JsonSlice#read)
+        throw notConverted("Error", call, e);
+      }
+      throw remoteError(error);
     }
     try {
       return call.adapter == null || m.result == null || m.result.isNull()
           ? null
           : m.result.read(call.adapter);
     } catch (RuntimeException e) {
-      JsonObject data = new JsonObject();
-      data.addProperty("reason", String.valueOf(e.getMessage()));
-      throw new RpcException(ErrorCodes.INVALID_RESPONSE,
-          "Result of '" + call.method + "' did not convert", data, e);
+      throw notConverted("Result", call, e);
     }
+  }
+
+  private static RpcException notConverted(String what, PendingCall call, RuntimeException e) {
+    JsonObject data = new JsonObject();
+    data.addProperty("reason", String.valueOf(e.getMessage()));
+    return new RpcException(ErrorCodes.INVALID_RESPONSE,
+        what + " of '" + call.method + "' did not convert", data, e);
   }
 
   /** A response not yet converted: what a blocked caller's future completes with. */
@@ -1130,14 +1279,17 @@ public final class Peer implements AutoCloseable {
     for (PendingCall call : new ArrayList<>(pending.values())) {
       failPending(call, ex);
     }
-    closeFuture.complete(ex);
-    if (listener != null) {
-      Runnable task = () -> listener.onClose(this, code, reason);
-      try {
-        executor.execute(task);
-      } catch (RejectedExecutionException e) {
-        task.run();
+    // The close future's dependents and the listener are user code: run them on the executor.
+    Runnable task = () -> {
+      closeFuture.complete(ex);
+      if (listener != null) {
+        listener.onClose(this, code, reason);
       }
+    };
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
     }
   }
 
@@ -1259,9 +1411,7 @@ public final class Peer implements AutoCloseable {
     }
     for (Method m : service.getMethods()) {
       if (Modifier.isAbstract(m.getModifiers()) && !table.containsKey(m)) {
-        throw new IllegalArgumentException(
-            "Method is not annotated with @RpcMethod or @RpcNotification\n    for method "
-                + m.getDeclaringClass().getSimpleName() + "." + m.getName());
+        throw ServiceModel.error(m, "Method is not annotated with @RpcMethod or @RpcNotification.");
       }
     }
     return Proxy.newProxyInstance(
@@ -1365,6 +1515,11 @@ public final class Peer implements AutoCloseable {
     private boolean exposeErrorDetails;
     private boolean sendCancel = true;
     private PeerListener listener;
+    private FallbackHandler fallback;
+    private boolean discovery = true;
+    private String discoveryTitle = "Duplex RPC service";
+    private String discoveryVersion = "0.0.0";
+    private Discovery.Cache discoveryCache = new Discovery.Cache(); // shared with copies
 
     Builder() {}
 
@@ -1388,6 +1543,11 @@ public final class Peer implements AutoCloseable {
       b.exposeErrorDetails = exposeErrorDetails;
       b.sendCancel = sendCancel;
       b.listener = listener;
+      b.fallback = fallback;
+      b.discovery = discovery;
+      b.discoveryTitle = discoveryTitle;
+      b.discoveryVersion = discoveryVersion;
+      b.discoveryCache = discoveryCache;
       return b;
     }
 
@@ -1454,9 +1614,12 @@ public final class Peer implements AutoCloseable {
 
     /**
      * The largest message, in characters, accepted or sent. A larger incoming message closes
-     * the connection with code 1009; a larger outgoing call fails with {@link
-     * ErrorCodes#LIMIT_EXCEEDED}; a larger response is replaced by that error. Default 1 MiB
-     * (1,048,576); at least 256.
+     * the connection with code 1009; a larger outgoing call, notification or batch fails with
+     * {@link ErrorCodes#LIMIT_EXCEEDED}; a larger response (a result or an error) is replaced by
+     * that error, with its id, or with id null if even the error is too large with its id. In a
+     * batch reply the largest responses are replaced until it fits (with id null where the id is
+     * what makes one large); if it still does not fit, the reply is one such error with id null.
+     * Default 1 MiB (1,048,576); at least 256.
      *
      * @param chars the limit in characters
      * @return this builder
@@ -1576,6 +1739,19 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
+     * Serves the requests and notifications that no registered service has a method for (see
+     * {@link FallbackHandler}). Without one, such a request is answered {@link
+     * ErrorCodes#METHOD_NOT_FOUND} and such a notification is dropped.
+     *
+     * @param fallback the handler, or null for none
+     * @return this builder
+     */
+    public Builder fallback(FallbackHandler fallback) {
+      this.fallback = fallback;
+      return this;
+    }
+
+    /**
      * Receives lifecycle events.
      *
      * @param listener the listener, or null for none
@@ -1583,6 +1759,44 @@ public final class Peer implements AutoCloseable {
      */
     public Builder listener(PeerListener listener) {
       this.listener = listener;
+      return this;
+    }
+
+    /**
+     * Whether this Peer answers {@code rpc.discover} with the OpenRPC 1.3 document of its methods:
+     * their names, params and results with JSON Schemas of their Java types as the Peer's Gson
+     * writes them, declared {@link dev.duplexrpc.core.annotation.RpcError errors} and
+     * deprecation. On by default; off, {@code rpc.discover} gets {@link
+     * ErrorCodes#METHOD_NOT_FOUND}. The document is made on the first request and reused, also by
+     * the Peers built from copies of this builder.
+     *
+     * @param enabled false to turn discovery off
+     * @return this builder
+     * @since 0.1
+     */
+    public Builder discovery(boolean enabled) {
+      this.discovery = enabled;
+      return this;
+    }
+
+    /**
+     * The {@code info} of the {@code rpc.discover} document: the API's title and version (of the
+     * API, not of OpenRPC). Default title "Duplex RPC service", version "0.0.0".
+     *
+     * @param title the title, not empty
+     * @param version the version, not empty
+     * @return this builder
+     * @throws IllegalArgumentException if either is empty
+     * @since 0.1
+     */
+    public Builder discoveryInfo(String title, String version) {
+      Objects.requireNonNull(title, "title == null");
+      Objects.requireNonNull(version, "version == null");
+      if (title.isEmpty() || version.isEmpty()) {
+        throw new IllegalArgumentException("empty discovery title or version");
+      }
+      this.discoveryTitle = title;
+      this.discoveryVersion = version;
       return this;
     }
 
@@ -1609,7 +1823,11 @@ public final class Peer implements AutoCloseable {
           }
         }
       }
-      Peer peer = new Peer(this, Collections.unmodifiableMap(table));
+      Map<String, LocalMethod> builtins =
+          discovery
+              ? Discovery.methods(table.values(), discoveryTitle, discoveryVersion, gson, discoveryCache)
+              : Map.of();
+      Peer peer = new Peer(this, Collections.unmodifiableMap(table), builtins);
       transport.start(peer.new Inbound());
       return peer;
     }

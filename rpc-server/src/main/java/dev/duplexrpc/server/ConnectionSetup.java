@@ -23,6 +23,7 @@ public final class ConnectionSetup {
   private final ConcurrentMap<String, Object> attributes;
   private final Peer.Builder peer;
   private boolean sealed;
+  private EventForm eventForm = EventForm.JSON_RPC;
 
   ConnectionSetup(String id, HandshakeInfo handshake, ConcurrentMap<String, Object> attributes,
       Peer.Builder peer) {
@@ -129,6 +130,42 @@ public final class ConnectionSetup {
     }
     peer.service(service);
     return this;
+  }
+
+  /**
+   * Chooses the form {@link Events events} are sent to this connection in; the default is {@link
+   * EventForm#JSON_RPC}. Serve clients of the Node library {@code rpc-websockets} with {@link
+   * EventForm#RPC_WEBSOCKETS}, for example when they connect with a query parameter:
+   *
+   * <pre>{@code
+   * .connectionListener(setup -> {
+   *   if ("rpc-websockets".equals(setup.queryParameter("events"))) {
+   *     setup.eventForm(EventForm.RPC_WEBSOCKETS);
+   *   }
+   * })
+   * }</pre>
+   *
+   * @param form the form
+   * @return this setup
+   * @throws IllegalStateException if called after {@code onOpen} returned
+   */
+  public synchronized ConnectionSetup eventForm(EventForm form) {
+    Objects.requireNonNull(form, "form == null");
+    if (sealed) {
+      throw new IllegalStateException("the event form is chosen during ConnectionListener.onOpen;"
+          + " change it later with ServerConnection.eventForm(...)");
+    }
+    this.eventForm = form;
+    return this;
+  }
+
+  /**
+   * The form events will be sent to this connection in.
+   *
+   * @return the form chosen so far
+   */
+  public synchronized EventForm eventForm() {
+    return eventForm;
   }
 
   synchronized void seal() {

@@ -61,13 +61,15 @@ public final class RpcEndpoint {
   private final ConnectionListener listener;
   private final FrameListener frameListener;
   private final ServerEndpointConfig config;
+  private final Events events;
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   RpcEndpoint(String path, Peer.Builder template, int maxMessageSize, ConnectionListener listener,
-      FrameListener frameListener) {
+      FrameListener frameListener, Events events) {
     this.path = path;
-    this.template = template;
+    this.events = events;
+    this.template = template.fallback(events::serve); // rpc.on and rpc.off
     this.maxMessageSize = maxMessageSize;
     this.listener = listener;
     this.frameListener = frameListener;
@@ -91,6 +93,15 @@ public final class RpcEndpoint {
    */
   public String path() {
     return path;
+  }
+
+  /**
+   * The events clients of this endpoint may subscribe to, and publishing to them.
+   *
+   * @return the events
+   */
+  public Events events() {
+    return events;
   }
 
   /**
@@ -162,6 +173,7 @@ public final class RpcEndpoint {
 
       ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
       Peer.Builder pb = template.copy().transport(transport);
+      EventForm eventForm = EventForm.JSON_RPC;
       if (listener != null) {
         ConnectionSetup setup = new ConnectionSetup(id, handshake, attributes, pb);
         try {
@@ -174,6 +186,7 @@ public final class RpcEndpoint {
         } finally {
           setup.seal();
         }
+        eventForm = setup.eventForm();
       }
       ServerConnection[] self = new ServerConnection[1];
       pb.listener(new PeerListener() {
@@ -192,12 +205,17 @@ public final class RpcEndpoint {
         closeQuietly(session, CloseReason.CloseCodes.UNEXPECTED_CONDITION, "server configuration error");
         return;
       }
-      ServerConnection connection = new ServerConnection(id, handshake, attributes, peer);
+      ServerConnection connection =
+          new ServerConnection(id, handshake, attributes, peer, transport, eventForm);
       self[0] = connection;
       peer.attributes().put(ServerConnection.PEER_ATTRIBUTE, connection);
       open.put(id, connection);
-      transport.beforeClose(() -> open.remove(id, connection));
-      peer.closeFuture().thenRun(() -> open.remove(id, connection)); // a close the session missed
+      Runnable forget = () -> {
+        open.remove(id, connection);
+        events.dropAll(connection);
+      };
+      transport.beforeClose(forget);
+      peer.closeFuture().thenRun(forget); // a close the session missed; subscriptions that raced it
       transport.release();
       if (closed) { // close() ran while this connection was opening
         connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");

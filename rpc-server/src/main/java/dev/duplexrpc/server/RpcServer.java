@@ -9,8 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -153,6 +155,19 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
+   * The events clients may subscribe to ({@code rpc.on}), and publishing to them.
+   *
+   * <pre>{@code
+   * server.events().publish("feedUpdated", feed);
+   * }</pre>
+   *
+   * @return the events
+   */
+  public Events events() {
+    return endpoint.events();
+  }
+
+  /**
    * The open connections at this moment.
    *
    * @return an unmodifiable snapshot
@@ -223,6 +238,8 @@ public final class RpcServer implements AutoCloseable {
     private int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
     private ConnectionListener connectionListener;
     private FrameListener frameListener;
+    private Gson gson;
+    private final Set<String> events = new LinkedHashSet<>();
 
     Builder() {}
 
@@ -287,6 +304,23 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Declares an event clients may subscribe to with {@code rpc.on}; publish it with {@code
+     * server.events().publish(name, payload)}. More can be declared later with {@link
+     * Events#declare(String)}.
+     *
+     * @param name the event name, not empty
+     * @return this builder
+     */
+    public Builder event(String name) {
+      Objects.requireNonNull(name, "name == null");
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("event name is empty");
+      }
+      events.add(name);
+      return this;
+    }
+
+    /**
      * Hears connections open (and may add services for one connection, or refuse it) and close.
      *
      * @param listener the listener, or null for none
@@ -328,6 +362,7 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder gson(Gson gson) {
       peer.gson(gson);
+      this.gson = gson;
       return this;
     }
 
@@ -420,7 +455,8 @@ public final class RpcServer implements AutoCloseable {
      * @return the endpoint
      */
     public RpcEndpoint buildEndpoint() {
-      return new RpcEndpoint(path, peer.copy(), maxMessageSize, connectionListener, frameListener);
+      return new RpcEndpoint(path, peer.copy(), maxMessageSize, connectionListener, frameListener,
+          new Events(events, gson, maxMessageSize));
     }
   }
 }

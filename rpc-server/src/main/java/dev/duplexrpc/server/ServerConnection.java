@@ -3,13 +3,18 @@ package dev.duplexrpc.server;
 import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.transport.Transport;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
@@ -45,12 +50,18 @@ public final class ServerConnection implements AutoCloseable {
   private final HandshakeInfo handshake;
   private final ConcurrentMap<String, Object> attributes;
   private final Peer peer;
+  private final Transport transport;
+  private final Set<String> subscriptions = ConcurrentHashMap.newKeySet(); // also Events' lock
+  private volatile EventForm eventForm;
 
-  ServerConnection(String id, HandshakeInfo handshake, ConcurrentMap<String, Object> attributes, Peer peer) {
+  ServerConnection(String id, HandshakeInfo handshake, ConcurrentMap<String, Object> attributes, Peer peer,
+      Transport transport, EventForm eventForm) {
     this.id = id;
     this.handshake = handshake;
     this.attributes = attributes;
     this.peer = peer;
+    this.transport = transport;
+    this.eventForm = eventForm;
   }
 
   /**
@@ -183,6 +194,52 @@ public final class ServerConnection implements AutoCloseable {
    */
   public Peer peer() {
     return peer;
+  }
+
+  /**
+   * The events this connection is subscribed to (see {@link Events}).
+   *
+   * @return an unmodifiable, sorted snapshot; empty once closed
+   */
+  public Set<String> subscriptions() {
+    synchronized (subscriptions) {
+      return Collections.unmodifiableSet(new TreeSet<>(subscriptions));
+    }
+  }
+
+  /**
+   * The form events are sent to this connection in.
+   *
+   * @return the form; {@link EventForm#JSON_RPC} unless the server chose another
+   */
+  public EventForm eventForm() {
+    return eventForm;
+  }
+
+  /**
+   * Changes the form events are sent to this connection in, from the next published event on
+   * (usually chosen once, with {@link ConnectionSetup#eventForm(EventForm)}).
+   *
+   * @param form the form
+   * @return this connection
+   */
+  public ServerConnection eventForm(EventForm form) {
+    this.eventForm = Objects.requireNonNull(form, "form == null");
+    return this;
+  }
+
+  /** The live subscription set, guarded by itself; only {@link Events} changes it. */
+  Set<String> subscriptionSet() {
+    return subscriptions;
+  }
+
+  /** Hands a prebuilt event frame to the socket, without waiting; a failure is logged. */
+  void sendFrame(String frame) {
+    transport.send(frame).whenComplete((v, e) -> {
+      if (e != null) {
+        Events.logSendFailure(this, e);
+      }
+    });
   }
 
   /**

@@ -41,4 +41,13 @@ public @interface RpcMethod {
    * @return the timeout in milliseconds, {@code 0} for the Peer default, {@code -1} for none
    */
   long timeoutMillis() default 0;
+
+  /**
+   * A description of the method for its OpenRPC document ({@code rpc.discover}); empty (the
+   * default) for none. GitHub Flavored Markdown may be used.
+   *
+   * @return the description, or an empty string for none
+   * @since 0.1
+   */
+  String description() default "";
 }

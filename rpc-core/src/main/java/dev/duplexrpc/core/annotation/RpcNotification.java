@@ -26,4 +26,13 @@ public @interface RpcNotification {
    * @return the wire name, or an empty string for the Java method name
    */
   String value() default "";
+
+  /**
+   * A description of the notification for its OpenRPC document ({@code rpc.discover}); empty (the
+   * default) for none. GitHub Flavored Markdown may be used.
+   *
+   * @return the description, or an empty string for none
+   * @since 0.1
+   */
+  String description() default "";
 }

@@ -37,4 +37,13 @@ public @interface RpcParam {
    * @return {@code true} if the parameter may be omitted
    */
   boolean optional() default false;
+
+  /**
+   * A description of the parameter for its method's OpenRPC document ({@code rpc.discover});
+   * empty (the default) for none.
+   *
+   * @return the description, or an empty string for none
+   * @since 0.1
+   */
+  String description() default "";
 }

@@ -73,7 +73,10 @@ public final class JsonSlice {
 
   /**
    * Reads the value with a type adapter. Gson's streaming reader rejects what its tree reader
-   * would silently change (1.5 or 4294967297 for an int).
+   * would silently change (1.5 or 4294967297 for an int). It also rejects some valid integers
+   * (google/gson#3034: a literal whose leading digits overflow its long accumulator to exactly 0,
+   * such as 1 followed by 65 or more zeros, is taken for a leading zero), so even {@link #tree()}
+   * can fail for text the parser accepted.
    *
    * @throws RuntimeException if the value does not convert, as the adapter reports it
    */
@@ -85,7 +88,11 @@ public final class JsonSlice {
     }
   }
 
-  /** The value as a Gson tree. */
+  /**
+   * The value as a Gson tree.
+   *
+   * @throws RuntimeException for valid JSON that Gson cannot read (see {@link #read})
+   */
   public JsonElement tree() {
     return read(TREE);
   }

@@ -6,7 +6,9 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ErrorCodes;
+import dev.duplexrpc.core.FallbackHandler;
 import dev.duplexrpc.core.RpcException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -38,6 +40,9 @@ public final class LocalMethod {
   private static final byte STRING = 4;
   /** Gson's own adapters: identical in every Gson instance, so a user-registered one is told apart. */
   private static final Gson GSON_DEFAULTS = new Gson();
+  /** Non-null for the Peer's fallback: params pass through as text, results by runtime class. */
+  private final FallbackHandler fallback;
+  private final Gson gson;
 
   private LocalMethod(
       ServiceMethod model,
@@ -50,6 +55,8 @@ public final class LocalMethod {
     this.adapters = adapters;
     this.missingValues = missingValues;
     this.resultAdapter = resultAdapter;
+    this.fallback = null;
+    this.gson = null;
     this.javaIndex = new int[model.wireParams().size()];
     for (int i = 0; i < model.params().size(); i++) {
       ServiceMethod.Param p = model.params().get(i);
@@ -82,6 +89,34 @@ public final class LocalMethod {
       return STRING;
     }
     return 0;
+  }
+
+  private LocalMethod(ServiceMethod model, FallbackHandler fallback, Gson gson) {
+    this.model = model;
+    this.invoker = null;
+    this.adapters = new TypeAdapter<?>[0];
+    this.missingValues = new Object[0];
+    this.resultAdapter = null;
+    this.javaIndex = new int[0];
+    this.fallback = fallback;
+    this.gson = gson;
+    this.simpleKinds = null;
+  }
+
+  /**
+   * The method that serves every name no service registered, through a {@link FallbackHandler}.
+   * Its model's wire name is a placeholder for logs; the served name is the message's.
+   */
+  public static LocalMethod fallback(FallbackHandler handler, Gson gson) {
+    Method m;
+    try {
+      m = FallbackHandler.class.getMethod("handle", CallContext.class, String.class);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
+    ServiceMethod model = new ServiceMethod("(fallback handler)", ServiceMethod.Kind.REQUEST, m,
+        ServiceMethod.ResultKind.FUTURE, Object.class, List.of(), List.of(), Map.of(), 0);
+    return new LocalMethod(model, handler, gson);
   }
 
   /**
@@ -142,6 +177,9 @@ public final class LocalMethod {
    * @throws RpcException with {@link ErrorCodes#INVALID_PARAMS} and data naming the parameter
    */
   public Object[] bindParams(JsonSlice params, Object context) {
+    if (fallback != null) {
+      return new Object[] {context, params == null ? null : params.toString()};
+    }
     List<ServiceMethod.Param> ps = model.params();
     int n = ps.size();
     Object[] args = new Object[n];
@@ -363,11 +401,22 @@ public final class LocalMethod {
 
   /** Calls the handler; exceptions it throws propagate unchanged. */
   public Object invoke(Object[] args) throws Throwable {
+    if (fallback != null) {
+      return fallback.handle((CallContext) args[0], (String) args[1]);
+    }
     return (Object) invoker.invokeExact(args);
   }
 
   /** A body writing a handler's result, or null to write {@code "result": null}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
   public MessageWriter.Body resultBody(Object value) {
+    if (fallback != null) {
+      if (value == null) {
+        return null;
+      }
+      TypeAdapter adapter = gson.getAdapter(value.getClass());
+      return w -> adapter.write(w, value);
+    }
     if (value == null || resultAdapter == null) {
       return null;
     }

@@ -29,9 +29,24 @@ public final class Message {
   public boolean hasError;
   public JsonSlice error;
 
+  public boolean hasNotification;
+  /**
+   * The top-level {@code notification} member if it was a string, else null: the event name of
+   * the {@code rpc-websockets} event form {@code {"notification": name, "params": ...}}.
+   */
+  public String notification;
+
   /** Whether the shape is a response: result or error, and no method. */
   public boolean isResponse() {
     return !hasMethod && (hasResult || hasError);
+  }
+
+  /**
+   * Whether the shape is an {@code rpc-websockets} event: a string {@code notification} member
+   * and no {@code method}, {@code id}, {@code result} or {@code error}.
+   */
+  public boolean isEventForm() {
+    return notification != null && !hasMethod && !hasId && !hasResult && !hasError;
   }
 
   /** The id to answer an invalid request with: the id if it was valid, else null. */

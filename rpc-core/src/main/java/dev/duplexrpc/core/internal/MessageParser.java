@@ -166,6 +166,10 @@ public final class MessageParser {
             m.hasError = true;
             m.error = slice(depth + 1);
             break;
+          case "notification":
+            m.hasNotification = true;
+            m.notification = peek() == '"' ? string() : skipped(depth + 1);
+            break;
           default:
             skipValue(depth + 1);
         }

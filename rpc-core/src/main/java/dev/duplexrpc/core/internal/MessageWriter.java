@@ -2,6 +2,8 @@ package dev.duplexrpc.core.internal;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -9,7 +11,8 @@ import java.io.Writer;
 /**
  * Writes JSON-RPC messages with the Peer's {@link Gson} settings. Member order is
  * {@code jsonrpc, id, method, params} for requests and {@code jsonrpc, id, result|error} for
- * responses, so a streaming reader on the other side learns the id first.
+ * responses, so a streaming reader on the other side learns the id first. Every message is
+ * well-formed UTF-16: unpaired surrogates are escaped (see {@link #text}).
  */
 public final class MessageWriter {
 
@@ -19,6 +22,8 @@ public final class MessageWriter {
     /** Writes exactly one value. */
     void write(JsonWriter out) throws IOException;
   }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private final Gson gson;
 
@@ -38,7 +43,7 @@ public final class MessageWriter {
       }
       w.endObject();
       w.flush();
-      return sb.toString();
+      return text(sb);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -56,7 +61,7 @@ public final class MessageWriter {
       }
       w.endObject();
       w.flush();
-      return sb.toString();
+      return text(sb);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -80,7 +85,7 @@ public final class MessageWriter {
     }
     w.endObject();
     w.flush();
-    return sb.toString();
+    return text(sb);
   }
 
   /** An error response. {@code data} may be null for none. */
@@ -97,16 +102,85 @@ public final class MessageWriter {
       }
       w.endObject().endObject();
       w.flush();
-      return sb.toString();
+      return text(sb);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
+  /**
+   * One JSON value written with {@code gson}'s settings, strictly (never NaN or Infinity), with
+   * unpaired surrogates escaped: a fragment ready to be put into messages as it is, for example an
+   * event payload serialized once for many connections.
+   *
+   * @throws IllegalArgumentException or another runtime exception from the value's type adapter
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static String valueText(Gson gson, Object value) {
+    StringBuilder sb = new StringBuilder(64);
+    try {
+      JsonWriter w = gson.newJsonWriter(new StringBuilderWriter(sb));
+      w.setStrictness(Strictness.STRICT);
+      if (value == null) {
+        w.jsonValue("null");
+      } else {
+        ((TypeAdapter) gson.getAdapter(value.getClass())).write(w, value);
+      }
+      w.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // a StringBuilder does not fail
+    }
+    return text(sb);
+  }
+
+  /**
+   * The finished message, with every unpaired surrogate escaped as &#92;uXXXX. Gson writes them
+   * raw, and a string holding one cannot be encoded as UTF-8 (a WebSocket text frame must be
+   * UTF-8): the encoder replaces it with {@code ?} or fails, so an id received as
+   * <code>"&#92;ud800"</code> would not be echoed, or the reply not sent at all. In a written
+   * message a surrogate can only stand inside a JSON string, where the escape denotes the same
+   * char, so the receiver reads the same value. Without unpaired surrogates (the usual case) this
+   * is one scan and no copy beyond {@code toString()}.
+   */
+  static String text(StringBuilder sb) {
+    int i = nextLoneSurrogate(sb, 0);
+    if (i < 0) {
+      return sb.toString();
+    }
+    StringBuilder out = new StringBuilder(sb.length() + 16);
+    int from = 0;
+    do {
+      char c = sb.charAt(i);
+      out.append(sb, from, i).append('\\').append('u').append(HEX[c >> 12])
+          .append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+      from = i + 1;
+      i = nextLoneSurrogate(sb, from);
+    } while (i >= 0);
+    return out.append(sb, from, sb.length()).toString();
+  }
+
+  /** The index of the first unpaired surrogate at or after {@code from}, or -1. */
+  private static int nextLoneSurrogate(StringBuilder s, int from) {
+    int n = s.length();
+    for (int i = from; i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++; // a pair
+        } else {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+
   private JsonWriter open(StringBuilder sb) throws IOException {
     // The user's Gson settings apply to user values. Envelope nulls are written with jsonValue,
     // which a Gson without serializeNulls would otherwise drop.
-    return gson.newJsonWriter(new StringBuilderWriter(sb));
+    JsonWriter w = gson.newJsonWriter(new StringBuilderWriter(sb));
+    w.setStrictness(Strictness.STRICT); // never NaN or Infinity on the wire, whatever the Gson allows
+    return w;
   }
 
   /** An unsynchronized {@link Writer} over a {@link StringBuilder}. */

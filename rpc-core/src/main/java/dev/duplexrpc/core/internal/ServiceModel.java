@@ -1,6 +1,7 @@
 package dev.duplexrpc.core.internal;
 
 import dev.duplexrpc.core.CallContext;
+import dev.duplexrpc.core.annotation.RpcError;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
@@ -63,7 +64,19 @@ public final class ServiceModel {
     return (ServiceModel) v;
   }
 
+  /**
+   * The model of one of the library's own services, whose wire names may use the reserved
+   * {@code rpc.} prefix. Not cached.
+   */
+  static ServiceModel builtin(Class<?> type) {
+    return new ServiceModel(type, true);
+  }
+
   private ServiceModel(Class<?> type) {
+    this(type, false);
+  }
+
+  private ServiceModel(Class<?> type, boolean builtin) {
     this.type = type;
     List<ServiceMethod> list = new ArrayList<>();
     Map<Method, ServiceMethod> byMethod = new HashMap<>();
@@ -85,7 +98,7 @@ public final class ServiceModel {
         if (!seenSignatures.add(signature)) {
           continue; // overridden by a more specific annotated declaration already read
         }
-        ServiceMethod sm = parse(m, request, notification);
+        ServiceMethod sm = parse(m, request, notification, builtin);
         ServiceMethod clash = byName.putIfAbsent(sm.wireName(), sm);
         if (clash != null) {
           throw error(
@@ -138,7 +151,8 @@ public final class ServiceModel {
     return out;
   }
 
-  private static ServiceMethod parse(Method m, boolean request, boolean notification) {
+  private static ServiceMethod parse(
+      Method m, boolean request, boolean notification, boolean builtin) {
     if (request && notification) {
       throw error(m, "A method cannot be both @RpcMethod and @RpcNotification.");
     }
@@ -150,7 +164,7 @@ public final class ServiceModel {
     String local =
         request ? m.getAnnotation(RpcMethod.class).value() : m.getAnnotation(RpcNotification.class).value();
     String wireName = prefix + (local.isEmpty() ? m.getName() : local);
-    if (wireName.startsWith("rpc.")) {
+    if (wireName.startsWith("rpc.") && !builtin) {
       throw error(
           m, "Method name '" + wireName + "' starts with 'rpc.', which JSON-RPC reserves for extensions.");
     }
@@ -241,6 +255,7 @@ public final class ServiceModel {
       params.add(param);
       wire.add(param);
     }
+    checkErrors(m, notification);
     long timeout = request ? m.getAnnotation(RpcMethod.class).timeoutMillis() : 0;
     if (timeout < -1) {
       throw error(m, "timeoutMillis must be -1 (none), 0 (Peer default) or positive, not " + timeout + ".");
@@ -255,6 +270,23 @@ public final class ServiceModel {
         List.copyOf(wire),
         Collections.unmodifiableMap(index),
         timeout);
+  }
+
+  /** Declared errors: none on a notification, unique codes (OpenRPC requires both). */
+  private static void checkErrors(Method m, boolean notification) {
+    RpcError[] errors = m.getAnnotationsByType(RpcError.class);
+    if (errors.length > 0 && notification) {
+      throw error(
+          m, "A notification never gets a response, so it cannot declare @RpcError errors.");
+    }
+    Set<Integer> codes = new HashSet<>();
+    for (RpcError e : errors) {
+      if (!codes.add(e.code())) {
+        throw error(
+            m, "Two @RpcError annotations declare code " + e.code() + "; codes must be unique per"
+                + " method.");
+      }
+    }
   }
 
   private static void checkConcrete(Method m, Type t, String what) {
@@ -273,8 +305,8 @@ public final class ServiceModel {
     }
   }
 
-  /** Retrofit's form: the problem, then the method on its own line. */
-  static IllegalArgumentException error(Method m, String message) {
+  /** Retrofit's form: the problem, then the method (with its parameter types) on its own line. */
+  public static IllegalArgumentException error(Method m, String message) {
     StringBuilder sig = new StringBuilder(m.getDeclaringClass().getSimpleName())
         .append('.').append(m.getName()).append('(');
     Class<?>[] types = m.getParameterTypes();

@@ -119,4 +119,21 @@ class MessageParserTest {
       assertEquals(id, m.id.text());
     }
   }
+
+  @Test
+  void topLevelNotificationMemberIsRecordedOnlyWhenItIsAString() {
+    Message m = new MessageParser(64, 10)
+        .parse("{\"notification\":\"feed\\u0021\",\"params\":{\"notification\":\"inner\"}}")
+        .messages().get(0);
+    assertTrue(m.hasNotification);
+    assertEquals("feed!", m.notification);
+    assertTrue(m.isEventForm());
+    assertEquals("{\"notification\":\"inner\"}", m.params.toString());
+    Message n = new MessageParser(64, 10).parse("{\"notification\":[\"x\"]}").messages().get(0);
+    assertTrue(n.hasNotification);
+    assertNull(n.notification);
+    assertFalse(n.isEventForm());
+    Message r = new MessageParser(64, 10).parse("{\"notification\":\"x\",\"result\":1}").messages().get(0);
+    assertFalse(r.isEventForm());
+  }
 }

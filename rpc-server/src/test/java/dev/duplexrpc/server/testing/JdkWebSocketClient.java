@@ -28,8 +28,7 @@ public final class JdkWebSocketClient implements AutoCloseable {
   private final CompletableFuture<Close> closed = new CompletableFuture<>();
   private final WebSocket socket;
 
-  private JdkWebSocketClient(URI uri) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(WAIT_SECONDS)).build();
+  private JdkWebSocketClient(URI uri, HttpClient http) throws Exception {
     this.socket = http.newWebSocketBuilder()
         .connectTimeout(Duration.ofSeconds(WAIT_SECONDS))
         .buildAsync(uri, new Recorder())
@@ -44,7 +43,28 @@ public final class JdkWebSocketClient implements AutoCloseable {
    * @throws Exception if the handshake fails within the wait
    */
   public static JdkWebSocketClient connect(URI uri) throws Exception {
-    return new JdkWebSocketClient(uri);
+    return new JdkWebSocketClient(uri, newHttpClient());
+  }
+
+  /**
+   * Connects through a shared HTTP client (one selector thread for many sockets).
+   *
+   * @param uri the server
+   * @param http the client, from {@link #newHttpClient()}
+   * @return the open client
+   * @throws Exception if the handshake fails within the wait
+   */
+  public static JdkWebSocketClient connect(URI uri, HttpClient http) throws Exception {
+    return new JdkWebSocketClient(uri, http);
+  }
+
+  /**
+   * A new HTTP client with the connect timeout of this class.
+   *
+   * @return the client
+   */
+  public static HttpClient newHttpClient() {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(WAIT_SECONDS)).build();
   }
 
   private final class Recorder implements WebSocket.Listener {

@@ -1,0 +1,155 @@
+package dev.duplexrpc.core.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.duplexrpc.core.annotation.RpcError;
+import dev.duplexrpc.core.annotation.RpcMethod;
+import dev.duplexrpc.core.annotation.RpcNotification;
+import dev.duplexrpc.core.annotation.RpcParam;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Makes the OpenRPC 1.3 document of a method table: the answer to {@code rpc.discover}.
+ *
+ * <ul>
+ *   <li>the methods sorted by wire name, then {@code rpc.discover};
+ *   <li>each method: its wire name, {@code paramStructure "either"} (every Duplex RPC method
+ *       binds both positional and named params), its wire params as content descriptors
+ *       ({@code required} unless optional; optional ones come last, as the model enforces), and
+ *       a description from the annotations when given;
+ *   <li>a request has a {@code result} named after the method plus {@code "Result"}, whose
+ *       schema is {@code {"type":"null"}} for a void request; a notification has no {@code
+ *       result}, which is how OpenRPC marks a notification;
+ *   <li>{@code errors} from {@link RpcError}, {@code deprecated} from {@link Deprecated} on the
+ *       method or its declaring type;
+ *   <li>schemas from {@link JsonSchemas}, named ones under {@code components.schemas};
+ *   <li>{@code rpc.discover} itself, exactly as the OpenRPC specification gives its method
+ *       object, when the Peer serves it.
+ * </ul>
+ */
+public final class OpenRpcGenerator {
+  /** The OpenRPC version of the documents made here. */
+  public static final String OPENRPC_VERSION = "1.3.2";
+
+  /** The wire name of the discovery method. */
+  public static final String DISCOVER = "rpc.discover";
+
+  /** Where the specification says the result schema of {@code rpc.discover} is. */
+  public static final String META_SCHEMA_URL =
+      "https://raw.githubusercontent.com/open-rpc/meta-schema/master/schema.json";
+
+  private OpenRpcGenerator() {}
+
+  /**
+   * The document of {@code methods}.
+   *
+   * @param methods the served methods
+   * @param title the {@code info.title}
+   * @param version the {@code info.version} (of the API, not of OpenRPC)
+   * @param gson the Gson that converts params and results, whose naming and adapters the schemas
+   *     follow
+   * @param withDiscover whether to list {@code rpc.discover} (last)
+   * @return a new document
+   */
+  public static JsonObject generate(
+      List<ServiceMethod> methods, String title, String version, Gson gson, boolean withDiscover) {
+    JsonSchemas schemas = new JsonSchemas(gson);
+    JsonObject doc = new JsonObject();
+    doc.addProperty("openrpc", OPENRPC_VERSION);
+    JsonObject info = new JsonObject();
+    info.addProperty("title", title);
+    info.addProperty("version", version);
+    doc.add("info", info);
+    JsonArray list = new JsonArray();
+    List<ServiceMethod> sorted = new ArrayList<>(methods);
+    sorted.sort(Comparator.comparing(ServiceMethod::wireName));
+    for (ServiceMethod sm : sorted) {
+      list.add(method(sm, schemas));
+    }
+    if (withDiscover) {
+      list.add(discoverMethod());
+    }
+    doc.add("methods", list);
+    JsonObject components = schemas.components();
+    if (!components.isEmpty()) {
+      JsonObject c = new JsonObject();
+      c.add("schemas", components);
+      doc.add("components", c);
+    }
+    return doc;
+  }
+
+  private static JsonObject method(ServiceMethod sm, JsonSchemas schemas) {
+    Method m = sm.method();
+    JsonObject o = new JsonObject();
+    o.addProperty("name", sm.wireName());
+    String description =
+        sm.kind() == ServiceMethod.Kind.REQUEST
+            ? m.getAnnotation(RpcMethod.class).description()
+            : m.getAnnotation(RpcNotification.class).description();
+    if (!description.isEmpty()) {
+      o.addProperty("description", description);
+    }
+    o.addProperty("paramStructure", "either");
+    JsonArray params = new JsonArray();
+    Parameter[] javaParams = m.getParameters();
+    for (int i = 0; i < sm.params().size(); i++) {
+      ServiceMethod.Param p = sm.params().get(i);
+      if (p.context()) {
+        continue;
+      }
+      JsonObject cd = new JsonObject();
+      cd.addProperty("name", p.name());
+      RpcParam ann = i < javaParams.length ? javaParams[i].getAnnotation(RpcParam.class) : null;
+      if (ann != null && !ann.description().isEmpty()) {
+        cd.addProperty("description", ann.description());
+      }
+      cd.addProperty("required", !p.optional());
+      cd.add("schema", schemas.schema(p.valueType()));
+      params.add(cd);
+    }
+    o.add("params", params);
+    if (sm.kind() == ServiceMethod.Kind.REQUEST) {
+      JsonObject result = new JsonObject();
+      result.addProperty("name", sm.wireName() + "Result");
+      result.add("schema", schemas.schema(sm.resultType() == null ? Void.class : sm.resultType()));
+      o.add("result", result);
+    }
+    RpcError[] declared = m.getAnnotationsByType(RpcError.class);
+    if (declared.length > 0) {
+      JsonArray errors = new JsonArray();
+      for (RpcError e : declared) {
+        JsonObject eo = new JsonObject();
+        eo.addProperty("code", e.code());
+        eo.addProperty("message", e.message());
+        errors.add(eo);
+      }
+      o.add("errors", errors);
+    }
+    if (m.isAnnotationPresent(Deprecated.class)
+        || m.getDeclaringClass().isAnnotationPresent(Deprecated.class)) {
+      o.addProperty("deprecated", true);
+    }
+    return o;
+  }
+
+  /** The method object the OpenRPC specification gives for {@code rpc.discover}. */
+  private static JsonObject discoverMethod() {
+    JsonObject o = new JsonObject();
+    o.addProperty("name", DISCOVER);
+    o.addProperty("description", "Returns an OpenRPC schema as a description of this service");
+    o.add("params", new JsonArray());
+    JsonObject result = new JsonObject();
+    result.addProperty("name", "OpenRPC Schema");
+    JsonObject schema = new JsonObject();
+    schema.addProperty("$ref", META_SCHEMA_URL);
+    result.add("schema", schema);
+    o.add("result", result);
+    return o;
+  }
+}

@@ -1,0 +1,316 @@
+package dev.duplexrpc.server;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.duplexrpc.core.CallContext;
+import dev.duplexrpc.core.ErrorCodes;
+import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.internal.MessageWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A server's named events: the ones it declared, which connections subscribed to each, and
+ * publishing to them. Clients subscribe with the {@code rpc.on} / {@code rpc.off} extension,
+ * which answers exactly as the Node library {@code rpc-websockets} does, so its clients work
+ * unchanged.
+ *
+ * <pre>{@code
+ * RpcServer server = RpcServer.builder()
+ *     .service(new FeedImpl())
+ *     .event("feedUpdated")                    // declared: clients may subscribe to it
+ *     .build()
+ *     .start();
+ * ...
+ * int reached = server.events().publish("feedUpdated", new Feed(7, "x"));
+ * }</pre>
+ *
+ * <h2>Subscriptions</h2>
+ *
+ * {@code rpc.on} takes an array of event names and answers a map from each name to a status:
+ * {@code "ok"}, {@code "provided event invalid"} (not declared) or {@code "socket has already
+ * been subscribed to event"}; {@code rpc.off} answers {@code "ok"}, {@code "provided event
+ * invalid"} or {@code "not subscribed"}. Params that are not an array of strings get {@link
+ * ErrorCodes#INVALID_PARAMS}. A connection's subscriptions end with the connection.
+ *
+ * <h2>Publishing</h2>
+ *
+ * {@link #publish} converts the payload to JSON once, with the server's Gson, and builds one
+ * frame text per {@link EventForm} that the subscribers use, shared by all of them; it hands the
+ * frames to the connections' sockets without blocking. Events published from one thread reach
+ * each connection in the order they were published. A connection closing meanwhile simply misses
+ * the event.
+ *
+ * <p>This class is thread-safe.
+ *
+ * @since 0.1
+ */
+public final class Events {
+  private static final System.Logger LOG = System.getLogger(Events.class.getName());
+  private static final Gson DEFAULT_GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+  /** The wire name of the subscribe request. */
+  static final String ON = "rpc.on";
+  /** The wire name of the unsubscribe request. */
+  static final String OFF = "rpc.off";
+
+  /** {@code rpc.on}: subscribed. Also {@code rpc.off}: unsubscribed. */
+  static final String OK = "ok";
+  /** The event is not declared. */
+  static final String INVALID = "provided event invalid";
+  /** {@code rpc.on} for an event the connection already subscribed to. */
+  static final String ALREADY = "socket has already been subscribed to event";
+  /** {@code rpc.off} for an event the connection did not subscribe to. */
+  static final String NOT_SUBSCRIBED = "not subscribed";
+
+  private final Gson gson;
+  private final int maxMessageSize;
+  private final ConcurrentHashMap<String, Set<ServerConnection>> subscribers =
+      new ConcurrentHashMap<>();
+
+  Events(Collection<String> declared, Gson gson, int maxMessageSize) {
+    this.gson = gson == null ? DEFAULT_GSON : gson;
+    this.maxMessageSize = maxMessageSize;
+    for (String name : declared) {
+      declare(name);
+    }
+  }
+
+  /**
+   * Declares an event, so that clients may subscribe to it. Declaring a declared event again does
+   * nothing.
+   *
+   * @param name the event name, not empty
+   * @return true if it was not declared before
+   */
+  public boolean declare(String name) {
+    checkName(name);
+    return subscribers.putIfAbsent(name, ConcurrentHashMap.newKeySet()) == null;
+  }
+
+  /**
+   * Whether an event is declared.
+   *
+   * @param name the event name
+   * @return true if clients may subscribe to it
+   */
+  public boolean isDeclared(String name) {
+    Objects.requireNonNull(name, "name == null");
+    return subscribers.containsKey(name);
+  }
+
+  /**
+   * The declared events.
+   *
+   * @return an unmodifiable, sorted snapshot
+   */
+  public Set<String> names() {
+    return Collections.unmodifiableSet(new TreeSet<>(subscribers.keySet()));
+  }
+
+  /**
+   * The open connections subscribed to an event at this moment.
+   *
+   * @param name a declared event
+   * @return an unmodifiable snapshot
+   * @throws IllegalArgumentException if the event is not declared
+   */
+  public Collection<ServerConnection> subscribers(String name) {
+    List<ServerConnection> open = new ArrayList<>();
+    for (ServerConnection c : declared(name)) {
+      if (c.isOpen()) {
+        open.add(c);
+      }
+    }
+    return Collections.unmodifiableList(open);
+  }
+
+  /**
+   * Sends an event to every open connection subscribed to it: the payload, converted to JSON
+   * once with the server's Gson, as the one element of the {@code params} array, in each
+   * connection's {@link EventForm}. Returns without waiting for the sockets.
+   *
+   * <pre>{@code
+   * // to JSON-RPC connections:       {"jsonrpc":"2.0","method":"tick","params":[{"n":1}]}
+   * // to rpc-websockets connections: {"notification":"tick","params":[{"n":1}]}
+   * server.events().publish("tick", Map.of("n", 1));
+   * }</pre>
+   *
+   * @param name a declared event
+   * @param payload the payload, converted by its runtime class; null sends {@code [null]}
+   * @return the number of connections the event was handed to
+   * @throws IllegalArgumentException if the event is not declared, or Gson cannot write the
+   *     payload as strict JSON (NaN, for example)
+   * @throws RpcException with {@link ErrorCodes#LIMIT_EXCEEDED} if the message would be longer
+   *     than the server's {@code maxMessageSize}; nothing is sent then
+   */
+  public int publish(String name, Object payload) {
+    Set<ServerConnection> targets = declared(name);
+    if (targets.isEmpty()) {
+      return 0;
+    }
+    String quotedName = json(name);
+    String params = "[" + json(payload) + "]";
+    String standard = "{\"jsonrpc\":\"2.0\",\"method\":" + quotedName + ",\"params\":" + params + "}";
+    if (standard.length() > maxMessageSize) {
+      JsonObject data = new JsonObject();
+      data.addProperty("reason", "event '" + name + "' is " + standard.length()
+          + " characters, over the limit of " + maxMessageSize);
+      throw new RpcException(ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+    }
+    String compat = null;
+    int sent = 0;
+    for (ServerConnection c : targets) {
+      if (!c.isOpen()) {
+        continue;
+      }
+      String frame;
+      if (c.eventForm() == EventForm.RPC_WEBSOCKETS) {
+        if (compat == null) {
+          compat = "{\"notification\":" + quotedName + ",\"params\":" + params + "}";
+        }
+        frame = compat;
+      } else {
+        frame = standard;
+      }
+      c.sendFrame(frame);
+      sent++;
+    }
+    return sent;
+  }
+
+  @Override
+  public String toString() {
+    return "Events" + names();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // rpc.on / rpc.off
+
+  /** The connections' fallback: serves {@code rpc.on} and {@code rpc.off}, refuses other names. */
+  Object serve(CallContext call, String params) {
+    String method = call.method();
+    boolean on = ON.equals(method);
+    if (!on && !OFF.equals(method)) {
+      throw new RpcException(ErrorCodes.METHOD_NOT_FOUND, "Method not found");
+    }
+    List<String> names = eventNames(method, params);
+    ServerConnection connection = ServerConnection.of(call);
+    return on ? subscribe(connection, names) : unsubscribe(connection, names);
+  }
+
+  /** Subscribes a connection; the statuses are rpc-websockets' own. */
+  Map<String, String> subscribe(ServerConnection connection, List<String> names) {
+    Map<String, String> result = new LinkedHashMap<>();
+    synchronized (connection.subscriptionSet()) {
+      for (String name : names) {
+        Set<ServerConnection> set = subscribers.get(name);
+        if (set == null) {
+          result.put(name, INVALID);
+        } else if (!connection.subscriptionSet().add(name)) {
+          result.put(name, ALREADY);
+        } else {
+          set.add(connection);
+          result.put(name, OK);
+        }
+      }
+    }
+    if (!connection.isOpen()) { // closed meanwhile: its close may have swept before the adds
+      dropAll(connection);
+    }
+    return result;
+  }
+
+  /** Unsubscribes a connection; the statuses are rpc-websockets' own. */
+  Map<String, String> unsubscribe(ServerConnection connection, List<String> names) {
+    Map<String, String> result = new LinkedHashMap<>();
+    synchronized (connection.subscriptionSet()) {
+      for (String name : names) {
+        Set<ServerConnection> set = subscribers.get(name);
+        if (set == null) {
+          result.put(name, INVALID);
+        } else if (!connection.subscriptionSet().remove(name)) {
+          result.put(name, NOT_SUBSCRIBED);
+        } else {
+          set.remove(connection);
+          result.put(name, OK);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Ends every subscription of a connection (it closed). */
+  void dropAll(ServerConnection connection) {
+    synchronized (connection.subscriptionSet()) {
+      for (String name : connection.subscriptionSet()) {
+        Set<ServerConnection> set = subscribers.get(name);
+        if (set != null) {
+          set.remove(connection);
+        }
+      }
+      connection.subscriptionSet().clear();
+    }
+  }
+
+  private static List<String> eventNames(String method, String params) {
+    JsonElement tree = params == null ? null : JsonParser.parseString(params);
+    if (tree == null || !tree.isJsonArray()) {
+      throw invalidParams(method + " takes an array of event names");
+    }
+    JsonArray array = tree.getAsJsonArray();
+    List<String> names = new ArrayList<>(array.size());
+    for (JsonElement e : array) {
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+        throw invalidParams(method + " takes an array of event names, and " + e + " is not a string");
+      }
+      names.add(e.getAsString());
+    }
+    return names;
+  }
+
+  private static RpcException invalidParams(String reason) {
+    JsonObject data = new JsonObject();
+    data.addProperty("reason", reason);
+    return new RpcException(ErrorCodes.INVALID_PARAMS, "Invalid params", data);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private Set<ServerConnection> declared(String name) {
+    Objects.requireNonNull(name, "name == null");
+    Set<ServerConnection> set = subscribers.get(name);
+    if (set == null) {
+      throw new IllegalArgumentException("Event '" + name + "' is not declared; declared: " + names());
+    }
+    return set;
+  }
+
+  private static void checkName(String name) {
+    Objects.requireNonNull(name, "name == null");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("event name is empty");
+    }
+  }
+
+  /** One JSON value, written strictly (never NaN or Infinity) with the server's Gson. */
+  private String json(Object value) {
+    return MessageWriter.valueText(gson, value);
+  }
+
+  static void logSendFailure(ServerConnection connection, Throwable e) {
+    LOG.log(System.Logger.Level.DEBUG, "Event not sent to {0}: {1}", connection.id(), e);
+  }
+}
