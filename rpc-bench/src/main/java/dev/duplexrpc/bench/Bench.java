@@ -39,14 +39,16 @@ public final class Bench implements Callable<Results> {
   static final List<String> DEFAULT_SCENARIOS = List.of("1x1", "1x64", "100x16");
 
   @Option(names = {"-t", "--targets"}, split = ",", paramLabel = "NAME",
-      description = "Targets to run (default: ${DEFAULT-VALUE}).",
-      defaultValue = "raw-tyrus,duplex,lsp4j,node-rpc-websockets,node-ws-echo")
+      description = "Targets to run; a Java target may carry settings, e.g. raw-tyrus@io=same "
+          + "(default: ${DEFAULT-VALUE}).",
+      defaultValue = "raw-tyrus,duplex,lsp4j,node-rpc-websockets,node-ws-echo,raw-tyrus-lib")
   List<String> targets;
 
   @Option(names = {"-s", "--scenarios"}, split = ",", paramLabel = "SPEC",
       description = "Scenarios: CxK (C connections, K calls in flight each), CxK:SIZE (echo of SIZE "
-          + "characters, e.g. 1k), idle:N (default: ${DEFAULT-VALUE}).",
-      defaultValue = "1x1,1x64,100x16")
+          + "characters, e.g. 1k), idle:N (N idle connections), s2c:CxK (the server calls the client), "
+          + "client:CxK (this library's client calls) (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1x1,1x64,100x16,idle:1000")
   List<String> scenarios;
 
   @Option(names = {"-c", "--connections"}, description = "Adds a scenario with this many connections.")
@@ -59,11 +61,11 @@ public final class Bench implements Callable<Results> {
   String payload;
 
   @Option(names = {"-d", "--duration"}, description = "Measured seconds per scenario and run (default: ${DEFAULT-VALUE}).",
-      defaultValue = "2")
+      defaultValue = "1")
   double duration;
 
   @Option(names = {"-w", "--warmup"}, description = "Warm-up seconds before each measurement (default: ${DEFAULT-VALUE}).",
-      defaultValue = "1")
+      defaultValue = "0.5")
   double warmup;
 
   @Option(names = {"-r", "--runs"}, description = "Runs of everything; medians are reported (default: ${DEFAULT-VALUE}).",
@@ -98,6 +100,17 @@ public final class Bench implements Callable<Results> {
   @Option(names = "--smoke", description = "A few seconds in all: every target once, tiny scenarios.")
   boolean smoke;
 
+  @Option(names = "--full", description = "Every scenario of the issue at full length (about 40 minutes): "
+      + "10 s runs, payloads, server-to-client calls, the library's client, 10,000 idle connections. "
+      + "Explicit -s/-d/-w/-r still win.")
+  boolean full;
+
+  /** The scenarios of {@code --full}. */
+  static final String FULL_SCENARIOS =
+      "1x1,1x64,100x16,1x64:64,1x64:1k,1x64:16k,s2c:1x64,s2c:100x16,client:1x64,idle:10000";
+
+
+
   private final PrintStream log;
 
   /** A runner that logs progress to stderr. */
@@ -131,6 +144,17 @@ public final class Bench implements Callable<Results> {
 
   @Override
   public Results call() throws Exception {
+    if (full) {
+      if (!given("--scenarios")) {
+        scenarios = List.of(FULL_SCENARIOS.split(","));
+      }
+      if (!given("--duration")) {
+        duration = 10;
+      }
+      if (!given("--warmup")) {
+        warmup = 2;
+      }
+    }
     if (smoke) {
       duration = Math.min(duration, 0.25);
       warmup = Math.min(warmup, 0.1);
@@ -304,6 +328,14 @@ public final class Bench implements Callable<Results> {
     log.println();
     log.println(md);
     log.println("[bench] wrote " + out.resolve("results.json") + ", results.md and results.svg");
+  }
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  private boolean given(String option) {
+    return spec != null && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   private List<String> originalArgs = List.of();
