@@ -58,7 +58,7 @@ final class Launcher {
     cmd.addAll(bench.targetJvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.duplexrpc.bench.target.TargetMain");
+    cmd.add("dev.duplexrpc.bench.servers.TargetMain");
     cmd.add(t.kind());
     cmd.addAll(bench.targetOpts);
     cmd.addAll(t.opts());

@@ -1,6 +1,6 @@
 package dev.duplexrpc.bench;
 
-import dev.duplexrpc.bench.target.BenchService;
+import dev.duplexrpc.bench.servers.BenchService;
 import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.RpcClient;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A server to measure. Java targets run {@code dev.duplexrpc.bench.target.TargetMain} in a JVM of
+ * A server to measure. Java targets run {@code dev.duplexrpc.bench.servers.TargetMain} in a JVM of
  * their own; node targets run a script from the module's {@code node/} folder. A Java target may
  * carry settings after an {@code @}, e.g. {@code raw-tyrus@io=same,workers=2}, so that variants run
  * side by side in one invocation.

@@ -1,7 +1,7 @@
 package dev.duplexrpc.bench.jmh;
 
-import dev.duplexrpc.bench.target.BenchService;
-import dev.duplexrpc.bench.target.LspTarget;
+import dev.duplexrpc.bench.servers.BenchService;
+import dev.duplexrpc.bench.servers.LspTarget;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.transport.Transport;
 import java.util.Arrays;
