@@ -46,9 +46,33 @@ public class CorePathBenchmark {
   private String request;
   private LastFrame transport;
   private Peer peer;
+  private Peer caller;
+  private BenchService.Client callerProxy;
   private MessageJsonHandler lspHandler;
   private RemoteEndpoint lspEndpoint;
   private String lspLast;
+
+  /** A transport whose other end answers every request at once with {@code 19}. */
+  static final class Answering implements Transport {
+    private static final CompletableFuture<Void> SENT = CompletableFuture.completedFuture(null);
+    Listener listener;
+
+    @Override
+    public void start(Listener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public CompletionStage<Void> send(String message) {
+      int i = message.indexOf("\"id\":") + 5;
+      int end = message.indexOf(',', i);
+      listener.onMessage("{\"jsonrpc\":\"2.0\",\"id\":" + message.substring(i, end) + ",\"result\":19}");
+      return SENT;
+    }
+
+    @Override
+    public void close(int code, String reason) {}
+  }
 
   /** A transport that keeps the last frame sent. */
   static final class LastFrame implements Transport {
@@ -83,6 +107,8 @@ public class CorePathBenchmark {
     }
     transport = new LastFrame();
     peer = Peer.builder().transport(transport).service(new BenchService.Impl()).executor(Runnable::run).build();
+    caller = Peer.builder().transport(new Answering()).executor(Runnable::run).callTimeout(java.time.Duration.ZERO).build();
+    callerProxy = caller.remote(BenchService.Client.class);
     lspHandler = new MessageJsonHandler(ServiceEndpoints.getSupportedMethods(LspTarget.Service.class));
     lspEndpoint = new RemoteEndpoint(message -> lspLast = lspHandler.serialize(message),
         ServiceEndpoints.toEndpoint(new LspTarget.Impl()));
@@ -97,6 +123,16 @@ public class CorePathBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     peer.close();
+    caller.close();
+  }
+
+  /**
+   * The calling side: a typed async proxy call of {@code subtract}, its request written, the
+   * response parsed and its result converted (the other end answers at once, on this thread).
+   */
+  @Benchmark
+  public Integer duplexCall() {
+    return callerProxy.subtract(42, 23).join();
   }
 
   /** This library's Peer. */

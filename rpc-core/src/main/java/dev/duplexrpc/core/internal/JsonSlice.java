@@ -80,7 +80,12 @@ public final class JsonSlice {
    *
    * @throws RuntimeException if the value does not convert, as the adapter reports it
    */
+  @SuppressWarnings("unchecked")
   public <T> T read(TypeAdapter<T> adapter) {
+    byte kind = SimpleValues.kind(adapter);
+    if (kind != SimpleValues.NONE && SimpleValues.scanEnd(kind, text, start, end) == end) {
+      return (T) SimpleValues.value(kind, text, start, end); // a plain value, read as Gson would
+    }
     try {
       return adapter.read(reader());
     } catch (IOException e) {

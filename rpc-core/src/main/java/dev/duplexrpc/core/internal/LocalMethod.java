@@ -33,13 +33,6 @@ public final class LocalMethod {
   private final TypeAdapter<Object> resultAdapter;
   /** Per wire parameter, how {@link #readSimple} reads it; null when that path is off for the method. */
   private final byte[] simpleKinds;
-
-  private static final byte INT = 1;
-  private static final byte LONG = 2;
-  private static final byte BOOLEAN = 3;
-  private static final byte STRING = 4;
-  /** Gson's own adapters: identical in every Gson instance, so a user-registered one is told apart. */
-  private static final Gson GSON_DEFAULTS = new Gson();
   /** Non-null for the Peer's fallback: params pass through as text, results by runtime class. */
   private final FallbackHandler fallback;
   private final Gson gson;
@@ -67,28 +60,12 @@ public final class LocalMethod {
     byte[] kinds = new byte[javaIndex.length];
     for (int w = 0; kinds != null && w < kinds.length; w++) {
       int i = javaIndex[w];
-      kinds[w] = model.params().get(i).optionalWrapper() ? 0 : simpleKind(adapters[i]);
+      kinds[w] = model.params().get(i).optionalWrapper() ? 0 : SimpleValues.kind(adapters[i]);
       if (kinds[w] == 0) {
         kinds = null;
       }
     }
     this.simpleKinds = kinds;
-  }
-
-  private static byte simpleKind(TypeAdapter<?> a) {
-    if (a == GSON_DEFAULTS.getAdapter(int.class)) {
-      return INT; // also Integer: Gson uses one adapter for both
-    }
-    if (a == GSON_DEFAULTS.getAdapter(long.class)) {
-      return LONG;
-    }
-    if (a == GSON_DEFAULTS.getAdapter(boolean.class)) {
-      return BOOLEAN;
-    }
-    if (a == GSON_DEFAULTS.getAdapter(String.class)) {
-      return STRING;
-    }
-    return 0;
   }
 
   private LocalMethod(ServiceMethod model, FallbackHandler fallback, Gson gson) {
@@ -236,58 +213,12 @@ public final class LocalMethod {
       if (w == expected) {
         return false;
       }
-      int start = pos;
-      Object v;
-      switch (simpleKinds[w]) {
-        case INT:
-        case LONG: {
-          boolean negative = t.charAt(pos) == '-';
-          if (negative) {
-            pos++;
-          }
-          int digitsStart = pos;
-          long value = 0;
-          while (pos < end && t.charAt(pos) >= '0' && t.charAt(pos) <= '9') {
-            value = value * 10 + (t.charAt(pos) - '0');
-            pos++;
-          }
-          int digits = pos - digitsStart;
-          if (digits == 0 || digits > (simpleKinds[w] == INT ? 9 : 18)) {
-            return false;
-          }
-          value = negative ? -value : value;
-          v = simpleKinds[w] == INT ? (Object) Integer.valueOf((int) value) : (Object) Long.valueOf(value);
-          break;
-        }
-        case BOOLEAN:
-          if (t.startsWith("true", pos)) {
-            v = Boolean.TRUE;
-            pos += 4;
-          } else if (t.startsWith("false", pos)) {
-            v = Boolean.FALSE;
-            pos += 5;
-          } else {
-            return false;
-          }
-          break;
-        case STRING: {
-          if (t.charAt(pos) != '"') {
-            return false;
-          }
-          int close = pos + 1;
-          while (close < end && t.charAt(close) != '"' && t.charAt(close) != '\\') {
-            close++;
-          }
-          if (close >= end || t.charAt(close) != '"') {
-            return false;
-          }
-          v = t.substring(start + 1, close);
-          pos = close + 1;
-          break;
-        }
-        default:
-          return false;
+      int tokenEnd = SimpleValues.scanEnd(simpleKinds[w], t, pos, end);
+      if (tokenEnd < 0) {
+        return false;
       }
+      Object v = SimpleValues.value(simpleKinds[w], t, pos, tokenEnd);
+      pos = tokenEnd;
       pos = skipWhitespace(t, pos, end);
       if (pos < end) {
         if (t.charAt(pos) != ',') {

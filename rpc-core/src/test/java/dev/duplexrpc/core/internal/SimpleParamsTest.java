@@ -82,6 +82,21 @@ class SimpleParamsTest {
   }
 
   @Test
+  void singleValuesReadTheSameWithAndWithoutGsonsReader() {
+    Gson gson = new Gson();
+    assertEquals(19, JsonSlice.of("19").read(gson.getAdapter(Integer.class)));
+    assertEquals(-5L, JsonSlice.of("-5").read(gson.getAdapter(long.class)));
+    assertEquals(false, JsonSlice.of("false").read(gson.getAdapter(Boolean.class)));
+    assertEquals("plain", JsonSlice.of("\"plain\"").read(gson.getAdapter(String.class)));
+    assertEquals("a\"b", JsonSlice.of("\"a\\\"b\"").read(gson.getAdapter(String.class)));
+    assertEquals(100, JsonSlice.of("1e2").read(gson.getAdapter(int.class)));
+    assertEquals("19", JsonSlice.of("19").read(gson.getAdapter(String.class)));
+    assertEquals(null, JsonSlice.of("null").read(gson.getAdapter(Integer.class)));
+    assertThrows(RuntimeException.class, () -> JsonSlice.of("4294967297").read(gson.getAdapter(int.class)));
+    assertThrows(RuntimeException.class, () -> JsonSlice.of("1.5").read(gson.getAdapter(int.class)));
+  }
+
+  @Test
   void aUserAdapterForTheTypeIsAlwaysUsed() {
     Gson upper = new GsonBuilder().registerTypeAdapter(String.class, new TypeAdapter<String>() {
       @Override
