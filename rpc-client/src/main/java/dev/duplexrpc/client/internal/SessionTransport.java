@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Transport} over one open Jakarta WebSocket {@link Session}, used by the server and the
@@ -169,6 +171,17 @@ public final class SessionTransport implements Transport {
     close(CloseReason.CloseCodes.CANNOT_ACCEPT.getCode(), "binary messages are not supported");
   }
 
+  /** A message waiting in the outbox, with the stage its sender was given. */
+  private record Outgoing(String text, CompletableFuture<Void> sent) {}
+
+  /**
+   * Messages on their way into the session. Handler threads finishing at once used to queue on
+   * Tyrus's per-connection send lock; now whichever sender finds the outbox empty writes, in
+   * order, everything queued meanwhile, and the others return at once.
+   */
+  private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger outboxSize = new AtomicInteger();
+
   @Override
   public CompletionStage<Void> send(String message) {
     Objects.requireNonNull(message, "message == null");
@@ -180,6 +193,17 @@ public final class SessionTransport implements Transport {
     if (tap != null) {
       tap.onFrame(message, true);
     }
+    outbox.add(new Outgoing(message, sent));
+    if (outboxSize.getAndIncrement() == 0) {
+      do {
+        Outgoing o = outbox.poll();
+        write(o.text(), o.sent());
+      } while (outboxSize.decrementAndGet() != 0);
+    }
+    return sent;
+  }
+
+  private void write(String message, CompletableFuture<Void> sent) {
     try {
       session.getAsyncRemote().sendText(message, result -> {
         if (result.isOK()) {
@@ -192,7 +216,6 @@ public final class SessionTransport implements Transport {
     } catch (RuntimeException e) { // IllegalStateException once the session closed under us
       sent.completeExceptionally(e);
     }
-    return sent;
   }
 
   @Override
