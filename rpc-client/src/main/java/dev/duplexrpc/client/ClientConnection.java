@@ -1,57 +1,102 @@
 package dev.duplexrpc.client;
 
+import dev.duplexrpc.client.RpcClient.Line;
+import dev.duplexrpc.client.internal.Background;
+import dev.duplexrpc.client.internal.Serial;
 import dev.duplexrpc.core.ConnectionClosedException;
+import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.annotation.RpcNotification;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * A client's connection to a server, made by {@link RpcClient#connect()}: call the server through
- * {@link #remote(Class)}, while the server calls the local services given to the builder.
+ * {@link #remote(Class)}, while the server calls the local services given to the builder. The
+ * connection outlives its socket: when the socket is lost it reconnects (see {@link
+ * RpcClient.Builder#reconnectPolicy}) and the same proxies carry on over the new one.
  *
  * <pre>{@code
+ * RpcClient client = RpcClient.builder()
+ *     .uri("ws://127.0.0.1:8080/rpc")
+ *     .onReconnected(c -> c.remote(Chat.class).join("lobby"))   // re-subscribe
+ *     .build();
  * try (ClientConnection connection = client.connect()) {
- *   Calculator calc = connection.remote(Calculator.class);
- *   int sum = calc.add(2, 3);
+ *   Chat chat = connection.remote(Chat.class);                 // valid across reconnects
+ *   chat.join("lobby");
+ *   chat.say("hello");
  * }
  * }</pre>
  *
  * <h2>Lifecycle</h2>
  *
  * <ul>
- *   <li><b>Open</b>: from {@link RpcClient#connect()} until the close.
- *   <li><b>Closed</b>: after {@link #close()}, a close by the server, or a lost socket. Every
- *       pending call has failed with {@link ConnectionClosedException} at that moment, {@link
- *       #closeFuture()} is complete and {@link Listener#onClose} has been scheduled.
+ *   <li>{@link ConnectionState#CONNECTING CONNECTING}: inside {@link RpcClient#connect()}.
+ *   <li>{@link ConnectionState#OPEN OPEN}: calls go to the server.
+ *   <li>{@link ConnectionState#RECONNECTING RECONNECTING}: the socket was lost (closed by the
+ *       server with a code the policy retries, dropped, or silent past the idle timeout). Every
+ *       call pending on it has failed with {@link ConnectionClosedException} at that moment; the
+ *       client waits and tries again per the policy. Calls made now fail at once with {@link
+ *       ConnectionClosedException} unless the offline queue is on ({@link
+ *       RpcClient.Builder#offlineQueue}). After a reconnect, the {@linkplain
+ *       RpcClient.Builder#onReconnected reconnect hook} runs, queued calls are sent in order, and
+ *       the state is OPEN again.
+ *   <li>{@link ConnectionState#CLOSED CLOSED}: after {@link #close()}, a close code the policy
+ *       does not retry, a refused reconnect (HTTP 401/403) or a policy that gave up. {@link
+ *       #closeFuture()} is complete and {@link Listener#onClose} has been scheduled. Final.
  * </ul>
  *
- * <p>Proxies returned by {@link #remote(Class)} belong to this connection object rather than to
- * one socket, so they stay valid if a future version reconnects underneath. This class is
- * thread-safe.
+ * <p>Delivery is at most once: a call pending when the socket is lost fails and is never resent
+ * (the server may or may not have run it); a queued call was never sent before it is sent on the
+ * new socket. This class is thread-safe.
  *
  * @since 0.1
  */
 public final class ClientConnection implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
 
   /**
-   * Receives a client connection's events. Methods have no-op defaults and run on the
-   * connection's executor, never on a socket thread.
+   * Receives a client connection's events. Methods have no-op defaults. They run one at a time, in
+   * order, on a background thread of the library, never on a socket thread.
    *
    * @since 0.1
    */
   public interface Listener {
     /**
-     * The connection closed, from either side or because the socket was lost. The last callback;
-     * every pending call has already failed when it runs.
+     * The connection entered a state. Called for every change, in order: {@code CONNECTING},
+     * {@code OPEN}, then {@code RECONNECTING} and {@code OPEN} for each outage, and {@code CLOSED}
+     * last (just before {@link #onClose}).
+     *
+     * @param connection the connection
+     * @param state the new state
+     */
+    default void onStateChange(ClientConnection connection, ConnectionState state) {}
+
+    /**
+     * The connection closed for good (see {@link ConnectionState#CLOSED}). The last callback;
+     * every pending and queued call has already failed when it runs. Not called when {@link
+     * RpcClient#connect()} itself failed.
      *
      * @param connection the connection
      * @param code the WebSocket close code (1006 when the socket was lost without a close)
@@ -60,26 +105,101 @@ public final class ClientConnection implements AutoCloseable {
     default void onClose(ClientConnection connection, int code, String reason) {}
   }
 
-  private final URI uri;
-  private final Peer peer;
+  /**
+   * Runs after each reconnect, before queued calls go out; see {@link
+   * RpcClient.Builder#onReconnected}.
+   *
+   * @since 0.1
+   */
+  @FunctionalInterface
+  public interface ReconnectHook {
+    /**
+     * The connection has a new socket. Calls made from this thread go to it; calls from other
+     * threads wait (or fail) as while offline until this returns.
+     *
+     * @param connection the reconnected connection
+     * @throws Exception to close the new socket and count the attempt as failed
+     */
+    void onReconnected(ClientConnection connection) throws Exception;
+  }
+
+  private final RpcClient client;
+  private final ReconnectPolicy policy;
+  private final ReconnectHook hook;
+  private final Listener listener;
+  private final int queueSize;
+  private final long queueWaitNanos;
+  private final Serial announcements = new Serial();
   private final ClientEvents events;
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+  private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
 
-  /**
-   * @param events the subscriptions, already installed as the Peer's fallback; they belong to
-   *     this object, not to one socket (a reconnect attaches its new Peer to them, which sends
-   *     {@code rpc.on} again for every subscribed event)
-   */
-  ClientConnection(URI uri, Peer peer, ClientEvents events) {
-    this.uri = uri;
-    this.peer = peer;
-    this.events = events;
-    events.attach(peer);
+  private final Object lock = new Object();
+  private volatile ConnectionState state = ConnectionState.CONNECTING; // written under lock
+  private volatile Line line; // written under lock: the current socket, or the last one
+  private volatile Thread hookThread; // written under lock
+  private volatile Line hookLine; // written under lock
+  private final ArrayDeque<Waiter> queue = new ArrayDeque<>(); // guarded by lock
+  private boolean closing; // guarded by lock: the application closed or shut down
+  private ConnectionClosedException lastClose; // guarded by lock
+  private int attempt; // guarded by lock
+  private ScheduledFuture<?> retry; // guarded by lock
+  private long reconnects; // guarded by lock
+
+  ClientConnection(RpcClient client) {
+    RpcClient.Builder config = client.config();
+    this.client = client;
+    this.policy = config.reconnectPolicy;
+    this.hook = config.reconnectHook;
+    this.listener = config.listener;
+    this.queueSize = config.offlineQueueSize;
+    this.queueWaitNanos = config.offlineQueueWait.toNanos();
+    this.events = new ClientEvents(config.gson);
   }
+
+  /** The event subscriptions, installed as the fallback of every socket's Peer. */
+  ClientEvents events() {
+    return events;
+  }
+
+  /** The first connect: one attempt, on the caller's thread. */
+  void open() throws IOException {
+    announce(ConnectionState.CONNECTING);
+    Line l;
+    try {
+      l = client.openLine(this);
+    } catch (IOException | RuntimeException e) {
+      synchronized (lock) {
+        state = ConnectionState.CLOSED;
+        announce(ConnectionState.CLOSED);
+      }
+      throw e;
+    }
+    events.attach(l.peer);
+    synchronized (lock) {
+      line = l;
+      state = ConnectionState.OPEN;
+      announce(ConnectionState.OPEN);
+    }
+    watch(l);
+  }
+
+  private void watch(Line l) {
+    l.peer.closeFuture().thenAccept(ex -> lineClosed(l, ex));
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Public API
 
   /**
    * A typed proxy of the server's service. Calls block until the response (or the call timeout);
-   * methods returning {@code CompletableFuture} do not block. Proxies are cached per interface.
+   * methods returning {@code CompletableFuture} do not block. The proxy belongs to this
+   * connection, not to one socket: it keeps working after a reconnect. Proxies are cached per
+   * interface.
+   *
+   * <p>While the connection is not open, a call fails at once with {@link
+   * ConnectionClosedException} (a blocking method throws it, an asynchronous one returns a failed
+   * future, a notification throws it), or waits in the offline queue if it is on.
    *
    * @param service an interface annotated with {@code @RpcMethod} / {@code @RpcNotification}
    * @param <T> the interface type
@@ -91,33 +211,6 @@ public final class ClientConnection implements AutoCloseable {
     return service.cast(proxies.computeIfAbsent(service, this::newProxy));
   }
 
-  private Object newProxy(Class<?> service) {
-    peer.remote(service); // validates the interface now, not at the first call
-    InvocationHandler handler = (proxy, method, args) -> {
-      if (method.getDeclaringClass() == Object.class) {
-        switch (method.getName()) {
-          case "equals":
-            return proxy == args[0];
-          case "hashCode":
-            return System.identityHashCode(proxy);
-          default:
-            return "Remote " + service.getSimpleName() + " of " + this;
-        }
-      }
-      try {
-        return method.invoke(current().remote(service), args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    };
-    return Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service}, handler);
-  }
-
-  /** The Peer calls go through now; the place where a reconnecting version swaps sockets. */
-  private Peer current() {
-    return peer;
-  }
-
   /**
    * Subscribes to a server event: sends {@code rpc.on} and blocks until the server confirms it,
    * then runs {@code handler} for each event, with its payload converted to {@code type}.
@@ -127,6 +220,9 @@ public final class ClientConnection implements AutoCloseable {
    * ...
    * s.close();                                  // rpc.off once no handler is left
    * }</pre>
+   *
+   * <p>Subscriptions belong to this connection, not to one socket: after a reconnect they are
+   * sent to the server again ({@code rpc.on}) before the reconnect hook runs.
    *
    * <p>Handlers run on the connection's executor, one event at a time, in the order the events
    * arrived, interleaved with the other notifications of the connection; a slow handler delays
@@ -168,13 +264,19 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   /**
-   * The core {@link Peer} of this connection, for the untyped API ({@code call}, {@code notify},
-   * {@code batch}).
+   * The core {@link Peer} of the current socket, for the untyped API ({@code call}, {@code
+   * notify}, {@code batch}). After a reconnect it is a new Peer; while reconnecting it is the
+   * closed one, whose calls fail at once (the offline queue applies only to {@link #remote}
+   * proxies). From the reconnect hook's thread it is the new socket's Peer.
    *
    * @return the peer
    */
   public Peer peer() {
-    return current();
+    Line h = hookLine;
+    if (h != null && Thread.currentThread() == hookThread) {
+      return h.peer;
+    }
+    return line.peer;
   }
 
   /**
@@ -183,36 +285,57 @@ public final class ClientConnection implements AutoCloseable {
    * @return the URI
    */
   public URI uri() {
-    return uri;
+    return client.uri();
   }
 
   /**
-   * Whether the connection is open.
+   * The connection's state now.
    *
-   * @return false once closed
+   * @return the state
+   */
+  public ConnectionState state() {
+    return state;
+  }
+
+  /**
+   * Whether calls go to the server now.
+   *
+   * @return true in state {@link ConnectionState#OPEN} while the socket is open (false from the
+   *     moment a loss is known, even before the state turns {@code RECONNECTING})
    */
   public boolean isOpen() {
-    return current().isOpen();
+    return state == ConnectionState.OPEN && line.peer.isOpen();
   }
 
   /**
-   * A future that completes when the connection has closed, with the exception pending calls
-   * failed with (its {@code closeCode()} and {@code closeReason()} tell why). It never completes
-   * exceptionally.
+   * How many times this connection has reconnected.
+   *
+   * @return the count, 0 until the first reconnect
+   */
+  public long reconnects() {
+    synchronized (lock) {
+      return reconnects;
+    }
+  }
+
+  /**
+   * A future that completes when the connection has closed for good (not when a socket is lost
+   * and reconnecting starts), with the exception pending calls failed with: its {@code
+   * closeCode()} and {@code closeReason()} tell why. It never completes exceptionally.
    *
    * @return the close future
    */
   public CompletableFuture<ConnectionClosedException> closeFuture() {
-    return current().closeFuture();
+    return closeFuture.thenApply(e -> e);
   }
 
   /**
-   * Closes the connection with 1000 (normal closure). Pending calls fail at once with {@link
-   * ConnectionClosedException}. Idempotent.
+   * Closes the connection with 1000 (normal closure), for good: pending and queued calls fail at
+   * once with {@link ConnectionClosedException}, and it does not reconnect. Idempotent.
    */
   @Override
   public void close() {
-    current().close();
+    close(1000, "normal closure");
   }
 
   /**
@@ -222,11 +345,431 @@ public final class ClientConnection implements AutoCloseable {
    * @param reason a short reason, cut to 123 bytes of UTF-8
    */
   public void close(int code, String reason) {
-    current().close(code, reason);
+    Line l;
+    synchronized (lock) {
+      if (state == ConnectionState.CLOSED) {
+        return;
+      }
+      closing = true;
+      cancelRetry();
+      l = state == ConnectionState.OPEN ? line : hookLine;
+    }
+    if (l != null) {
+      l.peer.close(code, reason); // reported back through lineClosed, which finishes
+    }
+    finish(new ConnectionClosedException(code, reason));
+  }
+
+  /**
+   * Shuts the connection down gracefully, for good: no reconnecting, calls the server is making to
+   * this client are answered with {@link ErrorCodes#SHUTTING_DOWN} if new or allowed to finish
+   * within {@code grace} if running, then the socket closes with 1001 (see {@link
+   * Peer#shutdown(Duration)}). This client's own pending calls keep waiting for their answers
+   * until the close. Offline, it closes at once.
+   *
+   * @param grace how long running handlers may take
+   * @return a future that completes when the connection is closed
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace == null");
+    Line l;
+    synchronized (lock) {
+      if (state == ConnectionState.CLOSED) {
+        return CompletableFuture.completedFuture(null);
+      }
+      closing = true;
+      cancelRetry();
+      l = state == ConnectionState.OPEN ? line : null;
+    }
+    if (l == null) {
+      finish(new ConnectionClosedException(1001, "going away"));
+      return CompletableFuture.completedFuture(null);
+    }
+    return l.peer.shutdown(grace).thenCompose(v -> closeFuture).thenApply(e -> null);
   }
 
   @Override
   public String toString() {
-    return "ClientConnection[" + uri + (isOpen() ? "" : ", closed") + "]";
+    return "ClientConnection[" + client.uri() + ", " + state + "]";
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Losing and regaining the socket
+
+  private void lineClosed(Line l, ConnectionClosedException ex) {
+    synchronized (lock) {
+      if (l != line || state == ConnectionState.CLOSED) {
+        return; // an old socket, or one a failed reconnect hook dropped
+      }
+      lastClose = ex;
+      if (closing || !policy.reconnectsAfter(ex.closeCode())) {
+        // finish below, outside the lock
+      } else {
+        if (state == ConnectionState.OPEN) {
+          LOG.log(Level.INFO, "Connection to {0} lost ({1}); reconnecting", client.uri(), ex.getMessage());
+          state = ConnectionState.RECONNECTING;
+          attempt = 0;
+          announce(ConnectionState.RECONNECTING);
+          scheduleNext();
+        }
+        // else: a socket opened by a reconnect attempt, lost before it went OPEN; the attempt
+        // sees it closed and schedules the next one.
+        return;
+      }
+    }
+    finish(ex);
+  }
+
+  /** Schedules the next attempt, or gives up. Holding lock. */
+  private void scheduleNext() {
+    attempt++;
+    Duration delay = policy.delayBefore(attempt);
+    if (delay == null) {
+      ConnectionClosedException last = lastClose;
+      int code = last == null ? 1006 : last.closeCode();
+      String reason = "gave up reconnecting after " + (attempt - 1) + " attempts"
+          + (last == null || last.closeReason().isEmpty() ? "" : "; lost with: " + last.closeReason());
+      Background.executor().execute(() -> finish(new ConnectionClosedException(code, reason)));
+      return;
+    }
+    int n = attempt;
+    retry = Background.scheduler().schedule(() -> {
+      try {
+        Background.executor().execute(() -> reconnect(n));
+      } catch (RejectedExecutionException e) {
+        LOG.log(Level.WARNING, "Reconnect of {0} not started: {1}", client.uri(), e);
+      }
+    }, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelRetry() { // holding lock
+    if (retry != null) {
+      retry.cancel(false);
+      retry = null;
+    }
+  }
+
+  private void reconnect(int n) {
+    synchronized (lock) {
+      if (state != ConnectionState.RECONNECTING || closing || n != attempt) {
+        return;
+      }
+      retry = null;
+    }
+    Line l;
+    try {
+      l = client.openLine(this);
+    } catch (HandshakeRejectedException e) {
+      if (e.statusCode() == 401 || e.statusCode() == 403) {
+        LOG.log(Level.WARNING, "Reconnect to {0} refused with HTTP {1}; giving up", client.uri(),
+            e.statusCode());
+        ConnectionClosedException last;
+        synchronized (lock) {
+          last = lastClose;
+        }
+        finish(new ConnectionClosedException(last == null ? 1006 : last.closeCode(),
+            "reconnect refused with HTTP " + e.statusCode()));
+        return;
+      }
+      retryLater(n, e);
+      return;
+    } catch (IOException | RuntimeException e) {
+      retryLater(n, e);
+      return;
+    }
+    synchronized (lock) {
+      if (state != ConnectionState.RECONNECTING || closing) {
+        l.peer.close(1000, "normal closure");
+        return;
+      }
+      line = l;
+      if (hook != null) {
+        hookLine = l;
+        hookThread = Thread.currentThread();
+      }
+    }
+    watch(l);
+    events.attach(l.peer); // rpc.on again for every subscribed event, before the hook's calls
+    if (hook != null) {
+      try {
+        hook.onReconnected(this);
+      } catch (Exception | LinkageError e) {
+        LOG.log(Level.WARNING, "Reconnect hook of " + client.uri() + " failed; dropping the new socket", e);
+        synchronized (lock) {
+          hookLine = null;
+          hookThread = null;
+        }
+        // Reported to lineClosed like any loss; the check below schedules the next attempt.
+        l.peer.close(1011, "reconnect hook failed");
+      }
+    }
+    List<Waiter> ready;
+    synchronized (lock) {
+      hookLine = null;
+      hookThread = null;
+      if (state != ConnectionState.RECONNECTING || closing) {
+        return; // closed meanwhile; the close handled everything
+      }
+      if (!l.peer.isOpen()) {
+        ConnectionClosedException ex = l.peer.closeFuture().getNow(null);
+        if (ex != null) {
+          lastClose = ex;
+        }
+        LOG.log(Level.INFO, "Reconnected socket to {0} lost at once; trying again", client.uri());
+        scheduleNext();
+        return;
+      }
+      ready = new ArrayList<>(queue);
+      queue.clear();
+      // Sent in order, under the lock, so no call made after the state turns OPEN overtakes them.
+      for (Waiter w : ready) {
+        w.ready(l.peer);
+      }
+      attempt = 0;
+      reconnects++;
+      state = ConnectionState.OPEN;
+      announce(ConnectionState.OPEN);
+    }
+    LOG.log(Level.INFO, "Reconnected to {0}", client.uri());
+  }
+
+  private void retryLater(int n, Exception e) {
+    LOG.log(Level.DEBUG, "Reconnect attempt {0} to {1} failed: {2}", n, client.uri(), e);
+    synchronized (lock) {
+      if (state == ConnectionState.RECONNECTING && !closing && n == attempt) {
+        scheduleNext();
+      }
+    }
+  }
+
+  /** Closes for good, once: fails the queue, completes the future, tells the listener. */
+  private void finish(ConnectionClosedException ex) {
+    List<Waiter> failed;
+    synchronized (lock) {
+      if (state == ConnectionState.CLOSED) {
+        return;
+      }
+      state = ConnectionState.CLOSED;
+      cancelRetry();
+      failed = new ArrayList<>(queue);
+      queue.clear();
+    }
+    for (Waiter w : failed) {
+      w.fail(ex);
+    }
+    closeFuture.complete(ex);
+    // Outside the lock, yet in order: nothing announces a state once CLOSED is set.
+    announce(ConnectionState.CLOSED);
+    if (listener != null) {
+      announcements.execute(() -> listener.onClose(this, ex.closeCode(), ex.closeReason()));
+    }
+  }
+
+  /** Queues a state event for the listener; called holding lock (but for CONNECTING), so in order. */
+  private void announce(ConnectionState s) {
+    if (listener != null) {
+      announcements.execute(() -> listener.onStateChange(this, s));
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Calls
+
+  private Object newProxy(Class<?> service) {
+    line.peer.remote(service); // validates the interface now, not at the first call
+    InvocationHandler handler = (proxy, method, args) -> {
+      if (method.getDeclaringClass() == Object.class) {
+        switch (method.getName()) {
+          case "equals":
+            return proxy == args[0];
+          case "hashCode":
+            return System.identityHashCode(proxy);
+          default:
+            return "Remote " + service.getSimpleName() + " of " + this;
+        }
+      }
+      if (method.isDefault()) {
+        return InvocationHandler.invokeDefault(proxy, method, args);
+      }
+      Line l = line;
+      if (state == ConnectionState.OPEN) {
+        return invoke(l.peer, service, method, args);
+      }
+      Line h = hookLine;
+      if (h != null && Thread.currentThread() == hookThread) {
+        return invoke(h.peer, service, method, args);
+      }
+      return offline(service, method, args);
+    };
+    return Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service}, handler);
+  }
+
+  private static Object invoke(Peer peer, Class<?> service, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(peer.remote(service), args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** A call made while not OPEN: straight through if it just opened, else fail or queue. */
+  private Object offline(Class<?> service, Method method, Object[] args) throws Throwable {
+    boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
+    boolean notification = method.isAnnotationPresent(RpcNotification.class);
+    Waiter w;
+    CompletableFuture<Object> out = null;
+    CompletableFuture<Peer> ticket = null;
+    synchronized (lock) {
+      ConnectionClosedException refusal = null;
+      if (state == ConnectionState.OPEN) {
+        refusal = null;
+      } else if (state == ConnectionState.CLOSED) {
+        refusal = closeFuture.getNow(new ConnectionClosedException(1006, "closed"));
+      } else if (queueSize == 0) {
+        refusal = offlineException("calls made while offline fail at once (no offline queue)");
+      } else if (queue.size() >= queueSize) {
+        refusal = offlineException("the offline queue is full (" + queueSize + " calls); the call was not sent");
+      }
+      if (state == ConnectionState.OPEN) {
+        w = null;
+      } else if (refusal != null) {
+        if (async) {
+          return CompletableFuture.failedFuture(refusal);
+        }
+        throw refusal;
+      } else {
+        if (async) {
+          CompletableFuture<Object> result = new CompletableFuture<>();
+          out = result;
+          w = new Waiter(
+              peer -> forward(peer, service, method, args, result),
+              result::completeExceptionally);
+        } else if (notification) {
+          w = new Waiter(peer -> {
+            try {
+              invoke(peer, service, method, args);
+            } catch (Throwable e) {
+              LOG.log(Level.DEBUG, "Queued notification {0} not sent: {1}", method.getName(), e);
+            }
+          }, e -> LOG.log(Level.DEBUG, "Queued notification {0} dropped: {1}", method.getName(), e));
+        } else {
+          CompletableFuture<Peer> t = new CompletableFuture<>();
+          ticket = t;
+          w = new Waiter(t::complete, t::completeExceptionally);
+        }
+        queue.add(w);
+        w.timer = Background.scheduler().schedule(() -> expire(w), queueWaitNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+    if (w == null) {
+      return invoke(line.peer, service, method, args);
+    }
+    if (out != null) {
+      Waiter queued = w;
+      out.whenComplete((v, e) -> {
+        if (e instanceof CancellationException) {
+          synchronized (lock) {
+            queue.remove(queued);
+          }
+          queued.cancelTimer();
+        }
+      });
+      return out;
+    }
+    if (ticket == null) {
+      return null; // a queued notification
+    }
+    Peer peer;
+    try {
+      peer = ticket.get();
+    } catch (ExecutionException e) {
+      throw e.getCause();
+    } catch (InterruptedException e) {
+      synchronized (lock) {
+        queue.remove(w);
+      }
+      w.cancelTimer();
+      Thread.currentThread().interrupt();
+      throw new RpcException(ErrorCodes.CANCELLED,
+          "Interrupted while '" + method.getName() + "' waited in the offline queue", null, e);
+    }
+    return invoke(peer, service, method, args);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void forward(Peer peer, Class<?> service, Method method, Object[] args,
+      CompletableFuture<Object> out) {
+    if (out.isDone()) {
+      return; // cancelled while queued
+    }
+    CompletionStage<Object> inner;
+    try {
+      inner = (CompletionStage<Object>) invoke(peer, service, method, args);
+    } catch (Throwable e) {
+      out.completeExceptionally(e);
+      return;
+    }
+    CompletableFuture<Object> f = inner.toCompletableFuture();
+    f.whenComplete((v, e) -> {
+      if (e != null) {
+        out.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause() : e);
+      } else {
+        out.complete(v);
+      }
+    });
+    out.whenComplete((v, e) -> {
+      if (out.isCancelled()) {
+        f.cancel(true); // sends rpc.cancel
+      }
+    });
+  }
+
+  private ConnectionClosedException offlineException(String why) { // holding lock
+    ConnectionClosedException last = lastClose;
+    int code = last == null ? 1006 : last.closeCode();
+    String lost = last == null || last.closeReason().isEmpty() ? "" : " after: " + last.closeReason();
+    return new ConnectionClosedException(code, "offline, reconnecting" + lost + "; " + why);
+  }
+
+  private void expire(Waiter w) {
+    ConnectionClosedException ex;
+    synchronized (lock) {
+      if (!queue.remove(w)) {
+        return;
+      }
+      ex = offlineException("not reconnected within " + Duration.ofNanos(queueWaitNanos).toMillis()
+          + " ms; the call was not sent");
+    }
+    w.fail(ex);
+  }
+
+  /** A call held while offline: what to do with the new Peer, or with the failure. */
+  private static final class Waiter {
+    private final java.util.function.Consumer<Peer> onReady;
+    private final java.util.function.Consumer<Throwable> onFail;
+    volatile ScheduledFuture<?> timer;
+
+    Waiter(java.util.function.Consumer<Peer> onReady, java.util.function.Consumer<Throwable> onFail) {
+      this.onReady = onReady;
+      this.onFail = onFail;
+    }
+
+    void ready(Peer peer) {
+      cancelTimer();
+      onReady.accept(peer);
+    }
+
+    void fail(Throwable e) {
+      cancelTimer();
+      onFail.accept(e);
+    }
+
+    void cancelTimer() {
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+    }
   }
 }

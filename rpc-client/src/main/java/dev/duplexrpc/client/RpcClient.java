@@ -4,9 +4,10 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.duplexrpc.client.internal.GuardedClientContainer;
 import dev.duplexrpc.client.internal.Limits;
+import dev.duplexrpc.client.internal.Link;
+import dev.duplexrpc.client.internal.SessionContainer;
 import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
-import dev.duplexrpc.core.PeerListener;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -25,9 +26,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.client.ThreadPoolConfig;
+import org.glassfish.tyrus.core.HandshakeException;
 
 /**
  * Connects to a Duplex RPC server over WebSocket (Tyrus's standalone client) and runs a {@link
@@ -56,6 +62,12 @@ public final class RpcClient {
 
   /** Default {@link Builder#connectTimeout(Duration)}: 10 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** Default {@link Builder#pingInterval(Duration)}: 15 seconds. */
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
+  /** Default {@link Builder#idleTimeout(Duration)}: 30 seconds. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** Default {@link Builder#maxQueuedBytes(long)}: 16 MiB. */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
 
   private static final Gson DEFAULT_GSON = new GsonBuilder().disableHtmlEscaping().create();
 
@@ -94,88 +106,140 @@ public final class RpcClient {
 
   /**
    * Opens a connection: the WebSocket handshake, with the configured headers, within the connect
-   * timeout. When this returns, the server may already be calling the local services.
+   * timeout. When this returns, the server may already be calling the local services. This is one
+   * attempt: reconnecting (see {@link Builder#reconnectPolicy}) starts only once a connection was
+   * open.
    *
    * @return the open connection
-   * @throws IOException if the server could not be reached, refused the handshake, or did not
-   *     answer within the connect timeout
+   * @throws HandshakeRejectedException if the server answered the handshake with an HTTP status
+   *     (401 or 403 from its authenticator, 404 for a wrong path...)
+   * @throws IOException if the server could not be reached or did not answer within the connect
+   *     timeout
    */
   public ClientConnection connect() throws IOException {
-    ClientManager manager = ClientManager.createClient(GuardedClientContainer.class.getName());
+    ClientConnection connection = new ClientConnection(this);
+    connection.open();
+    return connection;
+  }
+
+  Builder config() {
+    return config;
+  }
+
+  /**
+   * Opens one WebSocket to the server and the Peer on it, for {@code owner}.
+   *
+   * @throws IOException as {@link #connect()}
+   */
+  Line openLine(ClientConnection owner) throws IOException {
+    ClientManager manager =
+        ClientManager.createClient(GuardedClientContainer.class.getName(), new SessionContainer());
     manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, timeoutMillis(config.connectTimeout));
+    if (config.sharedTransport) {
+      manager.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
+      // Tyrus lets the shared worker pool grow without bound (hundreds of threads under load);
+      // the library's handlers never run on these threads, so a few per core are enough.
+      int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+      manager.getProperties().put(ClientProperties.WORKER_THREAD_POOL_CONFIG,
+          ThreadPoolConfig.defaultConfig().setCorePoolSize(workers).setMaxPoolSize(workers).setDaemon(true));
+    }
     manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE,
         Limits.incomingBufferSize(config.maxMessageSize));
-    manager.setDefaultMaxTextMessageBufferSize(config.maxMessageSize);
-    AtomicReference<Session> session = new AtomicReference<>();
-    manager.getProperties().put(GuardedClientContainer.SESSION, session);
+    manager.setDefaultMaxTextMessageBufferSize((int) Limits.maxFramePayload(config.maxMessageSize));
+    Link link = new Link();
+    manager.getProperties().put(GuardedClientContainer.LINK, link);
     Map<String, List<String>> headers = config.headers;
     ClientEndpointConfig cec = ClientEndpointConfig.Builder.create()
+        .sslContext(config.sslContext)
         .configurator(new ClientEndpointConfig.Configurator() {
           @Override
           public void beforeRequest(Map<String, List<String>> request) {
+            // Tyrus makes up an Origin from the server's own address; a program is not a browser
+            // page, so it sends none unless the application sets one with header("Origin", ...).
+            request.keySet().removeIf(name -> name.equalsIgnoreCase("Origin"));
             for (Map.Entry<String, List<String>> h : headers.entrySet()) {
               request.put(h.getKey(), new ArrayList<>(h.getValue()));
             }
           }
         })
         .build();
-    ClientEndpoint endpoint = new ClientEndpoint(config, manager, session);
+    ClientEndpoint endpoint = new ClientEndpoint(config, manager, owner.events());
     try {
       manager.connectToServer(endpoint, cec, config.uri);
     } catch (DeploymentException | IOException | RuntimeException e) {
       manager.shutdown();
-      throw new IOException("Could not connect to " + config.uri + ": " + e.getMessage(), e);
+      int status = httpStatus(e);
+      String message = "Could not connect to " + config.uri + ": " + e.getMessage();
+      if (status > 0) {
+        throw new HandshakeRejectedException(message + " (HTTP " + status + ")", status, e);
+      }
+      throw new IOException(message, e);
     }
-    ClientConnection connection = endpoint.connection.getNow(null);
-    if (connection == null) {
+    Line line = endpoint.line.getNow(null);
+    if (line == null) {
       manager.shutdown();
       throw new IOException("Could not connect to " + config.uri + ": the session did not open");
     }
-    return connection;
+    return line;
+  }
+
+  /** The HTTP status of a refused handshake somewhere in the cause chain, or 0. */
+  private static int httpStatus(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HandshakeException) {
+        return ((HandshakeException) t).getHttpStatusCode();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return 0;
   }
 
   private static int timeoutMillis(Duration d) {
     return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
   }
 
-  /** The Jakarta endpoint of one connection: builds the Peer when the session opens. */
+  /** One WebSocket of a {@link ClientConnection}: its Peer and the transport under it. */
+  static final class Line {
+    final Peer peer;
+    final SessionTransport transport;
+
+    Line(Peer peer, SessionTransport transport) {
+      this.peer = peer;
+      this.transport = transport;
+    }
+
+    @Override
+    public String toString() {
+      return transport.toString();
+    }
+  }
+
+  /** The Jakarta endpoint of one WebSocket: builds the Peer when the session opens. */
   private static final class ClientEndpoint extends Endpoint {
     private final Builder config;
     private final ClientManager manager;
-    private final AtomicReference<Session> session;
-    final CompletableFuture<ClientConnection> connection = new CompletableFuture<>();
+    private final ClientEvents events;
+    final CompletableFuture<Line> line = new CompletableFuture<>();
     private volatile SessionTransport transport;
 
-    ClientEndpoint(Builder config, ClientManager manager, AtomicReference<Session> session) {
+    ClientEndpoint(Builder config, ClientManager manager, ClientEvents events) {
       this.config = config;
       this.manager = manager;
-      this.session = session;
+      this.events = events;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
-      this.session.set(session);
       String name = "client session " + session.getId() + " to " + config.uri;
       SessionTransport t = SessionTransport.attach(session, config.maxMessageSize, name,
           config.frameListener == null ? null : config.frameListener::onFrame);
       transport = t;
-      ClientConnection[] self = new ClientConnection[1];
-      ClientConnection.Listener listener = config.listener;
-      ClientEvents events = new ClientEvents(config.gson);
-      Peer.Builder pb = config.peer.copy().transport(t).fallback(events);
-      if (listener != null) {
-        pb.listener(new PeerListener() {
-          @Override
-          public void onClose(Peer peer, int code, String reason) {
-            listener.onClose(self[0], code, reason);
-          }
-        });
-      }
-      // The Peer is built before self[0] is set, but its listener runs only after a close, which
-      // happens-after this method: the Peer hands the callback to its executor.
-      ClientConnection c = new ClientConnection(config.uri, pb.build(), events);
-      self[0] = c;
-      connection.complete(c);
+      t.maxQueuedBytes(config.maxQueuedBytes);
+      Peer peer = config.peer.copy().transport(t).fallback(events).build();
+      t.heartbeat(config.pingInterval, config.idleTimeout);
+      line.complete(new Line(peer, t));
     }
 
     @Override
@@ -205,10 +269,19 @@ public final class RpcClient {
     private Peer.Builder peer = Peer.builder();
     private int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration pingInterval = DEFAULT_PING_INTERVAL;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Map<String, List<String>> headers = new LinkedHashMap<>();
-    private ClientConnection.Listener listener;
+    ClientConnection.Listener listener;
     private FrameListener frameListener;
-    private Gson gson = DEFAULT_GSON;
+    ReconnectPolicy reconnectPolicy = ReconnectPolicy.exponential();
+    ClientConnection.ReconnectHook reconnectHook;
+    int offlineQueueSize;
+    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+    private boolean sharedTransport;
+    private SSLContext sslContext;
+    Duration offlineQueueWait = Duration.ZERO;
+    Gson gson = DEFAULT_GSON;
 
     Builder() {}
 
@@ -218,11 +291,20 @@ public final class RpcClient {
       b.peer = peer.copy();
       b.maxMessageSize = maxMessageSize;
       b.connectTimeout = connectTimeout;
+      b.pingInterval = pingInterval;
+      b.idleTimeout = idleTimeout;
       for (Map.Entry<String, List<String>> h : headers.entrySet()) {
         b.headers.put(h.getKey(), Collections.unmodifiableList(new ArrayList<>(h.getValue())));
       }
       b.listener = listener;
       b.frameListener = frameListener;
+      b.reconnectPolicy = reconnectPolicy;
+      b.reconnectHook = reconnectHook;
+      b.offlineQueueSize = offlineQueueSize;
+      b.offlineQueueWait = offlineQueueWait;
+      b.sslContext = sslContext;
+      b.maxQueuedBytes = maxQueuedBytes;
+      b.sharedTransport = sharedTransport;
       b.gson = gson;
       return b;
     }
@@ -282,6 +364,119 @@ public final class RpcClient {
         throw new IllegalArgumentException("connectTimeout <= 0: " + timeout);
       }
       this.connectTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How often to send a WebSocket ping to the server, which answers with a pong; the pongs keep
+     * a quiet connection from being taken as dead by {@link #idleTimeout(Duration)}, here and on
+     * the server. Default 15 seconds; {@link Duration#ZERO} sends no pings.
+     *
+     * @param interval the time between pings, zero or positive
+     * @return this builder
+     */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = nonNegative(interval, "pingInterval");
+      return this;
+    }
+
+    /**
+     * How long the connection may stay silent (no message, pong, ping or part of a frame read)
+     * before it is taken as dead: the socket is dropped and every pending call fails at once with
+     * {@link dev.duplexrpc.core.ConnectionClosedException} (close code 1006, the reason naming the
+     * heartbeat). Must be longer than {@link #pingInterval(Duration)} when both are on. Default 30
+     * seconds; {@link Duration#ZERO} never drops a silent connection.
+     *
+     * @param timeout the longest silence, zero or positive
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+      Objects.requireNonNull(d, name + " == null");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " < 0: " + d);
+      }
+      return d;
+    }
+
+    /**
+     * The most bytes (UTF-8) that may wait, on the connection, to be written to a socket the other
+     * end is slow to read. Past it, with something already waiting, the connection is dropped
+     * instead of letting the heap grow: locally it closes with 1001 and a reason that names the
+     * send queue, and every call pending on it fails at once; the socket is closed without a
+     * closing handshake, which could not get through. A single message larger than the limit
+     * still goes out when nothing else waits. Default 16 MiB (as OkHttp's WebSocket); 0 for no
+     * limit.
+     *
+     * @param bytes the limit, zero or positive
+     * @return this builder
+     */
+    public Builder maxQueuedBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxQueuedBytes < 0: " + bytes);
+      }
+      this.maxQueuedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether sockets share one process-wide I/O transport (Tyrus's shared Grizzly container: a
+     * selector thread per core and a pool of two worker threads per core, stopped 30 s after its
+     * last socket closed)
+     * instead of each having its own (one selector and two worker threads, stopped with the
+     * socket). Share when one process holds many connections: 2,000 connections then cost a
+     * handful of threads instead of 6,000. The trade-off: a socket dropped by the heartbeat or the
+     * send-queue limit is closed gracefully, after its pending writes, rather than at once.
+     * Default false.
+     *
+     * @param shared true to share
+     * @return this builder
+     */
+    public Builder sharedTransport(boolean shared) {
+      this.sharedTransport = shared;
+      return this;
+    }
+
+    /**
+     * The TLS context for {@code wss://} URIs: which servers to trust (and, for mutual TLS, this
+     * client's key). The server's host name is verified against its certificate. Default: the
+     * JVM's default trust (the {@code javax.net.ssl.trustStore} system properties, or the JDK's
+     * CA certificates).
+     *
+     * @param sslContext an initialized client context, or null for the default
+     * @return this builder
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = sslContext;
+      return this;
+    }
+
+    /**
+     * Trusts the certificates in a trust store file (PKCS12 or JKS) for {@code wss://}, and only
+     * them; a shortcut for {@link #sslContext(SSLContext)} with a TLS context made from it.
+     *
+     * @param trustStore the trust store file
+     * @param password its password
+     * @return this builder
+     * @throws IllegalArgumentException if the file cannot be read
+     */
+    public Builder trustStore(Path trustStore, char[] password) {
+      Objects.requireNonNull(trustStore, "trustStore == null");
+      Objects.requireNonNull(password, "password == null");
+      try {
+        KeyStore ks = KeyStore.getInstance(trustStore.toFile(), password);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        this.sslContext = context;
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        throw new IllegalArgumentException("Could not use the trust store " + trustStore + ": " + e.getMessage(), e);
+      }
       return this;
     }
 
@@ -401,7 +596,62 @@ public final class RpcClient {
     }
 
     /**
-     * Receives connection events (the close).
+     * When and whether a connection that lost its socket reconnects. Default {@link
+     * ReconnectPolicy#exponential()}: full-jitter exponential backoff from 0.5 s up to 30 s,
+     * unlimited attempts; {@link ReconnectPolicy#none()} turns reconnecting off. A connection the
+     * application closed, or one closed with a code the policy does not retry, stays closed.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder reconnectPolicy(ReconnectPolicy policy) {
+      this.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
+      return this;
+    }
+
+    /**
+     * Runs after each reconnect, on the new socket, before any call queued while offline goes out
+     * and before calls from other threads are let through: the place to log in again and
+     * re-subscribe. Calls the hook makes (from its own thread) go straight to the new socket. If
+     * it throws, the new socket is closed and the attempt counts as failed.
+     *
+     * @param hook the hook, or null for none
+     * @return this builder
+     */
+    public Builder onReconnected(ClientConnection.ReconnectHook hook) {
+      this.reconnectHook = hook;
+      return this;
+    }
+
+    /**
+     * Holds calls made through {@link ClientConnection#remote(Class)} proxies while the connection
+     * is reconnecting, instead of failing them at once (the default): at most {@code maxCalls}
+     * calls, each for at most {@code maxWait}, sent in order once the connection is back and the
+     * reconnect hook has run. A call past the limit, or still waiting after {@code maxWait}, or
+     * waiting when the connection closes for good, fails with {@link
+     * dev.duplexrpc.core.ConnectionClosedException} whose reason says so; it was never sent. The
+     * call timeout counts from the moment a call is sent. {@code offlineQueue(0, Duration.ZERO)}
+     * turns queueing off again.
+     *
+     * @param maxCalls the most calls held at once, 0 for no queue
+     * @param maxWait the longest a call is held, positive when {@code maxCalls > 0}
+     * @return this builder
+     */
+    public Builder offlineQueue(int maxCalls, Duration maxWait) {
+      Objects.requireNonNull(maxWait, "maxWait == null");
+      if (maxCalls < 0) {
+        throw new IllegalArgumentException("maxCalls < 0: " + maxCalls);
+      }
+      if (maxCalls > 0 && (maxWait.isNegative() || maxWait.isZero())) {
+        throw new IllegalArgumentException("maxWait <= 0: " + maxWait);
+      }
+      this.offlineQueueSize = maxCalls;
+      this.offlineQueueWait = maxCalls == 0 ? Duration.ZERO : maxWait;
+      return this;
+    }
+
+    /**
+     * Receives connection events: state changes and the final close.
      *
      * @param listener the listener, or null for none
      * @return this builder
@@ -431,6 +681,10 @@ public final class RpcClient {
     public RpcClient build() {
       if (uri == null) {
         throw new IllegalStateException("uri == null: call uri(...) before build()");
+      }
+      if (!pingInterval.isZero() && !idleTimeout.isZero() && idleTimeout.compareTo(pingInterval) <= 0) {
+        throw new IllegalStateException("idleTimeout (" + idleTimeout + ") must be longer than pingInterval ("
+            + pingInterval + ")");
       }
       return new RpcClient(this);
     }

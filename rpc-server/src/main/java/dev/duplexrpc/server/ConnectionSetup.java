@@ -4,6 +4,7 @@ import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +52,15 @@ public final class ConnectionSetup {
    */
   public InetSocketAddress remoteAddress() {
     return handshake.remoteAddress();
+  }
+
+  /**
+   * Who the client is, as the server's {@link Authenticator} accepted it.
+   *
+   * @return the principal, or null when the server has no authenticator
+   */
+  public Principal principal() {
+    return handshake.principal();
   }
 
   /**

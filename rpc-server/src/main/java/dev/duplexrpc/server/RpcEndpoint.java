@@ -3,6 +3,7 @@ package dev.duplexrpc.server;
 import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerListener;
+import dev.duplexrpc.server.internal.HandshakeGate;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import dev.duplexrpc.server.internal.RpcSessionEndpoint;
 import dev.duplexrpc.server.internal.SessionHandler;
@@ -12,9 +13,14 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.security.Principal;
+import java.util.Set;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,25 +60,35 @@ import java.util.concurrent.ConcurrentMap;
 public final class RpcEndpoint {
   private static final System.Logger LOG = System.getLogger(RpcEndpoint.class.getName());
   private static final String TRANSPORT = RpcEndpoint.class.getName() + ".transport";
+  private static final String REFUSED = RpcEndpoint.class.getName() + ".refused";
 
   private final String path;
   private final Peer.Builder template;
   private final int maxMessageSize;
   private final ConnectionListener listener;
   private final FrameListener frameListener;
+  private final Duration pingInterval;
+  private final Duration idleTimeout;
+  private final long maxQueuedBytes;
+  private final Authenticator authenticator;
+  private final Set<String> allowedOrigins;
   private final ServerEndpointConfig config;
   private final Events events;
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  RpcEndpoint(String path, Peer.Builder template, int maxMessageSize, ConnectionListener listener,
-      FrameListener frameListener, Events events) {
-    this.path = path;
-    this.events = events;
-    this.template = template.fallback(events::serve); // rpc.on and rpc.off
-    this.maxMessageSize = maxMessageSize;
-    this.listener = listener;
-    this.frameListener = frameListener;
+  RpcEndpoint(RpcServer.Builder b) {
+    this.path = b.path;
+    this.events = new Events(b.events, b.gson, b.maxMessageSize);
+    this.template = b.peer.copy().fallback(events::serve); // rpc.on and rpc.off
+    this.maxMessageSize = b.maxMessageSize;
+    this.listener = b.connectionListener;
+    this.frameListener = b.frameListener;
+    this.pingInterval = b.pingInterval;
+    this.idleTimeout = b.idleTimeout;
+    this.maxQueuedBytes = b.maxQueuedBytes;
+    this.authenticator = b.authenticator;
+    this.allowedOrigins = b.allowedOrigins;
     this.config = RpcSessionEndpoint.config(path, new Handler());
   }
 
@@ -136,9 +152,62 @@ public final class RpcEndpoint {
     }
   }
 
+  /**
+   * Shuts down gracefully: new connections are refused from now on (HTTP 503 on the embedded
+   * server; elsewhere closed with 1001 as they open), and each open connection is shut down with
+   * {@link dev.duplexrpc.core.Peer#shutdown(Duration)}: new requests are answered with -32005
+   * (shutting down), running handlers may finish within {@code grace}, then it closes with 1001.
+   *
+   * @param grace how long running handlers may take
+   * @return a future that completes when every connection is closed
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace == null");
+    closed = true;
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (ServerConnection c : open.values()) {
+      all.add(c.peer().shutdown(grace));
+    }
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+  }
+
   /** Whether {@link #close()} was called. */
   boolean isClosed() {
     return closed;
+  }
+
+  /** The gate the embedded server asks before every upgrade. */
+  HandshakeGate gate() {
+    return this::check;
+  }
+
+  /** Shutdown, then the Origin allow-list, then the authenticator. */
+  private HandshakeGate.Verdict check(HandshakeInfo handshake) {
+    if (closed) {
+      return HandshakeGate.Verdict.refuse(503, "server shutting down", null);
+    }
+    if (!originAllowed(handshake.header("Origin"))) {
+      return HandshakeGate.Verdict.refuse(403, "origin not allowed", null);
+    }
+    if (authenticator == null) {
+      return HandshakeGate.Verdict.admit(null);
+    }
+    try {
+      Principal p = authenticator.authenticate(new Handshake(handshake));
+      return p == null
+          ? HandshakeGate.Verdict.refuse(401, "unauthorized", null)
+          : HandshakeGate.Verdict.admit(p);
+    } catch (AuthenticationException e) {
+      return HandshakeGate.Verdict.refuse(e.status(), e.getMessage(), e.challenge());
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(Level.WARNING, "The authenticator failed for " + handshake.remoteAddress(), e);
+      return HandshakeGate.Verdict.refuse(500, "authentication failed", null);
+    }
+  }
+
+  private boolean originAllowed(String origin) {
+    return allowedOrigins == null || origin == null
+        || allowedOrigins.contains(origin.toLowerCase(java.util.Locale.ROOT));
   }
 
   @Override
@@ -149,7 +218,21 @@ public final class RpcEndpoint {
   private final class Handler implements SessionHandler {
     @Override
     public void handshake(Map<String, Object> userProperties, HandshakeInfo handshake) {
-      userProperties.put(HandshakeInfo.KEY, handshake);
+      HandshakeInfo h = handshake;
+      if (!h.admitted()) { // a container other than the embedded server: judge it now
+        HandshakeGate.Verdict verdict = check(h);
+        if (!verdict.admitted()) {
+          userProperties.put(REFUSED, verdict.status() + " " + verdict.reason());
+        } else {
+          h = h.admit(verdict.principal());
+        }
+      }
+      userProperties.put(HandshakeInfo.KEY, h);
+    }
+
+    @Override
+    public boolean checkOrigin(String origin) {
+      return originAllowed(origin);
     }
 
     @Override
@@ -157,6 +240,12 @@ public final class RpcEndpoint {
       String id = session.getId();
       if (closed) {
         closeQuietly(session, CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+        return;
+      }
+      Object refused = endpointConfig.getUserProperties().get(REFUSED);
+      if (refused != null) {
+        LOG.log(Level.INFO, "Connection {0} refused: {1}", id, refused);
+        closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY, "refused: " + refused);
         return;
       }
       Object h = endpointConfig.getUserProperties().get(HandshakeInfo.KEY);
@@ -168,6 +257,7 @@ public final class RpcEndpoint {
       SessionTransport transport = SessionTransport.attach(session, maxMessageSize,
           "server session " + id + " from " + handshake.remoteAddress(),
           frameListener == null ? null : (text, outgoing) -> frameListener.onFrame(id, text, outgoing));
+      transport.maxQueuedBytes(maxQueuedBytes);
       transport.hold();
       session.getUserProperties().put(TRANSPORT, transport);
 
@@ -216,6 +306,7 @@ public final class RpcEndpoint {
       };
       transport.beforeClose(forget);
       peer.closeFuture().thenRun(forget); // a close the session missed; subscriptions that raced it
+      transport.heartbeat(pingInterval, idleTimeout);
       transport.release();
       if (closed) { // close() ran while this connection was opening
         connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");

@@ -2,6 +2,7 @@ package dev.duplexrpc.server;
 
 import com.google.gson.Gson;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.client.internal.Background;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
@@ -12,8 +13,13 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * An embedded WebSocket server (Tyrus on Grizzly) that runs a {@link Peer} for every client:
@@ -53,11 +59,21 @@ public final class RpcServer implements AutoCloseable {
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** Default {@link Builder#path(String)}: {@code /}. */
   public static final String DEFAULT_PATH = "/";
+  /** Default {@link Builder#pingInterval(Duration)}: 15 seconds. */
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
+  /** Default {@link Builder#idleTimeout(Duration)}: 30 seconds. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** Default {@link Builder#maxQueuedBytes(long)}: 16 MiB. */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
+
+  /** How long {@link #close()} waits for the clients to answer the close frames. */
+  private static final long CLOSE_LINGER_MILLIS = 2_000;
 
   private final String host;
   private final int port;
   private final RpcEndpoint endpoint;
   private final int maxMessageSize;
+  private final SSLContext sslContext;
   private final Object lock = new Object();
   private EmbeddedContainer container; // guarded by lock
   private boolean closed; // guarded by lock
@@ -66,6 +82,7 @@ public final class RpcServer implements AutoCloseable {
     this.host = b.host;
     this.port = b.port;
     this.maxMessageSize = b.maxMessageSize;
+    this.sslContext = b.sslContext;
     this.endpoint = b.buildEndpoint();
   }
 
@@ -93,7 +110,7 @@ public final class RpcServer implements AutoCloseable {
       if (container != null) {
         throw new IllegalStateException("server already started");
       }
-      EmbeddedContainer c = new EmbeddedContainer(host, port, maxMessageSize);
+      EmbeddedContainer c = new EmbeddedContainer(host, port, maxMessageSize, endpoint.gate(), sslContext);
       try {
         c.addEndpoint(endpoint.config());
         c.start("/", port);
@@ -144,14 +161,15 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * The URI clients connect to, for example {@code ws://127.0.0.1:8080/rpc}.
+   * The URI clients connect to, for example {@code ws://127.0.0.1:8080/rpc}, or {@code wss://...}
+   * with TLS.
    *
    * @return the URI
    * @throws IllegalStateException before {@link #start()}
    */
   public URI uri() {
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    return URI.create("ws://" + h + ":" + port() + endpoint.path());
+    return URI.create((sslContext == null ? "ws://" : "wss://") + h + ":" + port() + endpoint.path());
   }
 
   /**
@@ -187,8 +205,39 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
+   * Shuts down gracefully: from now on new connections are refused (the upgrade is answered with
+   * HTTP 503) and new calls on open connections are answered with {@link
+   * dev.duplexrpc.core.ErrorCodes#SHUTTING_DOWN} (-32005); handlers already running may finish
+   * within {@code grace}; each connection closes with 1001 (going away) as soon as it has nothing
+   * running, or at the deadline; then the server stops listening. The server's own calls to
+   * clients keep working until their connection closes. Idempotent in effect; {@link #close()}
+   * during the grace period closes everything at once.
+   *
+   * <pre>{@code
+   * Runtime.getRuntime().addShutdownHook(new Thread(() ->
+   *     server.shutdown(Duration.ofSeconds(10)).join()));
+   * }</pre>
+   *
+   * @param grace how long running handlers may take, zero or positive
+   * @return a future that completes when every connection is closed and the server stopped
+   */
+  public CompletableFuture<Void> shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace == null");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace < 0: " + grace);
+    }
+    synchronized (lock) {
+      if (closed) {
+        return CompletableFuture.completedFuture(null);
+      }
+    }
+    return endpoint.shutdown(grace).thenRunAsync(this::close, Background.executor());
+  }
+
+  /**
    * Closes every connection with 1001 (going away), so pending calls on both sides fail at once,
-   * then stops listening. Idempotent; a server is not restarted.
+   * then stops listening, after waiting up to two seconds for the clients to answer the close
+   * frames. Idempotent; a server is not restarted.
    */
   @Override
   public void close() {
@@ -202,6 +251,9 @@ public final class RpcServer implements AutoCloseable {
     }
     endpoint.close();
     if (c != null) {
+      // The close frames are on their way: give the clients a moment to answer them, so they see
+      // 1001 rather than a dropped socket; a client that does not answer is dropped after it.
+      c.awaitClosed(CLOSE_LINGER_MILLIS);
       c.stop();
     }
   }
@@ -233,13 +285,19 @@ public final class RpcServer implements AutoCloseable {
   public static final class Builder {
     private String host = DEFAULT_HOST;
     private int port;
-    private String path = DEFAULT_PATH;
-    private final Peer.Builder peer = Peer.builder();
-    private int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
-    private ConnectionListener connectionListener;
-    private FrameListener frameListener;
-    private Gson gson;
-    private final Set<String> events = new LinkedHashSet<>();
+    String path = DEFAULT_PATH;
+    final Peer.Builder peer = Peer.builder();
+    int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
+    ConnectionListener connectionListener;
+    FrameListener frameListener;
+    Duration pingInterval = DEFAULT_PING_INTERVAL;
+    Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+    Authenticator authenticator;
+    Set<String> allowedOrigins;
+    SSLContext sslContext;
+    Gson gson;
+    final Set<String> events = new LinkedHashSet<>();
 
     Builder() {}
 
@@ -343,6 +401,145 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Decides, from each upgrade request, whether the client may connect and who it is; see
+     * {@link Authenticator}. A refusal is answered with HTTP 401 or 403 before the upgrade. The
+     * accepted principal is {@link ServerConnection#principal()}.
+     *
+     * @param authenticator the authenticator, or null for none (every client is accepted)
+     * @return this builder
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = authenticator;
+      return this;
+    }
+
+    /**
+     * Accepts upgrade requests only from these origins (browser pages): a request whose {@code
+     * Origin} header is not one of them is refused with HTTP 403 before the upgrade, which stops
+     * other web sites' pages from connecting with the user's cookies (cross-site WebSocket
+     * hijacking). Requests without an {@code Origin} header (programs, not browsers) are
+     * accepted. Each origin is {@code scheme://host[:port]}, compared without regard to case.
+     * Default: any origin.
+     *
+     * @param origins the allowed origins, for example {@code "https://app.example.com"}
+     * @return this builder
+     */
+    public Builder allowedOrigins(String... origins) {
+      Objects.requireNonNull(origins, "origins == null");
+      Set<String> set = new java.util.LinkedHashSet<>();
+      for (String o : origins) {
+        Objects.requireNonNull(o, "origin == null");
+        if (o.isEmpty() || o.endsWith("/")) {
+          throw new IllegalArgumentException("an origin is scheme://host[:port], without a path: '" + o + "'");
+        }
+        set.add(o.toLowerCase(java.util.Locale.ROOT));
+      }
+      this.allowedOrigins = Set.copyOf(set);
+      return this;
+    }
+
+    /**
+     * Serves {@code wss://} (WebSocket over TLS) with this context's key material; {@link
+     * RpcServer#uri()} then starts with {@code wss://}. Not used by {@link #buildEndpoint()}
+     * (the container does TLS). Default: none, plain {@code ws://}.
+     *
+     * @param sslContext an initialized server context, or null for plain {@code ws://}
+     * @return this builder
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = sslContext;
+      return this;
+    }
+
+    /**
+     * Serves {@code wss://} with the key and certificate chain in a key store file (PKCS12 or
+     * JKS); a shortcut for {@link #sslContext(SSLContext)} with a TLS context made from it.
+     *
+     * @param keyStore the key store file, holding one private key entry
+     * @param password the password of the file and of the key
+     * @return this builder
+     * @throws IllegalArgumentException if the file cannot be read or holds no usable key
+     */
+    public Builder keyStore(Path keyStore, char[] password) {
+      Objects.requireNonNull(keyStore, "keyStore == null");
+      Objects.requireNonNull(password, "password == null");
+      try {
+        KeyStore ks = KeyStore.getInstance(keyStore.toFile(), password);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        this.sslContext = context;
+      } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+        throw new IllegalArgumentException("Could not use the key store " + keyStore + ": " + e.getMessage(), e);
+      }
+      return this;
+    }
+
+    /**
+     * The most bytes (UTF-8) that may wait, on one connection, to be written to a socket the other
+     * end is slow to read. Past it, with something already waiting, the connection is dropped
+     * instead of letting the heap grow: locally it closes with 1001 and a reason that names the
+     * send queue, and every call pending on it fails at once; the socket is closed without a
+     * closing handshake, which could not get through. A single message larger than the limit
+     * still goes out when nothing else waits. Default 16 MiB (as OkHttp's WebSocket); 0 for no
+     * limit.
+     *
+     * @param bytes the limit, zero or positive
+     * @return this builder
+     */
+    public Builder maxQueuedBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxQueuedBytes < 0: " + bytes);
+      }
+      this.maxQueuedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How often to send a WebSocket ping to each client, which answers with a pong; the pongs keep
+     * a quiet connection from being taken as dead by {@link #idleTimeout(Duration)}, here and on
+     * the client. Default 15 seconds; {@link Duration#ZERO} sends no pings.
+     *
+     * @param interval the time between pings, zero or positive
+     * @return this builder
+     */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = nonNegative(interval, "pingInterval");
+      return this;
+    }
+
+    /**
+     * How long a connection may stay silent (no message, pong, ping or part of a frame read)
+     * before it is taken as dead: its socket is dropped and every call pending on it fails at once
+     * with {@link dev.duplexrpc.core.ConnectionClosedException} (close code 1006, the reason naming
+     * the heartbeat). Must be longer than {@link #pingInterval(Duration)} when both are on. Default
+     * 30 seconds; {@link Duration#ZERO} never drops a silent connection.
+     *
+     * @param timeout the longest silence, zero or positive
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+      Objects.requireNonNull(d, name + " == null");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " < 0: " + d);
+      }
+      return d;
+    }
+
+    private void check() {
+      if (!pingInterval.isZero() && !idleTimeout.isZero() && idleTimeout.compareTo(pingInterval) <= 0) {
+        throw new IllegalStateException("idleTimeout (" + idleTimeout + ") must be longer than pingInterval ("
+            + pingInterval + ")");
+      }
+    }
+
+    /**
      * The executor handlers run on; see {@link Peer.Builder#executor(Executor)}. The library never
      * shuts down an executor given here.
      *
@@ -443,8 +640,10 @@ public final class RpcServer implements AutoCloseable {
      * Builds the embedded server, not yet listening: call {@link RpcServer#start()}.
      *
      * @return the server
+     * @throws IllegalStateException if the idle timeout is not longer than the ping interval
      */
     public RpcServer build() {
+      check();
       return new RpcServer(this);
     }
 
@@ -453,10 +652,11 @@ public final class RpcServer implements AutoCloseable {
      * are not used.
      *
      * @return the endpoint
+     * @throws IllegalStateException if the idle timeout is not longer than the ping interval
      */
     public RpcEndpoint buildEndpoint() {
-      return new RpcEndpoint(path, peer.copy(), maxMessageSize, connectionListener, frameListener,
-          new Events(events, gson, maxMessageSize));
+      check();
+      return new RpcEndpoint(this);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.duplexrpc.core.transport.Transport;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.security.Principal;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +113,15 @@ public final class ServerConnection implements AutoCloseable {
    */
   public InetSocketAddress remoteAddress() {
     return handshake.remoteAddress();
+  }
+
+  /**
+   * Who the client is, as the server's {@link Authenticator} accepted it.
+   *
+   * @return the principal, or null when the server has no authenticator
+   */
+  public Principal principal() {
+    return handshake.principal();
   }
 
   /**

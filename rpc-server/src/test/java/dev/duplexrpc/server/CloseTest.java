@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.client.ClientConnection;
+import dev.duplexrpc.client.ReconnectPolicy;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.annotation.RpcMethod;
@@ -62,6 +63,7 @@ class CloseTest {
         .uri(server.uri())
         .service(NEVER)
         .callTimeout(CALL_TIMEOUT)
+        .reconnectPolicy(ReconnectPolicy.none()) // closes are final here; ReconnectTest covers the rest
         .listener(new ClientConnection.Listener() {
           @Override
           public void onClose(ClientConnection connection, int code, String reason) {

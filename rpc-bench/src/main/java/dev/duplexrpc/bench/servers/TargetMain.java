@@ -2,6 +2,7 @@ package dev.duplexrpc.bench.servers;
 
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
+import dev.duplexrpc.server.internal.HandshakeGate;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
@@ -58,7 +59,8 @@ public final class TargetMain {
       }
       case "raw-tyrus-lib": {
         // The same echo endpoint in the library's own container, with the library's settings.
-        EmbeddedContainer c = new EmbeddedContainer("127.0.0.1", 0, 1 << 20);
+        EmbeddedContainer c = new EmbeddedContainer(
+            "127.0.0.1", 0, 1 << 20, handshake -> HandshakeGate.Verdict.admit(null), null);
         c.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/").build());
         c.start("/", 0);
         server = c::stop;

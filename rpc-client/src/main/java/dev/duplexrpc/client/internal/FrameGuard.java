@@ -16,8 +16,14 @@ import org.glassfish.tyrus.spi.Writer;
  * <p>Tyrus keeps a whole frame in its incoming buffer; a frame bigger than that buffer makes it
  * close with 1011 ("Buffer overflow"), not 1009. The library sizes that buffer from its message
  * limit ({@link Limits#incomingBufferSize}), and this guard refuses the larger frames by their
- * header, so every over-size message closes with 1009 whatever its size. Fragmented messages are
- * limited by the session's text buffer, which Tyrus enforces with 1009 itself.
+ * header, so every over-size message closes with 1009 whatever its size. It adds up the fragments
+ * of a fragmented message the same way. Tyrus's own message-size limits are never reached (the
+ * session's buffers are set above this limit): when Tyrus refuses an over-size message itself, it
+ * keeps the closed session in its server engine for good (its component provider re-registers the
+ * session after the close), a leak of one session per refusal.
+ *
+ * <p>Optionally it also enforces what Tyrus does not: client frames must be masked and server
+ * frames not (1002), and binary messages are refused at their first header (1003).
  *
  * <p>The guard reads only frame headers (2 to 14 bytes) and skips payloads by count, so it costs
  * next to nothing. It runs on Tyrus's reading thread, one buffer at a time.
@@ -28,15 +34,23 @@ public final class FrameGuard implements ReadHandler {
   private final ReadHandler delegate;
   private final Consumer<CloseReason> closer;
   private final long maxPayload;
+  private final Link link;
+  private final Boolean masked;
+  private final boolean refuseBinary;
 
   // Parser state, touched only by the reading thread.
   private final byte[] header = new byte[14];
   private int headerLength; // bytes of the current header read so far
   private long payloadLeft; // payload bytes of the current frame still to pass
   private boolean tripped;
+  private long messageBytes; // payload of the data message being read, over its fragments
 
-  private FrameGuard(ReadHandler delegate, Consumer<CloseReason> closer, long maxPayload) {
+  private FrameGuard(ReadHandler delegate, Consumer<CloseReason> closer, long maxPayload, Link link,
+      Boolean masked, boolean refuseBinary) {
     this.delegate = delegate;
+    this.link = link;
+    this.masked = masked;
+    this.refuseBinary = refuseBinary;
     this.closer = closer;
     this.maxPayload = maxPayload;
   }
@@ -50,7 +64,7 @@ public final class FrameGuard implements ReadHandler {
    * @return the wrapped connection
    */
   public static Connection guard(Connection connection, long maxPayload) {
-    return guard(connection, maxPayload, connection::close);
+    return guard(connection, maxPayload, connection::close, null, null, false);
   }
 
   /**
@@ -59,10 +73,18 @@ public final class FrameGuard implements ReadHandler {
    * @param connection the Tyrus connection
    * @param maxPayload the largest data-frame payload let through, in bytes
    * @param closer closes the connection with the given reason, sending a close frame
+   * @param link the connection's link, told of every read (for the heartbeat), or null
+   * @param masked whether every incoming frame must be masked (true on a server: RFC 6455 5.1
+   *     requires clients to mask) or must not be (false on a client), or null not to check; a
+   *     frame that breaks the rule closes the connection with 1002 (protocol error), which Tyrus
+   *     itself does not do
+   * @param refuseBinary whether a binary frame closes the connection with 1003 at its header
+   *     (the library refuses binary messages; refusing them here keeps Tyrus from buffering them)
    * @return the wrapped connection
    */
-  public static Connection guard(Connection connection, long maxPayload, Consumer<CloseReason> closer) {
-    FrameGuard guard = new FrameGuard(connection.getReadHandler(), closer, maxPayload);
+  public static Connection guard(Connection connection, long maxPayload, Consumer<CloseReason> closer,
+      Link link, Boolean masked, boolean refuseBinary) {
+    FrameGuard guard = new FrameGuard(connection.getReadHandler(), closer, maxPayload, link, masked, refuseBinary);
     return new Connection() {
       @Override
       public ReadHandler getReadHandler() {
@@ -88,6 +110,9 @@ public final class FrameGuard implements ReadHandler {
 
   @Override
   public void handle(ByteBuffer data) {
+    if (link != null) {
+      link.touch();
+    }
     if (tripped) {
       data.position(data.limit());
       return;
@@ -109,8 +134,24 @@ public final class FrameGuard implements ReadHandler {
       }
       long length = payloadLength();
       int opcode = header[0] & 0x0F;
+      boolean frameMasked = (header[1] & 0x80) != 0;
       headerLength = 0;
-      if (opcode < 0x8 && length > maxPayload) {
+      CloseReason refusal = null;
+      if (masked != null && frameMasked != masked) {
+        refusal = new CloseReason(CloseReason.CloseCodes.PROTOCOL_ERROR, masked
+            ? "Protocol error: an unmasked frame from a client" : "Protocol error: a masked frame from a server");
+      } else if (refuseBinary && opcode == 0x2) {
+        refusal = new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary messages are not supported");
+      } else if (opcode < 0x8) {
+        // A data frame: the message's payload so far, over all its fragments, must fit the limit.
+        messageBytes = opcode == 0x0 ? messageBytes + length : length;
+        if (length > maxPayload || messageBytes > maxPayload) {
+          String what = length > maxPayload ? "a frame of " + length : "a fragmented message of " + messageBytes;
+          refusal = new CloseReason(CloseReason.CloseCodes.TOO_BIG,
+              SessionTransport.truncate("Message too big: " + what + " bytes, over the limit of " + maxPayload));
+        }
+      }
+      if (refusal != null) {
         // Hand Tyrus the complete frames before this one, then close.
         int frameStart = p - need;
         if (frameStart > start) {
@@ -119,7 +160,9 @@ public final class FrameGuard implements ReadHandler {
           delegate.handle(before);
         }
         data.position(limit);
-        trip(length);
+        tripped = true;
+        LOG.log(Level.WARNING, "Closing connection: {0}", refusal.getReasonPhrase());
+        closer.accept(refusal);
         return;
       }
       payloadLeft = length;
@@ -153,12 +196,5 @@ public final class FrameGuard implements ReadHandler {
       v = (v << 8) | (header[i] & 0xFFL);
     }
     return v < 0 ? Long.MAX_VALUE : v;
-  }
-
-  private void trip(long length) {
-    tripped = true;
-    String reason = "Message too big: a frame of " + length + " bytes, over the limit of " + maxPayload;
-    LOG.log(Level.WARNING, "Closing connection: {0}", reason);
-    closer.accept(new CloseReason(CloseReason.CloseCodes.TOO_BIG, SessionTransport.truncate(reason)));
   }
 }

@@ -4,7 +4,7 @@ import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
 import org.glassfish.tyrus.spi.ClientContainer;
@@ -22,11 +22,13 @@ import org.glassfish.tyrus.spi.Writer;
  */
 public final class GuardedClientContainer implements ClientContainer {
   /**
-   * The client property holding an {@code AtomicReference<Session>} that the endpoint fills when
-   * the session opens. Tyrus's client connection, closed directly, drops the socket before the
-   * close frame; closing the session instead sends the 1009 close frame and reports it.
+   * The client property holding the connection's {@link Link}: the endpoint finds it through
+   * {@link Link#opening()} when the session opens, the frame guard tells it of every read, and
+   * it can drop the socket. Tyrus's client connection, closed directly, drops the socket before
+   * the close frame; the guard closes the link's session instead, which sends the 1009 close frame
+   * and reports it.
    */
-  public static final String SESSION = GuardedClientContainer.class.getName() + ".session";
+  public static final String LINK = GuardedClientContainer.class.getName() + ".link";
 
   private final ClientContainer delegate = new GrizzlyClientContainer();
 
@@ -43,22 +45,20 @@ public final class GuardedClientContainer implements ClientContainer {
       return;
     }
     long maxPayload = (Integer) size - (long) Limits.MAX_FRAME_HEADER;
-    Object session = properties.get(SESSION);
-    @SuppressWarnings("unchecked")
-    AtomicReference<Session> target =
-        session instanceof AtomicReference ? (AtomicReference<Session>) session : new AtomicReference<>();
-    delegate.openClientSocket(cec, properties, new GuardedEngine(engine, maxPayload, target));
+    Object link = properties.get(LINK);
+    delegate.openClientSocket(cec, properties,
+        new GuardedEngine(engine, maxPayload, link instanceof Link ? (Link) link : new Link()));
   }
 
   private static final class GuardedEngine implements ClientEngine {
     private final ClientEngine engine;
     private final long maxPayload;
-    private final AtomicReference<Session> session;
+    private final Link link;
 
-    GuardedEngine(ClientEngine engine, long maxPayload, AtomicReference<Session> session) {
+    GuardedEngine(ClientEngine engine, long maxPayload, Link link) {
       this.engine = engine;
       this.maxPayload = maxPayload;
-      this.session = session;
+      this.link = link;
     }
 
     @Override
@@ -69,7 +69,11 @@ public final class GuardedClientContainer implements ClientContainer {
     @Override
     public ClientUpgradeInfo processResponse(
         UpgradeResponse response, Writer writer, Connection.CloseListener closeListener) {
-      ClientUpgradeInfo info = engine.processResponse(response, writer, closeListener);
+      // Tyrus's Grizzly client closes (or, with a private transport, shuts down) the socket here.
+      link.abortWith(() -> closeListener.close(
+          new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "connection dropped")));
+      // The client session opens in processResponse, so the endpoint finds the link there.
+      ClientUpgradeInfo info = link.opening(() -> engine.processResponse(response, writer, closeListener));
       return new ClientUpgradeInfo() {
         @Override
         public ClientUpgradeStatus getUpgradeStatus() {
@@ -83,7 +87,7 @@ public final class GuardedClientContainer implements ClientContainer {
             return null;
           }
           return FrameGuard.guard(c, maxPayload, reason -> {
-            Session s = session.get();
+            Session s = link.session();
             if (s == null || !s.isOpen()) {
               c.close(reason);
               return;
@@ -93,7 +97,7 @@ public final class GuardedClientContainer implements ClientContainer {
             } catch (IOException | RuntimeException e) {
               c.close(reason);
             }
-          });
+          }, link, false, true);
         }
       };
     }

@@ -3,11 +3,13 @@ package dev.duplexrpc.client.internal;
 import dev.duplexrpc.core.transport.Transport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Transport} over one open Jakarta WebSocket {@link Session}, used by the server and the
@@ -29,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       called.
  *   <li>The owning {@code Endpoint} forwards its {@code onClose} to {@link #closed}; the listener
  *       hears about the close exactly once.
+ *   <li>An optional {@link #heartbeat heartbeat} pings the other end and drops the connection
+ *       (close code 1006 locally) when nothing has been read for the idle timeout.
  * </ul>
  */
 public final class SessionTransport implements Transport {
@@ -38,6 +43,7 @@ public final class SessionTransport implements Transport {
   private static final int MAX_REASON_BYTES = 123;
 
   private final Session session;
+  private final Link link;
   private final String name;
   private final FrameTap tap;
   private final Object lock = new Object();
@@ -48,6 +54,9 @@ public final class SessionTransport implements Transport {
   private String earlyCloseReason; // guarded by lock
   private final AtomicBoolean closeSeen = new AtomicBoolean();
   private volatile Runnable beforeClose;
+  private volatile Heartbeat heartbeat;
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private volatile long maxQueuedBytes;
 
   /** Receives every text frame sent or received, for logging. */
   @FunctionalInterface
@@ -61,16 +70,18 @@ public final class SessionTransport implements Transport {
     void onFrame(String text, boolean outgoing);
   }
 
-  private SessionTransport(Session session, String name, FrameTap tap) {
+  private SessionTransport(Session session, Link link, String name, FrameTap tap) {
     this.session = session;
+    this.link = link;
     this.name = name;
     this.tap = tap;
   }
 
   /**
    * Binds a transport to an open session: sets the session's text buffer to {@code
-   * maxMessageChars} and registers the text and binary handlers. Call from {@code
-   * Endpoint.onOpen}.
+   * maxMessageChars} and registers the text, binary and pong handlers. Call from {@code
+   * Endpoint.onOpen}: the transport takes the {@link Link#opening() link} the container glue
+   * prepared for this connection, or makes one that only this session's handlers update.
    *
    * @param session the open session
    * @param maxMessageChars the library's message size limit, in characters
@@ -80,14 +91,45 @@ public final class SessionTransport implements Transport {
    */
   public static SessionTransport attach(Session session, int maxMessageChars, String name, FrameTap tap) {
     Objects.requireNonNull(session, "session == null");
-    SessionTransport t = new SessionTransport(session, name, tap);
-    // Whole messages longer than this close with 1009 in the container itself. The Peer checks the
-    // same limit again, for containers that do not enforce it on unfragmented messages.
-    session.setMaxTextMessageBufferSize(maxMessageChars);
-    session.setMaxBinaryMessageBufferSize(Math.min(maxMessageChars, 1 << 16));
+    Link link = Link.opening();
+    if (link == null) {
+      link = new Link();
+    }
+    link.session(session);
+    SessionTransport t = new SessionTransport(session, link, name, tap);
+    Link l = link;
+    // The buffers are set above the library's limit, so Tyrus never refuses a message itself: its
+    // server engine keeps every session it refused that way (a leak). The frame guard in front of
+    // Tyrus closes a frame or fragmented message over 3 x the limit in bytes with 1009, and the
+    // Peer closes a message over the limit in characters with 1009, so no message over the limit
+    // is handled either way; in another container, the Peer's check alone does it.
+    int buffer = (int) Limits.maxFramePayload(maxMessageChars);
+    session.setMaxTextMessageBufferSize(buffer);
+    session.setMaxBinaryMessageBufferSize(buffer);
     session.addMessageHandler(String.class, (MessageHandler.Whole<String>) t::received);
     session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) t::binary);
+    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> l.touch());
     return t;
+  }
+
+  /**
+   * Starts pinging the other end every {@code pingInterval} and dropping the connection when
+   * nothing has been read for {@code idleTimeout}; stops by itself at the close.
+   *
+   * @param pingInterval time between pings, zero for none
+   * @param idleTimeout silence after which the connection is dropped, zero for never
+   */
+  public void heartbeat(Duration pingInterval, Duration idleTimeout) {
+    Heartbeat h = Heartbeat.start(this, link, pingInterval, idleTimeout);
+    heartbeat = h;
+    if (h != null && closeSeen.get()) {
+      h.stop();
+    }
+  }
+
+  /** The link under this transport's session. */
+  public Link link() {
+    return link;
   }
 
   /**
@@ -154,6 +196,7 @@ public final class SessionTransport implements Transport {
   }
 
   private void received(String text) {
+    link.touch();
     if (tap != null) {
       tap.onFrame(text, false);
     }
@@ -172,7 +215,7 @@ public final class SessionTransport implements Transport {
   }
 
   /** A message waiting in the outbox, with the stage its sender was given. */
-  private record Outgoing(String text, CompletableFuture<Void> sent) {}
+  private record Outgoing(String text, CompletableFuture<Void> sent, long bytes) {}
 
   /**
    * Messages on their way into the session. Handler threads finishing at once used to queue on
@@ -190,22 +233,34 @@ public final class SessionTransport implements Transport {
       sent.completeExceptionally(new IOException("WebSocket session " + name + " is closed"));
       return sent;
     }
+    long bytes = utf8Length(message);
+    long queued = queuedBytes.addAndGet(bytes);
+    if (maxQueuedBytes > 0 && queued > maxQueuedBytes && queued > bytes) {
+      // Past the limit with something else still unsent: the other end is not reading.
+      queuedBytes.addAndGet(-bytes);
+      String reason = "send queue over " + maxQueuedBytes + " bytes: the other end is not reading";
+      LOG.log(Level.WARNING, "Dropping {0}: {1}", name, reason);
+      sent.completeExceptionally(new IOException(reason));
+      drop(1001, reason);
+      return sent;
+    }
     if (tap != null) {
       tap.onFrame(message, true);
     }
-    outbox.add(new Outgoing(message, sent));
+    outbox.add(new Outgoing(message, sent, bytes));
     if (outboxSize.getAndIncrement() == 0) {
       do {
         Outgoing o = outbox.poll();
-        write(o.text(), o.sent());
+        write(o.text(), o.sent(), o.bytes());
       } while (outboxSize.decrementAndGet() != 0);
     }
     return sent;
   }
 
-  private void write(String message, CompletableFuture<Void> sent) {
+  private void write(String message, CompletableFuture<Void> sent, long bytes) {
     try {
       session.getAsyncRemote().sendText(message, result -> {
+        queuedBytes.addAndGet(-bytes);
         if (result.isOK()) {
           sent.complete(null);
         } else {
@@ -214,8 +269,61 @@ public final class SessionTransport implements Transport {
         }
       });
     } catch (RuntimeException e) { // IllegalStateException once the session closed under us
+      queuedBytes.addAndGet(-bytes);
       sent.completeExceptionally(e);
     }
+  }
+
+  /**
+   * Sets the most bytes that may wait to be written to the socket (sent but not yet on the wire);
+   * past it, with something already waiting, the connection is dropped (close code 1001 locally,
+   * the reason naming the queue) rather than let the heap grow. A single message larger than the
+   * limit still goes out when nothing else waits. Zero for no limit.
+   *
+   * @param bytes the limit in bytes of UTF-8, zero for none
+   */
+  public void maxQueuedBytes(long bytes) {
+    this.maxQueuedBytes = bytes;
+  }
+
+  /** Bytes handed to the socket and not yet written. */
+  public long queuedBytes() {
+    return queuedBytes.get();
+  }
+
+  /**
+   * Closes locally with {@code code} and {@code reason} at once, then drops the socket without a
+   * closing handshake (one could not get through a stuck link).
+   */
+  private void drop(int code, String reason) {
+    closed(code, reason);
+    if (!link.abort()) {
+      try {
+        session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.DEBUG, "Close of {0} failed: {1}", name, e);
+      }
+    }
+  }
+
+  /** The length of {@code s} in UTF-8, without encoding it. */
+  static long utf8Length(String s) {
+    int n = s.length();
+    long bytes = n;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) {
+          bytes += 1;
+        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          bytes += 2; // 4 bytes for the pair's 2 chars
+          i++;
+        } else {
+          bytes += 2;
+        }
+      }
+    }
+    return bytes;
   }
 
   @Override
@@ -232,6 +340,17 @@ public final class SessionTransport implements Transport {
   }
 
   /**
+   * Gives up on a connection that is dead or stuck: the listener hears 1006 (abnormal closure)
+   * with {@code reason} at once, then the socket is dropped without waiting for a closing
+   * handshake (a close frame is attempted when the container gave no way to drop the socket).
+   *
+   * @param reason why, for the close reason the listener and pending calls see
+   */
+  public void expire(String reason) {
+    drop(1006, reason);
+  }
+
+  /**
    * Called by the owning endpoint's {@code onClose} (and on failures): tells the listener, once.
    *
    * @param code the close code
@@ -242,6 +361,10 @@ public final class SessionTransport implements Transport {
       return;
     }
     String r = reason == null ? "" : reason;
+    Heartbeat h = heartbeat;
+    if (h != null) {
+      h.stop();
+    }
     Runnable before = beforeClose;
     if (before != null) {
       before.run();

@@ -132,4 +132,71 @@ class FrameGuardTest {
     assertEquals(List.of(), r.closes);
     assertArrayEquals(ping, r.passed.toByteArray());
   }
+
+  @Test
+  void aServerClosesOnAnUnmaskedClientFrameWith1002() {
+    byte[] before = frame(1, 10, true);
+    byte[] stream = concat(before, frame(1, 5, false), frame(1, 5, true));
+    for (int chunk : new int[] {1, 3, stream.length}) {
+      Recorder r = new Recorder();
+      Connection guarded = FrameGuard.guard(r, LIMIT, r::close, new Link(), true, false);
+      for (int i = 0; i < stream.length; i += chunk) {
+        guarded.getReadHandler().handle(ByteBuffer.wrap(stream, i, Math.min(chunk, stream.length - i)));
+      }
+      byte[] passed = r.passed.toByteArray();
+      assertArrayEquals(before, java.util.Arrays.copyOf(passed, before.length), "chunk " + chunk);
+      assertTrue(passed.length < before.length + 2, "the unmasked frame did not pass, chunk " + chunk);
+      assertEquals(1, r.closes.size(), "chunk " + chunk);
+      assertEquals(1002, r.closes.get(0).getCloseCode().getCode());
+    }
+  }
+
+  @Test
+  void aClientClosesOnAMaskedServerFrameWith1002AndEveryReadTouchesTheLink() {
+    Recorder r = new Recorder();
+    Link link = new Link();
+    long before = link.lastReadNanos();
+    Connection guarded = FrameGuard.guard(r, LIMIT, r::close, link, false, false);
+    guarded.getReadHandler().handle(ByteBuffer.wrap(frame(1, 5, false)));
+    assertTrue(link.lastReadNanos() >= before);
+    assertEquals(List.of(), r.closes);
+    guarded.getReadHandler().handle(ByteBuffer.wrap(frame(1, 5, true)));
+    assertEquals(1002, r.closes.get(0).getCloseCode().getCode());
+  }
+
+  @Test
+  void fragmentsOfOneMessageAddUpAgainstTheLimit() {
+    // Three fragments of 40 bytes each: every frame fits, the message (120 > 100) does not.
+    byte[] first = concat(frame(1, 5, true), fragment(1, 40, false), fragment(0, 40, false));
+    byte[] stream = concat(first, fragment(0, 40, true), frame(1, 5, true));
+    for (int chunk : new int[] {1, 7, stream.length}) {
+      Recorder r = feed(stream, chunk);
+      byte[] passed = r.passed.toByteArray();
+      assertArrayEquals(first, java.util.Arrays.copyOf(passed, first.length), "chunk " + chunk);
+      assertEquals(1, r.closes.size(), "chunk " + chunk);
+      assertEquals(1009, r.closes.get(0).getCloseCode().getCode());
+    }
+    // A new message starts the count again.
+    Recorder fine = feed(concat(fragment(1, 60, false), fragment(0, 40, true), fragment(1, 60, false),
+        fragment(0, 40, true)), 3);
+    assertEquals(List.of(), fine.closes);
+  }
+
+  @Test
+  void binaryIsRefusedAtItsHeaderWhenAsked() {
+    Recorder r = new Recorder();
+    Connection guarded = FrameGuard.guard(r, LIMIT, r::close, null, null, true);
+    guarded.getReadHandler().handle(ByteBuffer.wrap(concat(frame(1, 5, true), frame(2, 5, true))));
+    assertEquals(1003, r.closes.get(0).getCloseCode().getCode());
+    assertArrayEquals(frame(1, 5, true), r.passed.toByteArray());
+  }
+
+  /** A masked frame with FIN as given. */
+  static byte[] fragment(int opcode, int length, boolean fin) {
+    byte[] f = frame(opcode, length, true);
+    if (!fin) {
+      f[0] &= 0x7F;
+    }
+    return f;
+  }
 }

@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import javax.net.ssl.SSLContext;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
@@ -26,6 +28,9 @@ public final class EmbeddedContainer extends TyrusServerContainer {
   private final int requestedPort;
   private final long maxFramePayload;
   private final TyrusWebSocketEngine engine;
+  private final HandshakeGate gate;
+  private final SSLContext sslContext;
+  private final TyrusFilter.SocketCount sockets = new TyrusFilter.SocketCount();
   private volatile String contextPath = "/";
   private volatile HttpServer server;
   private volatile NetworkListener listener;
@@ -36,16 +41,20 @@ public final class EmbeddedContainer extends TyrusServerContainer {
    * @param host the address to listen on
    * @param port the port, 0 for an ephemeral one
    * @param maxMessageChars the library's message limit
+   * @param gate judges each upgrade request before Tyrus sees it, or null
+   * @param sslContext the TLS context for {@code wss://}, or null for plain {@code ws://}
    */
-  public EmbeddedContainer(String host, int port, int maxMessageChars) {
+  public EmbeddedContainer(String host, int port, int maxMessageChars, HandshakeGate gate, SSLContext sslContext) {
     super((Set<Class<?>>) null);
     this.host = host;
+    this.gate = gate;
+    this.sslContext = sslContext;
     this.requestedPort = port;
     this.maxFramePayload = Limits.maxFramePayload(maxMessageChars);
     this.engine = TyrusWebSocketEngine.builder(this)
         .incomingBufferSize(Limits.incomingBufferSize(maxMessageChars))
         .build();
-    setDefaultMaxTextMessageBufferSize(maxMessageChars);
+    setDefaultMaxTextMessageBufferSize((int) Limits.maxFramePayload(maxMessageChars)); // above ours: see FrameGuard
   }
 
   @Override
@@ -85,6 +94,10 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     NetworkListener l = new NetworkListener("duplex-rpc", host, requestedPort);
     l.getTransport().setIOStrategy(FramesOnSelectorStrategy.INSTANCE);
     l.getKeepAlive().setIdleTimeoutInSeconds(-1);
+    if (sslContext != null) {
+      l.setSecure(true);
+      l.setSSLEngineConfig(new SSLEngineConfigurator(sslContext, false, false, false));
+    }
     l.registerAddOn(new WebSocketAddOn(rootPath));
     http.addListener(l);
     server = http;
@@ -111,6 +124,23 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     return l == null ? null : new InetSocketAddress(l.getHost(), l.getPort());
   }
 
+  /**
+   * Waits up to {@code millis} for the WebSocket connections to finish their closing handshakes
+   * (close the sessions first), so that the close frames reach the clients before {@link #stop()}
+   * drops whatever is left.
+   *
+   * @param millis the longest wait
+   * @return true if no connection is left open
+   */
+  public boolean awaitClosed(long millis) {
+    try {
+      return sockets.awaitNone(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Stops the listener at once; close the sessions first so their close frames go out. */
   @Override
   public void stop() {
@@ -133,7 +163,7 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     public void setup(NetworkListener networkListener, FilterChainBuilder builder) {
       int index = builder.indexOfType(HttpServerFilter.class);
       if (index >= 0) {
-        builder.add(index, new TyrusFilter(EmbeddedContainer.this, rootPath, maxFramePayload));
+        builder.add(index, new TyrusFilter(EmbeddedContainer.this, rootPath, maxFramePayload, gate, sockets));
       }
       int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
       if (codec >= 0) {

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,12 +23,16 @@ import org.glassfish.tyrus.core.RequestContext;
  * @param requestUri the request URI
  * @param headers the request headers, names case-insensitive
  * @param query the query parameters
+ * @param principal the client's principal from the authenticator, or null
+ * @param admitted whether the embedded server's {@link HandshakeGate} already admitted it
  */
 public record HandshakeInfo(
     InetSocketAddress remoteAddress,
     URI requestUri,
     Map<String, List<String>> headers,
-    Map<String, List<String>> query) {
+    Map<String, List<String>> query,
+    Principal principal,
+    boolean admitted) {
 
   /** The user-property key the info is kept under between the handshake and the open. */
   public static final String KEY = HandshakeInfo.class.getName();
@@ -42,12 +47,31 @@ public record HandshakeInfo(
    * @return the info
    */
   public static HandshakeInfo of(HandshakeRequest request) {
-    InetSocketAddress remote = TyrusFilter.remoteAddress();
+    TyrusFilter.Admission admission = TyrusFilter.admission();
+    InetSocketAddress remote = admission == null ? null : admission.remote();
     if (remote == null && request instanceof RequestContext) {
       remote = literal(((RequestContext) request).getRemoteAddr());
     }
     return new HandshakeInfo(remote, request.getRequestURI(), copy(request.getHeaders(), true),
-        copy(request.getParameterMap(), false));
+        copy(request.getParameterMap(), false), admission == null ? null : admission.principal(),
+        admission != null);
+  }
+
+  /** Captures a handshake request with a known client address, before any gate judged it. */
+  static HandshakeInfo of(HandshakeRequest request, InetSocketAddress remote) {
+    return new HandshakeInfo(remote, request.getRequestURI(), copy(request.getHeaders(), true),
+        copy(request.getParameterMap(), false), null, false);
+  }
+
+  /** This info, admitted with a principal. */
+  public HandshakeInfo admit(Principal principal) {
+    return new HandshakeInfo(remoteAddress, requestUri, headers, query, principal, true);
+  }
+
+  /** The first value of a header, or null. */
+  public String header(String name) {
+    List<String> v = headers.get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
   }
 
   /**
@@ -59,7 +83,7 @@ public record HandshakeInfo(
    */
   public static HandshakeInfo of(Session session) {
     return new HandshakeInfo(null, session.getRequestURI(), Map.of(),
-        copy(session.getRequestParameterMap(), false));
+        copy(session.getRequestParameterMap(), false), null, false);
   }
 
   /** This info, with the remote address filled in from the session where it was missing. */
@@ -69,11 +93,11 @@ public record HandshakeInfo(
     }
     Object a = session.getUserProperties().get(TOMCAT_REMOTE_ADDRESS);
     if (a instanceof InetSocketAddress) {
-      return new HandshakeInfo((InetSocketAddress) a, requestUri, headers, query);
+      return new HandshakeInfo((InetSocketAddress) a, requestUri, headers, query, principal, admitted);
     }
     if (session instanceof org.glassfish.tyrus.core.TyrusSession) {
       InetSocketAddress r = literal(((org.glassfish.tyrus.core.TyrusSession) session).getRemoteAddr());
-      return new HandshakeInfo(r, requestUri, headers, query);
+      return new HandshakeInfo(r, requestUri, headers, query, principal, admitted);
     }
     return this;
   }

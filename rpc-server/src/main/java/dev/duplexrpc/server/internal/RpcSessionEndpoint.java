@@ -39,6 +39,11 @@ public final class RpcSessionEndpoint extends Endpoint {
           }
 
           @Override
+          public boolean checkOrigin(String originHeaderValue) {
+            return handler.checkOrigin(originHeaderValue);
+          }
+
+          @Override
           public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
             if (endpointClass != RpcSessionEndpoint.class) {
               throw new InstantiationException("not a Duplex RPC endpoint: " + endpointClass);

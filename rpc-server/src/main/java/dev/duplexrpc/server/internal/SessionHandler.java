@@ -17,6 +17,16 @@ public interface SessionHandler {
   void handshake(Map<String, Object> userProperties, HandshakeInfo handshake);
 
   /**
+   * Whether a handshake's Origin header is allowed; a container answers 403 when not.
+   *
+   * @param origin the Origin header's value, or null when absent
+   * @return true to allow
+   */
+  default boolean checkOrigin(String origin) {
+    return true;
+  }
+
+  /**
    * A session opened.
    *
    * @param session the session

@@ -1,6 +1,7 @@
 package dev.duplexrpc.server.internal;
 
 import dev.duplexrpc.client.internal.FrameGuard;
+import dev.duplexrpc.client.internal.Link;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -9,7 +10,14 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
@@ -44,35 +52,80 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * (that class and its {@code WebSocketAddOn}'s constructor are package-private in Tyrus 2.2, and
  * Tyrus's ready-made container binds every interface). Two additions: each connection's reader is
  * wrapped in a {@link FrameGuard}, and the peer's socket address is made available to the
- * handshake ({@link #remoteAddress()}).
+ * handshake ({@link #admission()}). Each connection gets a {@link Link} that the guard tells of
+ * every read and that can drop the socket, for the heartbeat.
  */
 final class TyrusFilter extends BaseFilter {
+  private static final System.Logger LOG = System.getLogger(TyrusFilter.class.getName());
   private static final Attribute<org.glassfish.tyrus.spi.Connection> TYRUS_CONNECTION =
       Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(TyrusFilter.class.getName() + ".connection");
   private static final Attribute<TaskProcessor> TASK_PROCESSOR =
       Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(TyrusFilter.class.getName() + ".processor");
-  private static final ThreadLocal<InetSocketAddress> REMOTE = new ThreadLocal<>();
+  private static final ThreadLocal<Admission> ADMISSION = new ThreadLocal<>();
 
   private final ServerContainer container;
   private final String contextPath;
   private final long maxFramePayload;
+  private final HandshakeGate gate;
+  private final SocketCount sockets;
   private final String handshakeDone;
 
-  TyrusFilter(ServerContainer container, String contextPath, long maxFramePayload) {
+  /** The number of upgraded sockets still open, to let a stop wait for closing handshakes. */
+  static final class SocketCount {
+    private int open; // guarded by this
+
+    synchronized void opened() {
+      open++;
+    }
+
+    synchronized void closed() {
+      open--;
+      if (open <= 0) {
+        notifyAll();
+      }
+    }
+
+    /** Waits until no upgraded socket is open, or the deadline passes; true if none is. */
+    synchronized boolean awaitNone(long timeoutMillis) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+      while (open > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
+  }
+
+  TyrusFilter(ServerContainer container, String contextPath, long maxFramePayload, HandshakeGate gate,
+      SocketCount sockets) {
     this.container = container;
     this.contextPath = contextPath.endsWith("/") ? contextPath : contextPath + "/";
     this.maxFramePayload = maxFramePayload;
+    this.gate = gate;
+    this.sockets = sockets;
     this.handshakeDone = TyrusFilter.class.getName() + ".handshake." + this.contextPath;
+  }
+
+  /**
+   * What the filter knows of the handshake this thread is upgrading: the client's socket address
+   * and the principal the gate admitted it with.
+   *
+   * @param remote the client's socket address
+   * @param principal the principal, or null
+   */
+  record Admission(InetSocketAddress remote, Principal principal) {}
+
+  /** The admission of the handshake this thread is upgrading, or null. */
+  static Admission admission() {
+    return ADMISSION.get();
   }
 
   /** Whether a Grizzly connection has completed its WebSocket upgrade. */
   static boolean isUpgraded(Connection connection) {
     return TYRUS_CONNECTION.get(connection) != null;
-  }
-
-  /** The socket address of the client whose handshake this thread is processing, or null. */
-  static InetSocketAddress remoteAddress() {
-    return REMOTE.get();
   }
 
   @Override
@@ -152,27 +205,50 @@ final class TyrusFilter extends BaseFilter {
     if (!upgrade.getRequestURI().getPath().startsWith(contextPath)) {
       return ctx.getInvokeAction();
     }
+    InetSocketAddress remote = new InetSocketAddress(request.getRemoteAddress(), request.getRemotePort());
+    Principal principal = null;
+    if (gate != null) {
+      HandshakeGate.Verdict verdict;
+      try {
+        verdict = gate.check(HandshakeInfo.of(upgrade, remote));
+      } catch (RuntimeException | LinkageError e) {
+        LOG.log(Level.WARNING, "Handshake check failed for " + remote, e);
+        verdict = HandshakeGate.Verdict.refuse(500, "handshake check failed", null);
+      }
+      if (!verdict.admitted()) {
+        refuse(ctx, request, verdict);
+        content.recycle();
+        return ctx.getStopAction();
+      }
+      principal = verdict.principal();
+    }
     UpgradeResponse response = new TyrusUpgradeResponse();
     WebSocketEngine.UpgradeInfo info;
-    REMOTE.set(new InetSocketAddress(request.getRemoteAddress(), request.getRemotePort()));
+    ADMISSION.set(new Admission(remote, principal));
     try {
       info = container.getWebSocketEngine().upgrade(upgrade, response);
     } finally {
-      REMOTE.remove();
+      ADMISSION.remove();
     }
     switch (info.getStatus()) {
       case SUCCESS:
         Connection grizzly = ctx.getConnection();
         write(ctx, response);
-        org.glassfish.tyrus.spi.Connection connection = FrameGuard.guard(
-            info.createConnection(new GrizzlyWriter(grizzly), reason -> grizzly.close()),
-            maxFramePayload);
+        Link link = new Link();
+        link.abortWith(grizzly::terminateSilently); // no graceful close: its queue may never drain
+        // The session opens inside createConnection, where the endpoint picks the link up.
+        org.glassfish.tyrus.spi.Connection opened = link.opening(
+            () -> info.createConnection(new GrizzlyWriter(grizzly), reason -> grizzly.close()));
+        org.glassfish.tyrus.spi.Connection connection =
+            FrameGuard.guard(opened, maxFramePayload, opened::close, link, true, true);
         TASK_PROCESSOR.set(grizzly, new TaskProcessor());
         TYRUS_CONNECTION.set(grizzly, connection);
+        sockets.opened();
         // From now on UpgradedFramesFilter hands the bytes to Tyrus ahead of Grizzly's HTTP codec,
         // so the parsed upgrade request the codec keeps per connection (about 10 KB) can go.
         grizzly.getAttributes().removeAttribute(org.glassfish.grizzly.http.HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
         grizzly.addCloseListener((closeable, type) -> {
+          sockets.closed();
           connection.close(CloseReasons.GOING_AWAY.getCloseReason());
           TYRUS_CONNECTION.remove(grizzly);
           TASK_PROCESSOR.remove(grizzly);
@@ -185,6 +261,55 @@ final class TyrusFilter extends BaseFilter {
       case NOT_APPLICABLE:
       default:
         return ctx.getInvokeAction();
+    }
+  }
+
+  /**
+   * Answers a refused upgrade with a plain HTTP response (no WebSocket frame is ever sent) and
+   * closes the connection once it is written.
+   */
+  private static void refuse(FilterChainContext ctx, HttpRequestPacket request, HandshakeGate.Verdict verdict) {
+    LOG.log(Level.INFO, "Upgrade from {0}:{1} refused with {2}: {3}", request.getRemoteAddress(),
+        request.getRemotePort(), verdict.status(), verdict.reason());
+    HttpResponsePacket packet = request.getResponse();
+    packet.setProtocol(Protocol.HTTP_1_1);
+    packet.setStatus(verdict.status());
+    packet.setReasonPhrase(reasonPhrase(verdict.status()));
+    if (verdict.challenge() != null) {
+      packet.setHeader("WWW-Authenticate", verdict.challenge());
+    }
+    byte[] body = (verdict.reason() == null ? "" : verdict.reason() + "\n").getBytes(StandardCharsets.UTF_8);
+    packet.setContentType("text/plain; charset=utf-8");
+    packet.setContentLength(body.length);
+    packet.setHeader("Connection", "close");
+    Connection<?> connection = ctx.getConnection();
+    ctx.write(HttpContent.builder(packet)
+            .content(Buffers.wrap(ctx.getMemoryManager(), body))
+            .last(true)
+            .build(),
+        new EmptyCompletionHandler<WriteResult>() {
+          @Override
+          public void completed(WriteResult result) {
+            connection.closeSilently();
+          }
+
+          @Override
+          public void failed(Throwable error) {
+            connection.closeSilently();
+          }
+        });
+  }
+
+  private static String reasonPhrase(int status) {
+    switch (status) {
+      case 401:
+        return "Unauthorized";
+      case 403:
+        return "Forbidden";
+      case 503:
+        return "Service Unavailable";
+      default:
+        return status >= 500 ? "Internal Server Error" : "Refused";
     }
   }
 
