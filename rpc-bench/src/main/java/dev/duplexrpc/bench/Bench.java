@@ -156,8 +156,10 @@ public final class Bench implements Callable<Results> {
       }
     }
     if (smoke) {
-      duration = Math.min(duration, 0.25);
-      warmup = Math.min(warmup, 0.1);
+      // Long enough that a busy machine still completes calls in every scenario (a smoke run
+      // measures nothing; it only shows each target and scenario works).
+      duration = Math.min(duration, 0.5);
+      warmup = Math.min(warmup, 0.2);
       runs = 1;
     }
     List<Scenario> plan = new ArrayList<>();
@@ -238,7 +240,7 @@ public final class Bench implements Callable<Results> {
           measure(gen, t, p, uri, s, results);
         }
       }
-      if (warmup > 0 && !smoke) {
+      if (warmup > 0) {
         gen.calls(uri, 4, 16, 0, Duration.ZERO, seconds(warmup), p::cpuNanos);
       }
       for (Scenario s : plan) {
