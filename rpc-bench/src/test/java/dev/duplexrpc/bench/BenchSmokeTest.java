@@ -24,7 +24,8 @@ class BenchSmokeTest {
 
   @Test
   void everyTargetProducesFiguresForEveryScenario() throws Exception {
-    List<String> scenarios = List.of("idle:20", "1x1", "1x64", "10x4", "1x4:1k", "s2c:2x4", "client:1x4");
+    // One of each kind, kept few: every target starts once and runs each for half a second.
+    List<String> scenarios = List.of("idle:20", "1x1", "10x4", "1x4:1k", "s2c:2x4", "client:1x4");
     ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
     List<String> targets = Target.ALL.stream().map(Target::name).collect(Collectors.toList());

@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.core.annotation.RpcMethod;
+import dev.duplexrpc.server.ConnectionListener;
+import dev.duplexrpc.server.ConnectionSetup;
 import dev.duplexrpc.server.RpcServer;
+import dev.duplexrpc.server.ServerConnection;
 import dev.duplexrpc.server.testing.Heap;
 import dev.duplexrpc.server.testing.RawWebSocket;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +68,24 @@ class RefusedMessagesTest {
 
   @Test
   void refusedMessagesCloseWithTheirCodeAndLeaveNothingBehind() throws Exception {
-    server = RpcServer.builder().service(new Echo()).maxMessageSize(LIMIT).build().start();
+    // Every connection the server accepted, and a permit for each one it has finished closing (its
+    // listener hears the close after the registry dropped it): the client sees the close frame
+    // before the server is done, so the registry is checked only once every close is through.
+    AtomicInteger opened = new AtomicInteger();
+    Semaphore closed = new Semaphore(0);
+    server = RpcServer.builder().service(new Echo()).maxMessageSize(LIMIT)
+        .connectionListener(new ConnectionListener() {
+          @Override
+          public void onOpen(ConnectionSetup setup) {
+            opened.incrementAndGet();
+          }
+
+          @Override
+          public void onClose(ServerConnection connection, int code, String reason) {
+            closed.release();
+          }
+        })
+        .build().start();
     // Over the limit in characters but within the frame guard's bytes: the Peer refuses it.
     byte[] wholeTooBig = RawWebSocket.frame(0x1, text(LIMIT * 2), true, true);
     // Two fragments, each within every limit, together over it.
@@ -79,6 +102,8 @@ class RefusedMessagesTest {
       assertEquals(1009, refusedWith(fragmentsTooBig));
       assertEquals(1003, refusedWith(binaryFragments));
     }
+    assertTrue(closed.tryAcquire(opened.get(), 30, TimeUnit.SECONDS),
+        closed.availablePermits() + " of " + opened.get() + " connections closed on the server");
     long after = Heap.usedAfterGc();
     // A leaked session keeps its first fragment (32 KiB here): 300 of them came to 8 MiB.
     assertTrue(after - before < 4L << 20, "heap after GC grew by " + Heap.mib(after - before));
