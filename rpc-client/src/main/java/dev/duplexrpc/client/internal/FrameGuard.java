@@ -167,7 +167,16 @@ public final class FrameGuard implements ReadHandler {
       }
       payloadLeft = length;
     }
-    delegate.handle(data);
+    if (link == null) {
+      delegate.handle(data);
+      return;
+    }
+    link.beginRead();
+    try {
+      delegate.handle(data);
+    } finally {
+      link.endRead();
+    }
   }
 
   /** How many header bytes the frame being read has, as far as the bytes read so far tell. */

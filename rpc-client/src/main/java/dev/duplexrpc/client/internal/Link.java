@@ -15,6 +15,8 @@ public final class Link {
   private volatile long lastReadNanos = System.nanoTime();
   private volatile Runnable abort;
   private volatile Session session;
+  private volatile Thread reader; // the thread inside a read of this link, if any
+  private java.util.List<Runnable> afterRead; // touched by the reading thread only
 
   /** A link with no way to drop its socket yet. */
   public Link() {}
@@ -76,6 +78,41 @@ public final class Link {
       return false;
     }
     a.run();
+    return true;
+  }
+
+  /** Called by the frame guard before it hands bytes to Tyrus, on the reading thread. */
+  void beginRead() {
+    reader = Thread.currentThread();
+  }
+
+  /** Called by the frame guard once Tyrus is done with the bytes: runs what was deferred. */
+  void endRead() {
+    reader = null;
+    java.util.List<Runnable> actions = afterRead;
+    afterRead = null;
+    if (actions != null) {
+      for (Runnable r : actions) {
+        r.run();
+      }
+    }
+  }
+
+  /**
+   * Runs {@code action} once the current read of this link is over, if this thread is reading it
+   * (a message handler inside Tyrus's read); returns false, doing nothing, otherwise.
+   *
+   * @param action what to run after the read
+   * @return whether it was deferred
+   */
+  public boolean afterRead(Runnable action) {
+    if (reader != Thread.currentThread()) {
+      return false;
+    }
+    if (afterRead == null) {
+      afterRead = new java.util.ArrayList<>(1);
+    }
+    afterRead.add(action);
     return true;
   }
 

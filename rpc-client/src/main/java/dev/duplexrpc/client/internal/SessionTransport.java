@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +42,9 @@ public final class SessionTransport implements Transport {
 
   /** The longest close reason a close frame can carry, in UTF-8 bytes (RFC 6455, 5.5). */
   private static final int MAX_REASON_BYTES = 123;
+
+  /** Set while this thread is inside one of the session's message handlers. */
+  private static final ThreadLocal<Boolean> IN_HANDLER = new ThreadLocal<>();
 
   private final Session session;
   private final Link link;
@@ -200,18 +204,28 @@ public final class SessionTransport implements Transport {
     if (tap != null) {
       tap.onFrame(text, false);
     }
-    synchronized (lock) {
-      if (early != null) {
-        early.add(text);
-      } else {
-        listener.onMessage(text);
+    IN_HANDLER.set(Boolean.TRUE);
+    try {
+      synchronized (lock) {
+        if (early != null) {
+          early.add(text);
+        } else {
+          listener.onMessage(text);
+        }
       }
+    } finally {
+      IN_HANDLER.remove();
     }
   }
 
   private void binary(ByteBuffer data) {
     LOG.log(Level.INFO, "Closing {0}: a binary message of {1} bytes arrived", name, data.remaining());
-    close(CloseReason.CloseCodes.CANNOT_ACCEPT.getCode(), "binary messages are not supported");
+    IN_HANDLER.set(Boolean.TRUE);
+    try {
+      close(CloseReason.CloseCodes.CANNOT_ACCEPT.getCode(), "binary messages are not supported");
+    } finally {
+      IN_HANDLER.remove();
+    }
   }
 
   /** A message waiting in the outbox, with the stage its sender was given. */
@@ -330,6 +344,21 @@ public final class SessionTransport implements Transport {
   public void close(int code, String reason) {
     if (!session.isOpen()) {
       return;
+    }
+    if (IN_HANDLER.get() != null) {
+      // Closing from inside Tyrus's message handler (the Peer refusing a message it was just
+      // given): Tyrus, going on after the handler, can trip over the closed session and then
+      // keep it in its server engine for good. Close once Tyrus is done with the bytes: right
+      // after the read when the frame guard reads this link, else from another thread.
+      if (link.afterRead(() -> close(code, reason))) {
+        return;
+      }
+      try {
+        Background.executor().execute(() -> close(code, reason));
+        return;
+      } catch (RejectedExecutionException e) {
+        // fall through: close here
+      }
     }
     try {
       session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));

@@ -121,7 +121,13 @@ class BackpressureTest {
       }
       int overloaded = 0;
       for (int i = 0; i < flood - limit; i++) {
-        String reply = client.next();
+        String reply;
+        try {
+          reply = client.next();
+        } catch (AssertionError e) {
+          throw new AssertionError("after " + overloaded + " answers (connection "
+              + (client.isClosed() ? "closed: " + client.awaitClose() : "open") + ")", e);
+        }
         assertTrue(reply.contains("\"code\":-32000"), reply);
         overloaded++;
       }

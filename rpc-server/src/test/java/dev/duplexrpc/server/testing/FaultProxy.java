@@ -57,9 +57,28 @@ public final class FaultProxy implements AutoCloseable {
 
   private FaultProxy(InetSocketAddress target) throws IOException {
     this.target = target;
-    this.listener = bind(0);
+    this.listener = bindOutsideTheEphemeralRange();
     this.port = listener.getLocalPort();
     startAccepting(listener);
+  }
+
+  /**
+   * Binds a port below the usual ephemeral range (32768 and up on Linux): while the proxy refuses
+   * connections its port is closed, and a port of the ephemeral range could meanwhile be taken
+   * as the source port of an outgoing connection (a reconnect attempt to this very port can even
+   * connect to itself), so that listening again would fail.
+   */
+  private static ServerSocket bindOutsideTheEphemeralRange() throws IOException {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    IOException last = null;
+    for (int attempt = 0; attempt < 100; attempt++) {
+      try {
+        return bind(10_000 + random.nextInt(20_000));
+      } catch (IOException e) {
+        last = e; // taken: try another
+      }
+    }
+    throw last;
   }
 
   private static ServerSocket bind(int port) throws IOException {

@@ -151,6 +151,11 @@ public final class JdkWebSocketClient implements AutoCloseable {
     return closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
+  /** Whether the server closed the connection (or it failed). */
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
   /** Messages received and not yet taken. */
   public int pending() {
     return texts.size();
