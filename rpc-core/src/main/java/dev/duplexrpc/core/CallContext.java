@@ -57,13 +57,14 @@ public final class CallContext {
     return previous;
   }
 
-  /** Restores the context {@link #enter} returned. */
+  /**
+   * Restores the context {@link #enter} returned. Sets null rather than removing the entry: a
+   * removed entry makes the next handler on the thread miss in the thread-local map, search it
+   * and allocate a new entry (3-6% of a server's CPU samples under load); a null value holds
+   * nothing.
+   */
   static void exit(CallContext previous) {
-    if (previous == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(previous);
-    }
+    CURRENT.set(previous);
   }
 
   /**

@@ -139,6 +139,8 @@ public final class Peer implements AutoCloseable {
   private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Accepted requests whose response has not been handed to the transport yet (for shutdown). */
+  private final AtomicInteger unanswered = new AtomicInteger();
   private final AtomicInteger queuedNotifications = new AtomicInteger();
   private final ConcurrentHashMap<Id, Running> running = new ConcurrentHashMap<>();
   private volatile CompletableFuture<Void> drained;
@@ -418,7 +420,7 @@ public final class Peer implements AutoCloseable {
 
   /** Closes a draining Peer once nothing it accepted is still running. */
   private void checkDrained() {
-    if (drained != null && inFlight.get() == 0 && queuedNotifications.get() == 0 && isOpen()) {
+    if (drained != null && unanswered.get() == 0 && queuedNotifications.get() == 0 && isOpen()) {
       close(1001, "going away");
     }
   }
@@ -894,9 +896,11 @@ public final class Peer implements AutoCloseable {
       sink.reply(id, overloaded(id, maxInFlight + " requests already in flight on this connection"));
       return;
     }
+    unanswered.incrementAndGet();
     if (drained != null) { // checked after counting, so that a shutdown never misses this request
       inFlight.decrementAndGet();
       sink.reply(id, writer.error(id, ErrorCodes.SHUTTING_DOWN, "Shutting down", null));
+      unanswered.decrementAndGet();
       checkDrained();
       return;
     }
@@ -912,6 +916,8 @@ public final class Peer implements AutoCloseable {
       untrack(r);
       inFlight.decrementAndGet();
       sink.reply(id, overloaded(id, "the executor rejected the request"));
+      unanswered.decrementAndGet();
+      checkDrained();
     }
   }
 
@@ -1098,6 +1104,7 @@ public final class Peer implements AutoCloseable {
       inFlight.decrementAndGet();
     }
     sink.reply(id, text); // the sink keeps it within the message size limit
+    unanswered.decrementAndGet(); // only now may a shutdown close: the response is on its way
     checkDrained();
   }
 

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -227,6 +229,17 @@ public final class SessionTransport implements Transport {
     }
   }
 
+  /** A message waiting in the outbox, with the stage its sender was given. */
+  private record Outgoing(String text, CompletableFuture<Void> sent, long bytes) {}
+
+  /**
+   * Messages on their way into the session. Handler threads finishing at once used to queue on
+   * Tyrus's per-connection send lock; now whichever sender finds the outbox empty writes, in
+   * order, everything queued meanwhile, and the others return at once.
+   */
+  private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger outboxSize = new AtomicInteger();
+
   @Override
   public CompletionStage<Void> send(String message) {
     Objects.requireNonNull(message, "message == null");
@@ -249,6 +262,17 @@ public final class SessionTransport implements Transport {
     if (tap != null) {
       tap.onFrame(message, true);
     }
+    outbox.add(new Outgoing(message, sent, bytes));
+    if (outboxSize.getAndIncrement() == 0) {
+      do {
+        Outgoing o = outbox.poll();
+        write(o.text(), o.sent(), o.bytes());
+      } while (outboxSize.decrementAndGet() != 0);
+    }
+    return sent;
+  }
+
+  private void write(String message, CompletableFuture<Void> sent, long bytes) {
     try {
       session.getAsyncRemote().sendText(message, result -> {
         queuedBytes.addAndGet(-bytes);
@@ -263,7 +287,6 @@ public final class SessionTransport implements Transport {
       queuedBytes.addAndGet(-bytes);
       sent.completeExceptionally(e);
     }
-    return sent;
   }
 
   /**

@@ -32,6 +32,21 @@ public final class JsonSlice {
     return new JsonSlice(json, 0, json.length());
   }
 
+  /** The message text the slice is a range of. */
+  String text() {
+    return text;
+  }
+
+  /** Where the value starts in {@link #text()}. */
+  int start() {
+    return start;
+  }
+
+  /** Where the value ends (exclusive) in {@link #text()}. */
+  int end() {
+    return end;
+  }
+
   /** The first character: '{', '[', '"', 't', 'f', 'n', '-' or a digit. */
   public char first() {
     return text.charAt(start);
@@ -65,7 +80,12 @@ public final class JsonSlice {
    *
    * @throws RuntimeException if the value does not convert, as the adapter reports it
    */
+  @SuppressWarnings("unchecked")
   public <T> T read(TypeAdapter<T> adapter) {
+    byte kind = SimpleValues.kind(adapter);
+    if (kind != SimpleValues.NONE && SimpleValues.scanEnd(kind, text, start, end) == end) {
+      return (T) SimpleValues.value(kind, text, start, end); // a plain value, read as Gson would
+    }
     try {
       return adapter.read(reader());
     } catch (IOException e) {

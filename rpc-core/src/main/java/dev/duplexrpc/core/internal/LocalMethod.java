@@ -31,6 +31,8 @@ public final class LocalMethod {
   private final Object[] missingValues;
   private final int[] javaIndex;
   private final TypeAdapter<Object> resultAdapter;
+  /** Per wire parameter, how {@link #readSimple} reads it; null when that path is off for the method. */
+  private final byte[] simpleKinds;
   /** Non-null for the Peer's fallback: params pass through as text, results by runtime class. */
   private final FallbackHandler fallback;
   private final Gson gson;
@@ -55,6 +57,15 @@ public final class LocalMethod {
         javaIndex[p.wireIndex()] = i;
       }
     }
+    byte[] kinds = new byte[javaIndex.length];
+    for (int w = 0; kinds != null && w < kinds.length; w++) {
+      int i = javaIndex[w];
+      kinds[w] = model.params().get(i).optionalWrapper() ? 0 : SimpleValues.kind(adapters[i]);
+      if (kinds[w] == 0) {
+        kinds = null;
+      }
+    }
+    this.simpleKinds = kinds;
   }
 
   private LocalMethod(ServiceMethod model, FallbackHandler fallback, Gson gson) {
@@ -66,6 +77,7 @@ public final class LocalMethod {
     this.javaIndex = new int[0];
     this.fallback = fallback;
     this.gson = gson;
+    this.simpleKinds = null;
   }
 
   /**
@@ -155,7 +167,8 @@ public final class LocalMethod {
         given[i] = true;
       }
     }
-    if (params != null && !params.isNull()) {
+    if (params != null && !params.isNull()
+        && !(simpleKinds != null && params.first() == '[' && readSimple(params, args, given))) {
       try {
         JsonReader in = params.reader();
         if (params.first() == '{') {
@@ -178,6 +191,59 @@ public final class LocalMethod {
       }
     }
     return args;
+  }
+
+  /**
+   * Reads positional params without a {@link JsonReader} (whose 2 KB buffer was most of the
+   * allocation per call) when every parameter is an int, long, boolean or String bound by Gson's own
+   * adapter and every value is in its plainest form: an integer literal of at most 9 (int) or 18
+   * (long) digits, {@code true}/{@code false}, a string without escapes. Those read exactly as Gson
+   * reads them. Anything else (null, fractions, exponents, escapes, big numbers, a wrong count, a
+   * wrong type) returns false having set nothing, and the params are read by Gson, which also
+   * words the errors.
+   */
+  private boolean readSimple(JsonSlice params, Object[] args, boolean[] given) {
+    String t = params.text();
+    int end = params.end() - 1; // the closing ']'
+    int pos = skipWhitespace(t, params.start() + 1, end);
+    int expected = simpleKinds.length;
+    Object[] values = expected == 0 ? null : new Object[expected];
+    int w = 0;
+    while (pos < end) {
+      if (w == expected) {
+        return false;
+      }
+      int tokenEnd = SimpleValues.scanEnd(simpleKinds[w], t, pos, end);
+      if (tokenEnd < 0) {
+        return false;
+      }
+      Object v = SimpleValues.value(simpleKinds[w], t, pos, tokenEnd);
+      pos = tokenEnd;
+      pos = skipWhitespace(t, pos, end);
+      if (pos < end) {
+        if (t.charAt(pos) != ',') {
+          return false; // for example the '.' or 'e' of a number: Gson decides
+        }
+        pos = skipWhitespace(t, pos + 1, end);
+      }
+      values[w++] = v;
+    }
+    for (int i = 0; i < w; i++) {
+      args[javaIndex[i]] = values[i];
+      given[javaIndex[i]] = true;
+    }
+    return true;
+  }
+
+  private static int skipWhitespace(String t, int pos, int end) {
+    while (pos < end) {
+      char c = t.charAt(pos);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        break;
+      }
+      pos++;
+    }
+    return pos;
   }
 
   private void readNamed(JsonReader in, Object[] args, boolean[] given) throws IOException {

@@ -6,6 +6,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -13,7 +14,6 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
-import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.WebSocketEngine;
@@ -72,6 +72,12 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     return engine;
   }
 
+  /** Tyrus's scheduler without the per-message idle-timeout wake-ups; see {@link QuietIdleTimeouts}. */
+  @Override
+  public ScheduledExecutorService getScheduledExecutorService() {
+    return new QuietIdleTimeouts(super.getScheduledExecutorService());
+  }
+
   /**
    * Deploys the endpoints added so far, then binds the listener.
    *
@@ -86,7 +92,7 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     super.start(rootPath, requestedPort); // registers the endpoints
     HttpServer http = new HttpServer();
     NetworkListener l = new NetworkListener("duplex-rpc", host, requestedPort);
-    l.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+    l.getTransport().setIOStrategy(FramesOnSelectorStrategy.INSTANCE);
     l.getKeepAlive().setIdleTimeoutInSeconds(-1);
     if (sslContext != null) {
       l.setSecure(true);
@@ -158,6 +164,10 @@ public final class EmbeddedContainer extends TyrusServerContainer {
       int index = builder.indexOfType(HttpServerFilter.class);
       if (index >= 0) {
         builder.add(index, new TyrusFilter(EmbeddedContainer.this, rootPath, maxFramePayload, gate, sockets));
+      }
+      int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
+      if (codec >= 0) {
+        builder.add(codec, new UpgradedFramesFilter());
       }
     }
   }

@@ -52,7 +52,7 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * (that class and its {@code WebSocketAddOn}'s constructor are package-private in Tyrus 2.2, and
  * Tyrus's ready-made container binds every interface). Two additions: each connection's reader is
  * wrapped in a {@link FrameGuard}, and the peer's socket address is made available to the
- * handshake ({@link #remoteAddress()}). Each connection gets a {@link Link} that the guard tells of
+ * handshake ({@link #admission()}). Each connection gets a {@link Link} that the guard tells of
  * every read and that can drop the socket, for the heartbeat.
  */
 final class TyrusFilter extends BaseFilter {
@@ -123,6 +123,11 @@ final class TyrusFilter extends BaseFilter {
     return ADMISSION.get();
   }
 
+  /** Whether a Grizzly connection has completed its WebSocket upgrade. */
+  static boolean isUpgraded(Connection connection) {
+    return TYRUS_CONNECTION.get(connection) != null;
+  }
+
   @Override
   public NextAction handleClose(FilterChainContext ctx) throws IOException {
     org.glassfish.tyrus.spi.Connection connection = TYRUS_CONNECTION.get(ctx.getConnection());
@@ -161,20 +166,37 @@ final class TyrusFilter extends BaseFilter {
     if (message.getContent().hasRemaining()) {
       Buffer buffer = message.getContent();
       message.recycle();
-      ReadHandler reader = connection.getReadHandler();
-      TaskProcessor processor = TASK_PROCESSOR.get(ctx.getConnection());
-      if (!buffer.isComposite()) {
-        processor.processTask(new Read(buffer.toByteBuffer(), reader));
-      } else {
-        ByteBufferArray array = buffer.toByteBufferArray();
-        ByteBuffer[] parts = array.getArray();
-        for (int i = 0; i < array.size(); i++) {
-          processor.processTask(new Read(parts[i], reader));
-        }
-        array.recycle();
-      }
+      deliver(ctx.getConnection(), connection, buffer);
     }
     return ctx.getStopAction();
+  }
+
+  /**
+   * Hands received bytes of an upgraded connection to Tyrus; false if the connection is not
+   * (or no longer) upgraded.
+   */
+  static boolean deliver(Connection grizzly, Buffer buffer) {
+    org.glassfish.tyrus.spi.Connection connection = TYRUS_CONNECTION.get(grizzly);
+    if (connection == null) {
+      return false;
+    }
+    deliver(grizzly, connection, buffer);
+    return true;
+  }
+
+  private static void deliver(Connection grizzly, org.glassfish.tyrus.spi.Connection connection, Buffer buffer) {
+    ReadHandler reader = connection.getReadHandler();
+    TaskProcessor processor = TASK_PROCESSOR.get(grizzly);
+    if (!buffer.isComposite()) {
+      processor.processTask(new Read(buffer.toByteBuffer(), reader));
+    } else {
+      ByteBufferArray array = buffer.toByteBufferArray();
+      ByteBuffer[] parts = array.getArray();
+      for (int i = 0; i < array.size(); i++) {
+        processor.processTask(new Read(parts[i], reader));
+      }
+      array.recycle();
+    }
   }
 
   private NextAction handshake(FilterChainContext ctx, HttpContent content) {
@@ -219,9 +241,12 @@ final class TyrusFilter extends BaseFilter {
             () -> info.createConnection(new GrizzlyWriter(grizzly), reason -> grizzly.close()));
         org.glassfish.tyrus.spi.Connection connection =
             FrameGuard.guard(opened, maxFramePayload, opened::close, link, true, true);
-        TYRUS_CONNECTION.set(grizzly, connection);
         TASK_PROCESSOR.set(grizzly, new TaskProcessor());
+        TYRUS_CONNECTION.set(grizzly, connection);
         sockets.opened();
+        // From now on UpgradedFramesFilter hands the bytes to Tyrus ahead of Grizzly's HTTP codec,
+        // so the parsed upgrade request the codec keeps per connection (about 10 KB) can go.
+        grizzly.getAttributes().removeAttribute(org.glassfish.grizzly.http.HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
         grizzly.addCloseListener((closeable, type) -> {
           sockets.closed();
           connection.close(CloseReasons.GOING_AWAY.getCloseReason());

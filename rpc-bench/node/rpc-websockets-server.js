@@ -1,0 +1,10 @@
+// The `node-rpc-websockets` target: the npm rpc-websockets JSON-RPC server with the bench service.
+'use strict';
+const { Server } = require('rpc-websockets');
+const control = require('./control');
+
+const server = new Server({ host: '127.0.0.1', port: 0 });
+server.register('subtract', (params) => params[0] - params[1]);
+server.register('echo', (params) => params[0]);
+server.on('listening', () => control.listening(server.wss.address().port));
+server.on('error', (e) => { console.error(e); process.exit(1); });

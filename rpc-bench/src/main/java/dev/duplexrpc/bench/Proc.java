@@ -1,0 +1,51 @@
+package dev.duplexrpc.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** CPU time and resident memory of a process, from /proc where there is one. */
+final class Proc {
+  private Proc() {}
+
+  /** Clock ticks per second of /proc/[pid]/stat: 100 on Linux (USER_HZ). */
+  private static final long TICKS_PER_SECOND = 100;
+
+  /** User plus system CPU time in nanoseconds, or -1 if unknown. */
+  static long cpuNanos(long pid) {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    if (Files.isReadable(stat)) {
+      try {
+        String s = Files.readString(stat, StandardCharsets.US_ASCII);
+        // Fields after the command, which is in parentheses and may hold spaces.
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+      } catch (IOException | RuntimeException e) {
+        // fall through to ProcessHandle
+      }
+    }
+    return ProcessHandle.of(pid)
+        .flatMap(h -> h.info().totalCpuDuration())
+        .map(Duration::toNanos)
+        .orElse(-1L);
+  }
+
+  /** VmRSS in bytes, or -1 if unknown. */
+  static long rssBytes(long pid) {
+    Path status = Path.of("/proc", Long.toString(pid), "status");
+    try {
+      for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
+        if (line.startsWith("VmRSS:")) {
+          String v = line.substring(6).trim();
+          return Long.parseLong(v.substring(0, v.indexOf(' '))) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+}
