@@ -110,7 +110,32 @@ class ReconnectTest {
   }
 
   private void startServer() throws Exception {
+    startServer(0);
+  }
+
+  /**
+   * Starts the server on a port below the ephemeral range (32768 and up on Linux), trying random
+   * ones until one is free: a server restarted on its own port must find it free, and while it is
+   * down an ephemeral port could be taken as the source port of a connection to it (a connection
+   * attempt to it can even connect to itself).
+   */
+  private void startServerOutsideTheEphemeralRange() throws Exception {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        startServer(10_000 + random.nextInt(20_000));
+        return;
+      } catch (java.io.IOException e) {
+        if (attempt == 100) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void startServer(int port) throws Exception {
     server = RpcServer.builder()
+        .port(port)
         .service(feed)
         .event("prices")
         .callTimeout(CALL_TIMEOUT)
@@ -354,7 +379,7 @@ class ReconnectTest {
 
   @Test
   void serverShutdownIsFollowedToTheRestartedServer() throws Exception {
-    startServer();
+    startServerOutsideTheEphemeralRange();
     connect(clientBuilder());
     Feed remote = client.remote(Feed.class);
     int port = server.port();
