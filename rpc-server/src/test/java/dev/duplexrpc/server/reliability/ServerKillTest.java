@@ -63,6 +63,27 @@ class ServerKillTest {
     return p;
   }
 
+  /**
+   * A free port below the ephemeral range (32768 and up on Linux): the second server must be able
+   * to listen on the first one's port, and while none listens there a reconnect attempt's own
+   * ephemeral source port could take it (an attempt can even connect to itself).
+   */
+  private static int freePortOutsideTheEphemeralRange() throws java.io.IOException {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    java.io.IOException last = null;
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 10_000 + random.nextInt(20_000);
+      try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        return port;
+      } catch (java.io.IOException e) {
+        last = e; // taken: try another
+      }
+    }
+    throw last;
+  }
+
   /** Waits for a tick from the given server process, skipping older ones. */
   private void awaitTickFrom(long pid) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
@@ -92,7 +113,7 @@ class ServerKillTest {
 
   @Test
   void killedServerFailsPendingCallsAtOnceAndItsSuccessorIsRejoined() throws Exception {
-    ServerProcess first = startServer(0);
+    ServerProcess first = startServer(freePortOutsideTheEphemeralRange());
     int port = first.port();
     AtomicInteger hookRuns = new AtomicInteger();
     client = RpcClient.builder()
