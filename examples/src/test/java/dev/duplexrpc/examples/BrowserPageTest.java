@@ -25,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +54,9 @@ class BrowserPageTest {
   /** Where the screenshot of the page goes. */
   static final Path SCREENSHOT = Path.of("target", "browser", "duplex-page.png");
 
+  /** Keeps Grizzly's and Tyrus's start/stop logging out of the test output (held: loggers are weak). */
+  private static final Logger GLASSFISH = Logger.getLogger("org.glassfish");
+
   private static Chromium chromium;
 
   private final BlockingQueue<CompletableFuture<String>> hanging = new LinkedBlockingQueue<>();
@@ -61,6 +66,7 @@ class BrowserPageTest {
 
   @BeforeAll
   static void startBrowser() throws Exception {
+    GLASSFISH.setLevel(Level.WARNING);
     chromium = Chromium.launch();
   }
 

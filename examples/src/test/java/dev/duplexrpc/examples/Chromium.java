@@ -72,7 +72,9 @@ final class Chromium implements AutoCloseable {
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         fail("chromium is not on the PATH: the browser tests need it (CI=true)");
       }
-      Assumptions.abort("chromium is not on the PATH: the browser tests are skipped (CI is not set)");
+      String message = "chromium is not on the PATH: the browser tests are skipped (CI is not set)";
+      System.out.println(message); // surefire shows no reason for a class aborted before its tests
+      Assumptions.abort(message);
     }
     Path profile = Files.createTempDirectory("duplex-chromium-");
     Process process = new ProcessBuilder(executable,
@@ -183,6 +185,13 @@ final class Chromium implements AutoCloseable {
           }
 
           @Override
+          public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            IOException closed = new IOException("the DevTools socket closed: " + code + " " + reason);
+            pending.values().forEach(f -> f.completeExceptionally(closed));
+            return null;
+          }
+
+          @Override
           public void onError(WebSocket ws, Throwable error) {
             pending.values().forEach(f -> f.completeExceptionally(error));
           }
@@ -224,6 +233,8 @@ final class Chromium implements AutoCloseable {
     JsonObject response;
     try {
       response = answer.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError(method + " failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       pending.remove(id);
       throw new AssertionError("no DevTools answer to " + method + " within " + COMMAND_TIMEOUT, e);
