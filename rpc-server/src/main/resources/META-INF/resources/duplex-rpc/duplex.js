@@ -512,7 +512,8 @@ export class Connection {
 
   #onMessage(data) {
     if (typeof data !== "string") {
-      this.#socket.close(1003, "binary messages are not supported");
+      // The library sends text only; a page may not close with 1003 (only 1000 and 3000-4999).
+      console.warn("duplex.js: a binary message was ignored");
       return;
     }
     let message;
