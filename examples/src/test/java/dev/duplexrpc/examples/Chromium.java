@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -296,9 +297,18 @@ final class Chromium implements AutoCloseable {
         socket.abort();
       }
     } finally {
+      List<ProcessHandle> helpers = process.descendants().toList(); // renderer, GPU, network...
       process.destroy();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      for (ProcessHandle helper : helpers) {
+        helper.destroy();
+        try {
+          helper.onExit().get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+          helper.destroyForcibly();
+        }
       }
       try (Stream<Path> files = Files.walk(profile)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
