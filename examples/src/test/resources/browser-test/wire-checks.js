@@ -116,6 +116,24 @@ export async function run() {
     rpc.close();
   }
 
+  { // Batches: one array in one frame; each call settles with its own response, in any order.
+    const {rpc, socket} = await open();
+    const batch = rpc.batch();
+    const sum = settle(batch.call("add", [1, 2]));
+    batch.notify("note", ["x"]);
+    const missing = settle(batch.call("nope"));
+    batch.send();
+    out.batchFrame = socket.sent[0];
+    socket.receive('[{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"Method not found"}},'
+        + '{"jsonrpc":"2.0","id":1,"result":3}]');
+    out.batchResults = [await sum, await missing];
+    out.batchAgain = (() => { try { batch.send(); return "sent twice"; } catch (e) { return e.name; } })();
+    out.emptyBatch = (() => { try { rpc.batch().send(); return "sent"; } catch (e) { return e.name; } })();
+    await tick();
+    out.batchSent = socket.sent.length; // the batch only: responses are never answered
+    rpc.close();
+  }
+
   { // Timeouts and closes.
     const {rpc, socket} = await open({callTimeout: 0});
     const timedOut = settle(rpc.call("slow", [], {timeout: 50}));

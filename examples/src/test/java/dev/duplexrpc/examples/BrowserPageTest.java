@@ -125,6 +125,20 @@ class BrowserPageTest {
   }
 
   @Test
+  void pageSendsABatchThatTheServerAnswersCallByCall() throws Exception {
+    JsonElement results = page.evaluate("(() => {"
+        + " const batch = window.demo.rpc.batch();"
+        + " const calls = [batch.call('order', ['tea', 2]), batch.call('nope', [])];"
+        + " batch.notify('nobody.listens');"
+        + " batch.send();"
+        + " return Promise.all(calls.map(p => p.then(r => ({result: r}), e => ({code: e.code, message: e.message}))));"
+        + " })()");
+    assertEquals(json("[{result: 'receipt: 2 x tea, 5.00, confirmed'}, {code: -32601, message: 'Method not found'}]"),
+        results);
+    assertTrue(text("questions").contains("confirm(\"2 x tea for 5.00?\") → true"), text("questions"));
+  }
+
+  @Test
   void serverCallsMethodsThePageExposes() throws Exception {
     ServerConnection connection = onlyConnection();
     Customer customer = connection.remote(Customer.class);
@@ -240,6 +254,15 @@ class BrowserPageTest {
         "[{\"jsonrpc\":\"2.0\",\"id\":15,\"result\":3}]");
     assertEquals(String.join("\n", expected), String.join("\n", replies));
     assertEquals(json("['n1', 'n2', 'n3']"), out.get("notified"));
+
+    // A batch is one array in one frame; its calls settle by their own ids, whatever the order.
+    assertEquals("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"add\",\"params\":[1,2]},"
+        + "{\"jsonrpc\":\"2.0\",\"method\":\"note\",\"params\":[\"x\"]},"
+        + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"nope\"}]", out.get("batchFrame").getAsString());
+    assertEquals(json("[{result: 3}, {code: -32601, message: 'Method not found'}]"), out.get("batchResults"));
+    assertEquals("TypeError", out.get("batchAgain").getAsString());
+    assertEquals("TypeError", out.get("emptyBatch").getAsString());
+    assertEquals(1, out.get("batchSent").getAsInt());
 
     // Timeouts send rpc.cancel; a late answer is dropped; a close rejects what is pending.
     assertEquals(json("{code: -32001, message: \"No response to 'slow' within 50 ms\"}"), out.get("timedOut"));

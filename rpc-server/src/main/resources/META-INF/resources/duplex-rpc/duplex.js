@@ -273,25 +273,80 @@ export class Connection {
    *     plain object or cannot be written as JSON
    */
   call(method, params, options = {}) {
-    const request = this.#message(method, params);
-    const timeout = options.timeout ?? this.#callTimeout;
-    if (!(Number.isFinite(timeout) && timeout >= 0)) {
-      throw new TypeError(`timeout must be a number of milliseconds >= 0: ${timeout}`);
-    }
+    const body = messageBody(method, params);
+    const timeout = checkedTimeout(options.timeout ?? this.#callTimeout);
     if (!this.isOpen) {
-      const info = this.#closeInfo ?? {code: 1006, reason: "not open"};
-      return Promise.reject(closedError(info.code, info.reason));
+      return Promise.reject(this.#closedError());
     }
     const id = this.#nextId++;
-    const text = this.#stringify({jsonrpc: "2.0", id, ...request});
+    const text = stringify({jsonrpc: "2.0", id, ...body});
     return new Promise((resolve, reject) => {
-      const pending = {resolve, reject, method, timer: null};
-      if (timeout > 0) {
-        pending.timer = setTimeout(() => this.#timeOut(id, timeout), timeout);
-      }
-      this.#pending.set(id, pending);
+      this.#register(id, method, timeout, resolve, reject);
       this.#socket.send(text);
     });
+  }
+
+  /**
+   * Starts a batch: calls and notifications that {@link Batch#send} sends together, as one JSON
+   * array in one message. The server runs them concurrently and answers with one array; each
+   * call's promise settles with its own response, as for {@link Connection#call}.
+   *
+   * ```js
+   * const batch = rpc.batch();
+   * const sum = batch.call("calc.add", [1, 2]);
+   * const product = batch.call("calc.mul", [3, 4]);
+   * batch.notify("calc.reset");
+   * batch.send();
+   * console.log(await sum, await product);
+   * ```
+   *
+   * @returns {Batch} an empty batch of this connection
+   */
+  batch() {
+    return new Batch((items) => this.#sendBatch(items), this.#callTimeout);
+  }
+
+  #sendBatch(items) {
+    if (!this.isOpen) {
+      const error = this.#closedError();
+      items.forEach((item) => item.reject?.(error));
+      throw error;
+    }
+    const messages = [];
+    const calls = [];
+    for (const item of items) {
+      if (item.reject) {
+        const id = this.#nextId++;
+        messages.push({jsonrpc: "2.0", id, ...item.body});
+        calls.push({id, item});
+      } else {
+        messages.push({jsonrpc: "2.0", ...item.body});
+      }
+    }
+    let text;
+    try {
+      text = stringify(messages);
+    } catch (e) {
+      calls.forEach(({item}) => item.reject(e));
+      throw e;
+    }
+    for (const {id, item} of calls) {
+      this.#register(id, item.body.method, item.timeout, item.resolve, item.reject);
+    }
+    this.#socket.send(text);
+  }
+
+  #register(id, method, timeout, resolve, reject) {
+    const pending = {resolve, reject, method, timer: null};
+    if (timeout > 0) {
+      pending.timer = setTimeout(() => this.#timeOut(id, timeout), timeout);
+    }
+    this.#pending.set(id, pending);
+  }
+
+  #closedError() {
+    const info = this.#closeInfo ?? {code: 1006, reason: "not open"};
+    return closedError(info.code, info.reason);
   }
 
   /**
@@ -303,12 +358,11 @@ export class Connection {
    * @throws {TypeError} for a bad method or params, as {@link Connection#call}
    */
   notify(method, params) {
-    const message = this.#message(method, params);
+    const body = messageBody(method, params);
     if (!this.isOpen) {
-      const info = this.#closeInfo ?? {code: 1006, reason: "not open"};
-      throw closedError(info.code, info.reason);
+      throw this.#closedError();
     }
-    this.#socket.send(this.#stringify({jsonrpc: "2.0", ...message}));
+    this.#socket.send(stringify({jsonrpc: "2.0", ...body}));
   }
 
   /**
@@ -429,27 +483,6 @@ export class Connection {
     this.#failPending(code, reason);
     this.#socket.close(code, reason);
     return this.closed;
-  }
-
-  #message(method, params) {
-    if (typeof method !== "string") {
-      throw new TypeError(`a method name is a string: ${method}`);
-    }
-    if (params === undefined) {
-      return {method};
-    }
-    if (!Array.isArray(params) && !(isObject(params) && Object.getPrototypeOf(params) === Object.prototype)) {
-      throw new TypeError("params are an array (positional) or a plain object (named)");
-    }
-    return {method, params};
-  }
-
-  #stringify(message) {
-    try {
-      return JSON.stringify(message);
-    } catch (e) {
-      throw new TypeError(`params cannot be written as JSON: ${e.message}`);
-    }
   }
 
   #timeOut(id, timeout) {
@@ -626,6 +659,107 @@ export class Connection {
       return;
     }
     pending.resolve(message.result);
+  }
+}
+
+/** The method and params of a request or notification, checked. */
+function messageBody(method, params) {
+  if (typeof method !== "string") {
+    throw new TypeError(`a method name is a string: ${method}`);
+  }
+  if (params === undefined) {
+    return {method};
+  }
+  if (!Array.isArray(params) && !(isObject(params) && Object.getPrototypeOf(params) === Object.prototype)) {
+    throw new TypeError("params are an array (positional) or a plain object (named)");
+  }
+  return {method, params};
+}
+
+function checkedTimeout(timeout) {
+  if (!(Number.isFinite(timeout) && timeout >= 0)) {
+    throw new TypeError(`timeout must be a number of milliseconds >= 0: ${timeout}`);
+  }
+  return timeout;
+}
+
+function stringify(message) {
+  try {
+    return JSON.stringify(message);
+  } catch (e) {
+    throw new TypeError(`params cannot be written as JSON: ${e.message}`);
+  }
+}
+
+/**
+ * Calls and notifications sent together in one message; made by {@link Connection#batch}. Send
+ * it once.
+ */
+export class Batch {
+  #send;
+  #callTimeout;
+  #items = [];
+  #sent = false;
+
+  /**
+   * Use {@link Connection#batch} instead.
+   *
+   * @param {Function} send sends the items
+   * @param {number} callTimeout the connection's default timeout
+   */
+  constructor(send, callTimeout) {
+    this.#send = send;
+    this.#callTimeout = callTimeout;
+  }
+
+  /**
+   * Adds a call.
+   *
+   * @param {string} method the method name
+   * @param {Array|Object} [params] as for {@link Connection#call}
+   * @param {object} [options]
+   * @param {number} [options.timeout] as for {@link Connection#call}, counted from `send()`
+   * @returns {Promise<*>} settles as the promise of {@link Connection#call}
+   */
+  call(method, params, options = {}) {
+    this.#checkNotSent();
+    const body = messageBody(method, params);
+    const timeout = checkedTimeout(options.timeout ?? this.#callTimeout);
+    return new Promise((resolve, reject) => this.#items.push({body, timeout, resolve, reject}));
+  }
+
+  /**
+   * Adds a notification.
+   *
+   * @param {string} method the method name
+   * @param {Array|Object} [params] as for {@link Connection#call}
+   * @returns {Batch} this batch
+   */
+  notify(method, params) {
+    this.#checkNotSent();
+    this.#items.push({body: messageBody(method, params)});
+    return this;
+  }
+
+  /**
+   * Sends the batch as one message.
+   *
+   * @throws {RpcError} -32002 if the connection is not open (its calls reject with the same)
+   * @throws {TypeError} if the batch is empty, was sent already, or cannot be written as JSON
+   */
+  send() {
+    this.#checkNotSent();
+    if (this.#items.length === 0) {
+      throw new TypeError("an empty batch cannot be sent");
+    }
+    this.#sent = true;
+    this.#send(this.#items);
+  }
+
+  #checkNotSent() {
+    if (this.#sent) {
+      throw new TypeError("this batch was sent already");
+    }
   }
 }
 
