@@ -472,9 +472,10 @@ public final class RpcServer implements AutoCloseable {
      * to everyone (or not be a package name, such as {@code META-INF/resources}). The files are
      * public: the {@link #authenticator(Authenticator)} and {@link #allowedOrigins(String...)}
      * judge only WebSocket upgrades. Serve only what any visitor may read. Each call adds a
-     * folder; for a request the longest matching {@code urlPath} wins. Only the embedded server
-     * serves files; {@link #buildEndpoint()} ignores them. Default: none, every plain HTTP
-     * request is answered 404.
+     * folder; for a request the longest matching {@code urlPath} wins. Each file is read whole
+     * for every request, without caching: this is for a page and its assets, not for large
+     * downloads. Only the embedded server serves files; {@link #buildEndpoint()} ignores them.
+     * Default: none, every plain HTTP request is answered 404.
      *
      * @param urlPath the URL path the files appear under, starting with {@code /}
      * @param folder the class path folder, a relative resource name such as {@code "web"}; not
