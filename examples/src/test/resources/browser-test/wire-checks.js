@@ -116,6 +116,19 @@ export async function run() {
     rpc.close();
   }
 
+  { // A socket that closes before it opens (no server, a refused upgrade) rejects connect().
+    class RefusedSocket {
+      constructor(url) {
+        this.url = url;
+        this.readyState = 0;
+        queueMicrotask(() => { this.readyState = 3; this.onclose({code: 1006, reason: ""}); });
+      }
+      send() { throw new Error("send while not open"); }
+      close() {}
+    }
+    out.refusedConnect = await settle(connect("ws://127.0.0.1:9/none", {WebSocket: RefusedSocket}));
+  }
+
   { // Batches: one array in one frame; each call settles with its own response, in any order.
     const {rpc, socket} = await open();
     const batch = rpc.batch();

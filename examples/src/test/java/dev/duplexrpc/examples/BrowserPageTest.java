@@ -255,6 +255,9 @@ class BrowserPageTest {
     assertEquals(String.join("\n", expected), String.join("\n", replies));
     assertEquals(json("['n1', 'n2', 'n3']"), out.get("notified"));
 
+    assertEquals(json("{code: -32002, message: 'Connection closed (1006)', closeCode: 1006, closeReason: ''}"),
+        out.get("refusedConnect"));
+
     // A batch is one array in one frame; its calls settle by their own ids, whatever the order.
     assertEquals("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"add\",\"params\":[1,2]},"
         + "{\"jsonrpc\":\"2.0\",\"method\":\"note\",\"params\":[\"x\"]},"
