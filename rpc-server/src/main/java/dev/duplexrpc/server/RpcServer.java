@@ -4,12 +4,15 @@ import com.google.gson.Gson;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.client.internal.Background;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
+import dev.duplexrpc.server.internal.StaticFiles;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -74,6 +77,7 @@ public final class RpcServer implements AutoCloseable {
   private final RpcEndpoint endpoint;
   private final int maxMessageSize;
   private final SSLContext sslContext;
+  private final StaticFiles staticFiles;
   private final Object lock = new Object();
   private EmbeddedContainer container; // guarded by lock
   private boolean closed; // guarded by lock
@@ -83,6 +87,9 @@ public final class RpcServer implements AutoCloseable {
     this.port = b.port;
     this.maxMessageSize = b.maxMessageSize;
     this.sslContext = b.sslContext;
+    this.staticFiles = b.staticFolders.isEmpty() && b.browserClientPath == null
+        ? null
+        : new StaticFiles(b.staticFolders, b.browserClientPath);
     this.endpoint = b.buildEndpoint();
   }
 
@@ -110,7 +117,7 @@ public final class RpcServer implements AutoCloseable {
       if (container != null) {
         throw new IllegalStateException("server already started");
       }
-      EmbeddedContainer c = new EmbeddedContainer(host, port, maxMessageSize, endpoint.gate(), sslContext);
+      EmbeddedContainer c = new EmbeddedContainer(host, port, maxMessageSize, endpoint.gate(), sslContext, staticFiles);
       try {
         c.addEndpoint(endpoint.config());
         c.start("/", port);
@@ -298,6 +305,8 @@ public final class RpcServer implements AutoCloseable {
     SSLContext sslContext;
     Gson gson;
     final Set<String> events = new LinkedHashSet<>();
+    final List<StaticFiles.Folder> staticFolders = new ArrayList<>();
+    String browserClientPath;
 
     Builder() {}
 
@@ -435,6 +444,85 @@ public final class RpcServer implements AutoCloseable {
         set.add(o.toLowerCase(java.util.Locale.ROOT));
       }
       this.allowedOrigins = Set.copyOf(set);
+      return this;
+    }
+
+    /**
+     * Serves the files of a class path folder over HTTP, on the server's own address and port,
+     * so that a web page and the WebSocket endpoint it connects to have the same origin. A {@code
+     * GET} or {@code HEAD} of {@code urlPath + name} answers the resource {@code folder + "/" +
+     * name}, with a content type chosen by the file extension ({@code .html}, {@code .js}, {@code
+     * .css}, {@code .json}, {@code .svg}, {@code .png} and other common web types; {@code
+     * application/octet-stream} for the rest); a path ending with {@code /} answers that folder's
+     * {@code index.html}. Anything else is answered 404: missing files, directories, and every
+     * path with a {@code .} or {@code ..} segment, an empty segment or an encoded {@code /} or
+     * {@code \} (so no request reaches outside the folder). Other methods get 405. WebSocket
+     * upgrades still go to the endpoint, also when {@link #path(String)} and {@code urlPath}
+     * overlap.
+     *
+     * <pre>{@code
+     * RpcServer.builder()
+     *     .path("/rpc")
+     *     .staticResources("/", "web")        // src/main/resources/web/index.html at http://host:port/
+     *     .browserClient("/duplex.js")        // the library's browser client
+     * }</pre>
+     *
+     * <p>Files are looked up with the thread's context class loader at the time of this call (or
+     * this library's loader if there is none). In a named module, {@code folder} must be opened
+     * to everyone (or not be a package name, such as {@code META-INF/resources}). The files are
+     * public: the {@link #authenticator(Authenticator)} and {@link #allowedOrigins(String...)}
+     * judge only WebSocket upgrades. Serve only what any visitor may read. Each call adds a
+     * folder; for a request the longest matching {@code urlPath} wins. Each file is read whole
+     * for every request, without caching: this is for a page and its assets, not for large
+     * downloads. Only the embedded server serves files; {@link #buildEndpoint()} ignores them.
+     * Default: none, every plain HTTP request is answered 404.
+     *
+     * @param urlPath the URL path the files appear under, starting with {@code /}
+     * @param folder the class path folder, a relative resource name such as {@code "web"}; not
+     *     empty (the whole class path would publish your classes)
+     * @return this builder
+     * @throws IllegalArgumentException if a path is malformed, or {@code urlPath} already has a
+     *     folder
+     */
+    public Builder staticResources(String urlPath, String folder) {
+      String prefix = StaticFiles.urlPrefix(urlPath);
+      String f = StaticFiles.folder(folder);
+      for (StaticFiles.Folder existing : staticFolders) {
+        if (existing.urlPrefix().equals(prefix)) {
+          throw new IllegalArgumentException("a folder is already served at " + prefix);
+        }
+      }
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      staticFolders.add(new StaticFiles.Folder(prefix, loader != null ? loader : RpcServer.class.getClassLoader(), f));
+      return this;
+    }
+
+    /**
+     * Serves the library's browser client, {@code duplex.js} (an ES module, see {@code
+     * docs/browser.md}), over HTTP at this path, for example {@code "/duplex.js"}, with the same
+     * rules as {@link #staticResources(String, String)}; it wins over a static file of the same
+     * path. The file is in this jar as {@code META-INF/resources/duplex-rpc/duplex.js}. Default:
+     * not served.
+     *
+     * <pre>{@code
+     * // in the page: import { connect } from "/duplex.js";
+     * RpcServer.builder().browserClient("/duplex.js")
+     * }</pre>
+     *
+     * @param urlPath the URL path, starting with {@code /} and not ending with it; null to not
+     *     serve it
+     * @return this builder
+     * @throws IllegalArgumentException if the path is malformed
+     */
+    public Builder browserClient(String urlPath) {
+      if (urlPath != null) {
+        String prefix = StaticFiles.urlPrefix(urlPath);
+        if (urlPath.endsWith("/")) {
+          throw new IllegalArgumentException("the browser client's path names a file, not a folder: " + urlPath);
+        }
+        urlPath = prefix.substring(0, prefix.length() - 1);
+      }
+      this.browserClientPath = urlPath;
       return this;
     }
 

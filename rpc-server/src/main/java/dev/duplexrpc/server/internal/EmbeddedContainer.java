@@ -30,10 +30,24 @@ public final class EmbeddedContainer extends TyrusServerContainer {
   private final TyrusWebSocketEngine engine;
   private final HandshakeGate gate;
   private final SSLContext sslContext;
+  private final StaticFiles staticFiles;
   private final TyrusFilter.SocketCount sockets = new TyrusFilter.SocketCount();
   private volatile String contextPath = "/";
   private volatile HttpServer server;
   private volatile NetworkListener listener;
+
+  /**
+   * Creates the container without static files; nothing is bound until {@link #start(String, int)}.
+   *
+   * @param host the address to listen on
+   * @param port the port, 0 for an ephemeral one
+   * @param maxMessageChars the library's message limit
+   * @param gate judges each upgrade request before Tyrus sees it, or null
+   * @param sslContext the TLS context for {@code wss://}, or null for plain {@code ws://}
+   */
+  public EmbeddedContainer(String host, int port, int maxMessageChars, HandshakeGate gate, SSLContext sslContext) {
+    this(host, port, maxMessageChars, gate, sslContext, null);
+  }
 
   /**
    * Creates the container; nothing is bound until {@link #start(String, int)}.
@@ -43,12 +57,15 @@ public final class EmbeddedContainer extends TyrusServerContainer {
    * @param maxMessageChars the library's message limit
    * @param gate judges each upgrade request before Tyrus sees it, or null
    * @param sslContext the TLS context for {@code wss://}, or null for plain {@code ws://}
+   * @param staticFiles serves plain HTTP requests (not upgrades), or null to answer them all 404
    */
-  public EmbeddedContainer(String host, int port, int maxMessageChars, HandshakeGate gate, SSLContext sslContext) {
+  public EmbeddedContainer(String host, int port, int maxMessageChars, HandshakeGate gate, SSLContext sslContext,
+      StaticFiles staticFiles) {
     super((Set<Class<?>>) null);
     this.host = host;
     this.gate = gate;
     this.sslContext = sslContext;
+    this.staticFiles = staticFiles;
     this.requestedPort = port;
     this.maxFramePayload = Limits.maxFramePayload(maxMessageChars);
     this.engine = TyrusWebSocketEngine.builder(this)
@@ -100,6 +117,9 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     }
     l.registerAddOn(new WebSocketAddOn(rootPath));
     http.addListener(l);
+    if (staticFiles != null) {
+      http.getServerConfiguration().addHttpHandler(staticFiles);
+    }
     server = http;
     listener = l;
     try {

@@ -1,0 +1,776 @@
+// duplex.js: the Duplex RPC browser client. Bidirectional JSON-RPC 2.0 over the browser's own
+// WebSocket, speaking the same wire as the Java library (docs/wire.md): the page calls the
+// server, the server calls methods the page exposes, and the page subscribes to the server's
+// events (rpc.on / rpc.off). An ES module without dependencies; see docs/browser.md.
+
+/**
+ * The error codes the library uses (docs/errors.md). -32001, -32002 and -32006 are raised
+ * locally, by this client, and are not sent by the server on its own.
+ *
+ * @readonly
+ * @enum {number}
+ */
+export const ErrorCodes = Object.freeze({
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL_ERROR: -32603,
+  OVERLOADED: -32000,
+  TIMEOUT: -32001,
+  CONNECTION_CLOSED: -32002,
+  LIMIT_EXCEEDED: -32003,
+  CANCELLED: -32004,
+  SHUTTING_DOWN: -32005,
+  INVALID_RESPONSE: -32006,
+});
+
+const STANDARD_MESSAGES = new Map([
+  [-32700, "Parse error"],
+  [-32600, "Invalid Request"],
+  [-32601, "Method not found"],
+  [-32602, "Invalid params"],
+  [-32603, "Internal error"],
+  [-32000, "Overloaded"],
+  [-32001, "Request timed out"],
+  [-32002, "Connection closed"],
+  [-32003, "Limit exceeded"],
+  [-32004, "Request cancelled"],
+  [-32005, "Shutting down"],
+  [-32006, "Invalid response"],
+]);
+
+/** The default call timeout, in milliseconds: 30 seconds, as the Java library's. */
+export const DEFAULT_CALL_TIMEOUT = 30000;
+
+/** WebSocket.OPEN; the constant is read from the number so that any WebSocket-like class works. */
+const OPEN = 1;
+
+/**
+ * A JSON-RPC error: an error response from the other end (its `code`, `message` and `data`), or
+ * one raised here: -32001 (timeout), -32002 (connection closed; then `closeCode` and
+ * `closeReason` are set too) or -32006 (a malformed error response).
+ *
+ * Throw one from an exposed method to answer with that error:
+ * `throw new RpcError(-32010, "Negative argument", { value: x })`.
+ */
+export class RpcError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param {number} code the JSON-RPC error code, an integer
+   * @param {string} [message] the message; the code's standard message when absent
+   * @param {*} [data] the `data` member, any JSON value; absent when undefined
+   */
+  constructor(code, message, data) {
+    super(message ?? standardMessage(code));
+    this.name = "RpcError";
+    /** @type {number} */
+    this.code = code;
+    /** @type {*} */
+    this.data = data;
+  }
+}
+
+function standardMessage(code) {
+  if (STANDARD_MESSAGES.has(code)) {
+    return STANDARD_MESSAGES.get(code);
+  }
+  return code >= -32099 && code <= -32000 ? "Server error" : "Error";
+}
+
+function closedError(code, reason) {
+  const error = new RpcError(ErrorCodes.CONNECTION_CLOSED,
+      `Connection closed (${code}${reason ? ": " + reason : ""})`);
+  error.closeCode = code;
+  error.closeReason = reason;
+  return error;
+}
+
+const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+const isValidId = (id) => id === null || typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
+
+/** An error response object, as a plain object, for an error a handler threw. */
+function errorObject(thrown, method) {
+  const own = thrown instanceof RpcError
+      || (thrown !== null && typeof thrown === "object" && Number.isInteger(thrown.code)
+          && !(typeof DOMException !== "undefined" && thrown instanceof DOMException));
+  if (own) {
+    const error = {code: thrown.code, message: typeof thrown.message === "string" ? thrown.message : standardMessage(thrown.code)};
+    if (thrown.data !== undefined) {
+      error.data = thrown.data;
+    }
+    return error;
+  }
+  // Like the Java library: a generic answer, and the details stay here.
+  console.error(`duplex.js: the handler of '${method}' failed`, thrown);
+  return {code: ErrorCodes.INTERNAL_ERROR, message: "Internal error"};
+}
+
+/** The payload an event handler gets from an event's params (as in the Java client). */
+function eventPayload(params) {
+  if (Array.isArray(params)) {
+    return params.length === 0 ? null : params.length === 1 ? params[0] : params;
+  }
+  return params === undefined ? null : params;
+}
+
+/** Turns a page-relative or http(s) URL into a ws(s) URL of the same origin. */
+function webSocketUrl(url) {
+  const base = globalThis.location ? globalThis.location.href : undefined;
+  const u = new URL(String(url), base);
+  if (u.protocol === "http:") {
+    u.protocol = "ws:";
+  } else if (u.protocol === "https:") {
+    u.protocol = "wss:";
+  } else if (u.protocol !== "ws:" && u.protocol !== "wss:") {
+    throw new TypeError(`not a WebSocket URL: ${url}`);
+  }
+  return u.href;
+}
+
+/**
+ * Opens a connection to a Duplex RPC server (or any JSON-RPC 2.0 WebSocket peer).
+ *
+ * ```js
+ * import { connect } from "/duplex.js";
+ * const rpc = await connect("/rpc", {
+ *   services: { confirm: async (question) => window.confirm(question) },
+ * });
+ * const receipt = await rpc.call("order", ["coffee", 3]);
+ * ```
+ *
+ * @param {string|URL} url a `ws:` or `wss:` URL, or a URL relative to the page (`"/rpc"`),
+ *     whose `http:`/`https:` scheme becomes `ws:`/`wss:`
+ * @param {object} [options]
+ * @param {Object<string, Function>} [options.services] methods the server may call: each own
+ *     enumerable function property is exposed under its name (see {@link Connection#expose})
+ * @param {number} [options.callTimeout=30000] the default timeout of {@link Connection#call} in
+ *     milliseconds; 0 for none
+ * @param {boolean} [options.sendCancel=true] whether a call that times out sends `rpc.cancel`
+ *     for its id, so that the server stops working on it
+ * @param {string|string[]} [options.protocols] WebSocket subprotocols
+ * @param {Function} [options.WebSocket] the WebSocket class; the browser's by default
+ * @returns {Promise<Connection>} resolves when the socket is open; rejects with an
+ *     {@link RpcError} -32002 if it closes before that
+ */
+export function connect(url, options = {}) {
+  const WebSocketClass = options.WebSocket ?? globalThis.WebSocket;
+  if (typeof WebSocketClass !== "function") {
+    return Promise.reject(new TypeError("no WebSocket class: pass options.WebSocket"));
+  }
+  let connection;
+  try {
+    const socket = new WebSocketClass(webSocketUrl(url), options.protocols);
+    connection = new Connection(socket, options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return connection.opened.then(() => connection);
+}
+
+/**
+ * One open connection: calls to the other end, methods it may call, events. Made by
+ * {@link connect}.
+ */
+export class Connection {
+  #socket;
+  #callTimeout;
+  #sendCancel;
+  #nextId = 1;
+  /** @type {Map<number, {resolve: Function, reject: Function, timer: *, method: string}>} */
+  #pending = new Map();
+  /** @type {Map<string, {fn: Function, self: *}>} */
+  #methods = new Map();
+  /** @type {Map<string, {handlers: Set<Function>, ready: Promise<void>}>} */
+  #events = new Map();
+  #closeInfo = null;
+  #resolveClosed;
+
+  /**
+   * Wraps a WebSocket that is connecting; use {@link connect} instead.
+   *
+   * @param {WebSocket} socket the socket, not yet open
+   * @param {object} options the options of {@link connect}
+   */
+  constructor(socket, options = {}) {
+    this.#socket = socket;
+    const timeout = options.callTimeout ?? DEFAULT_CALL_TIMEOUT;
+    if (!(Number.isFinite(timeout) && timeout >= 0)) {
+      throw new TypeError(`callTimeout must be a number of milliseconds >= 0: ${timeout}`);
+    }
+    this.#callTimeout = timeout;
+    this.#sendCancel = options.sendCancel ?? true;
+    if (options.services) {
+      for (const name of Object.keys(options.services)) {
+        if (typeof options.services[name] === "function") {
+          this.expose(name, options.services[name].bind(options.services));
+        }
+      }
+    }
+    /**
+     * Resolves with `{code, reason}` once the socket has closed, whichever side closed it.
+     *
+     * @type {Promise<{code: number, reason: string}>}
+     */
+    this.closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
+    /**
+     * Resolves when the socket opens; rejects with an RpcError -32002 if it closes first.
+     *
+     * @type {Promise<void>}
+     */
+    this.opened = new Promise((resolve, reject) => {
+      socket.onopen = () => resolve();
+      socket.onmessage = (event) => this.#onMessage(event.data);
+      socket.onerror = () => {}; // a close event follows and says more
+      socket.onclose = (event) => {
+        const error = this.#onClose(event.code, event.reason);
+        reject(error);
+      };
+    });
+    this.opened.catch(() => {});
+  }
+
+  /**
+   * Whether the socket is open.
+   *
+   * @returns {boolean}
+   */
+  get isOpen() {
+    return this.#closeInfo === null && this.#socket.readyState === OPEN;
+  }
+
+  /**
+   * The number of calls waiting for their response.
+   *
+   * @returns {number}
+   */
+  get pendingCalls() {
+    return this.#pending.size;
+  }
+
+  /**
+   * Calls a method of the other end.
+   *
+   * ```js
+   * const sum = await rpc.call("calc.add", [2, 3]);                 // positional params
+   * const diff = await rpc.call("calc.sub", {minuend: 5, subtrahend: 3});   // named params
+   * try { await rpc.call("slow", [], {timeout: 500}); }
+   * catch (e) { if (e.code === -32001) { ... } }                     // timed out
+   * ```
+   *
+   * @param {string} method the method name
+   * @param {Array|Object} [params] an array (positional) or a plain object (named); omitted from
+   *     the request when undefined
+   * @param {object} [options]
+   * @param {number} [options.timeout] milliseconds to wait for the response, 0 for no limit; the
+   *     connection's `callTimeout` by default
+   * @returns {Promise<*>} resolves with the `result`; rejects with an {@link RpcError}: the other
+   *     end's error (`code`, `message`, `data`), -32001 after the timeout, -32002 when the
+   *     connection closes first (or was closed), -32006 for a malformed error response
+   * @throws {TypeError} if the method is not a string, or the params are neither an array nor a
+   *     plain object or cannot be written as JSON
+   */
+  call(method, params, options = {}) {
+    const body = messageBody(method, params);
+    const timeout = checkedTimeout(options.timeout ?? this.#callTimeout);
+    if (!this.isOpen) {
+      return Promise.reject(this.#closedError());
+    }
+    const id = this.#nextId++;
+    const text = stringify({jsonrpc: "2.0", id, ...body});
+    return new Promise((resolve, reject) => {
+      this.#register(id, method, timeout, resolve, reject);
+      this.#socket.send(text);
+    });
+  }
+
+  /**
+   * Starts a batch: calls and notifications that {@link Batch#send} sends together, as one JSON
+   * array in one message. The server runs them concurrently and answers with one array; each
+   * call's promise settles with its own response, as for {@link Connection#call}.
+   *
+   * ```js
+   * const batch = rpc.batch();
+   * const sum = batch.call("calc.add", [1, 2]);
+   * const product = batch.call("calc.mul", [3, 4]);
+   * batch.notify("calc.reset");
+   * batch.send();
+   * console.log(await sum, await product);
+   * ```
+   *
+   * @returns {Batch} an empty batch of this connection
+   */
+  batch() {
+    return new Batch((items) => this.#sendBatch(items), this.#callTimeout);
+  }
+
+  #sendBatch(items) {
+    if (!this.isOpen) {
+      const error = this.#closedError();
+      items.forEach((item) => item.reject?.(error));
+      throw error;
+    }
+    const messages = [];
+    const calls = [];
+    for (const item of items) {
+      if (item.reject) {
+        const id = this.#nextId++;
+        messages.push({jsonrpc: "2.0", id, ...item.body});
+        calls.push({id, item});
+      } else {
+        messages.push({jsonrpc: "2.0", ...item.body});
+      }
+    }
+    let text;
+    try {
+      text = stringify(messages);
+    } catch (e) {
+      calls.forEach(({item}) => item.reject(e));
+      throw e;
+    }
+    for (const {id, item} of calls) {
+      this.#register(id, item.body.method, item.timeout, item.resolve, item.reject);
+    }
+    this.#socket.send(text);
+  }
+
+  #register(id, method, timeout, resolve, reject) {
+    const pending = {resolve, reject, method, timer: null};
+    if (timeout > 0) {
+      pending.timer = setTimeout(() => this.#timeOut(id, timeout), timeout);
+    }
+    this.#pending.set(id, pending);
+  }
+
+  #closedError() {
+    const info = this.#closeInfo ?? {code: 1006, reason: "not open"};
+    return closedError(info.code, info.reason);
+  }
+
+  /**
+   * Sends a notification: a call without a response.
+   *
+   * @param {string} method the method name
+   * @param {Array|Object} [params] as for {@link Connection#call}
+   * @throws {RpcError} -32002 if the connection is not open
+   * @throws {TypeError} for a bad method or params, as {@link Connection#call}
+   */
+  notify(method, params) {
+    const body = messageBody(method, params);
+    if (!this.isOpen) {
+      throw this.#closedError();
+    }
+    this.#socket.send(stringify({jsonrpc: "2.0", ...body}));
+  }
+
+  /**
+   * Exposes a function the other end may call (a request or a notification) under a method name.
+   * Positional params become its arguments; named params (an object) its one argument; none, no
+   * argument. It may return a value or a promise; `undefined` is answered as `null`. A thrown
+   * {@link RpcError} (or any object with an integer `code`) is answered with its code, message
+   * and data; anything else with -32603 "Internal error", logged to the console. Requests for
+   * names not exposed are answered -32601.
+   *
+   * ```js
+   * rpc.expose("confirm", async (question) => window.confirm(question));
+   * ```
+   *
+   * @param {string} name the method name; names starting with `rpc.` are reserved
+   * @param {Function|null} fn the function, or null to remove the method
+   * @returns {Connection} this connection
+   */
+  expose(name, fn) {
+    if (typeof name !== "string" || name.length === 0) {
+      throw new TypeError("a method name is a non-empty string");
+    }
+    if (name.startsWith("rpc.")) {
+      throw new TypeError(`names starting with 'rpc.' are reserved: ${name}`);
+    }
+    if (fn === null) {
+      this.#methods.delete(name);
+    } else if (typeof fn === "function") {
+      this.#methods.set(name, fn);
+    } else {
+      throw new TypeError(`not a function: ${fn}`);
+    }
+    return this;
+  }
+
+  /**
+   * Subscribes to a server event (`rpc.on`, docs/server.md#events) and runs the handler for
+   * every one that arrives. Handlers of one event share one server subscription. An event's
+   * payload is the one element of its `params` (an object `params` as is, several elements as
+   * the array, none as `null`). A method exposed under the event's name receives the event
+   * instead of the handlers.
+   *
+   * ```js
+   * const subscription = await rpc.subscribe("priceChanged", (price) => show(price));
+   * ...
+   * subscription.close();   // rpc.off once no handler of the event is left
+   * ```
+   *
+   * @param {string} event the event name
+   * @param {Function} handler called with each event's payload
+   * @returns {Promise<{event: string, active: boolean, close: Function}>} resolves once the
+   *     server confirmed; rejects with {@link RpcError} -32602 (`data` maps the event to the
+   *     server's status, e.g. `"provided event invalid"`) if it refused, or what a call rejects
+   *     with
+   */
+  async subscribe(event, handler) {
+    if (typeof event !== "string" || event.length === 0) {
+      throw new TypeError("an event name is a non-empty string");
+    }
+    if (typeof handler !== "function") {
+      throw new TypeError(`not a function: ${handler}`);
+    }
+    for (;;) {
+      let state = this.#events.get(event);
+      if (!state) {
+        const fresh = {handlers: new Set(), ready: null};
+        fresh.ready = this.call("rpc.on", [event]).then((result) => {
+          const status = isObject(result) ? result[event] : undefined;
+          if (status !== "ok") {
+            throw new RpcError(ErrorCodes.INVALID_PARAMS, `Subscription to '${event}' refused: ${status}`,
+                {[event]: status === undefined ? null : status});
+          }
+        });
+        fresh.ready.catch(() => {
+          if (this.#events.get(event) === fresh) {
+            this.#events.delete(event);
+          }
+        });
+        this.#events.set(event, fresh);
+        state = fresh;
+      }
+      await state.ready;
+      if (this.#events.get(event) !== state) {
+        continue; // unsubscribed meanwhile: subscribe again
+      }
+      const entry = (payload) => handler(payload);
+      state.handlers.add(entry);
+      const connection = this;
+      return {
+        event,
+        get active() {
+          return state.handlers.has(entry) && connection.#events.get(event) === state;
+        },
+        close() {
+          if (!state.handlers.delete(entry) || state.handlers.size > 0) {
+            return;
+          }
+          if (connection.#events.get(event) === state) {
+            connection.#events.delete(event);
+            if (connection.isOpen) {
+              connection.call("rpc.off", [event]).catch(() => {});
+            }
+          }
+        },
+      };
+    }
+  }
+
+  /**
+   * Closes the connection. Pending calls reject at once with -32002 (this close's code and
+   * reason); the returned promise resolves when the socket has closed.
+   *
+   * @param {number} [code=1000] the WebSocket close code: 1000 or 3000 to 4999
+   * @param {string} [reason="normal closure"] the close reason
+   * @returns {Promise<{code: number, reason: string}>} the {@link Connection#closed} promise
+   */
+  close(code = 1000, reason = "normal closure") {
+    this.#failPending(code, reason);
+    this.#socket.close(code, reason);
+    return this.closed;
+  }
+
+  #timeOut(id, timeout) {
+    const pending = this.#pending.get(id);
+    if (!pending) {
+      return;
+    }
+    this.#pending.delete(id);
+    pending.reject(new RpcError(ErrorCodes.TIMEOUT, `No response to '${pending.method}' within ${timeout} ms`));
+    if (this.#sendCancel && this.isOpen) {
+      this.#socket.send(JSON.stringify({jsonrpc: "2.0", method: "rpc.cancel", params: {id}}));
+    }
+  }
+
+  #failPending(code, reason) {
+    if (this.#closeInfo === null) {
+      this.#closeInfo = {code, reason};
+    }
+    const calls = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const pending of calls) {
+      clearTimeout(pending.timer);
+      pending.reject(closedError(code, reason));
+    }
+    this.#events.clear();
+  }
+
+  #onClose(code, reason) {
+    this.#failPending(code, reason);
+    this.#resolveClosed({code, reason});
+    return closedError(code, reason);
+  }
+
+  #send(reply) {
+    if (this.#socket.readyState !== OPEN) {
+      return; // closing: the other end fails its calls itself
+    }
+    let text;
+    try {
+      text = JSON.stringify(reply);
+    } catch (e) {
+      text = JSON.stringify(Array.isArray(reply)
+          ? reply.map((r) => this.#safe(r))
+          : this.#safe(reply));
+    }
+    this.#socket.send(text);
+  }
+
+  /** A response whose result cannot be written as JSON becomes -32603. */
+  #safe(response) {
+    try {
+      JSON.stringify(response);
+      return response;
+    } catch (e) {
+      console.error("duplex.js: a result cannot be written as JSON", e);
+      return {jsonrpc: "2.0", id: response.id,
+        error: {code: ErrorCodes.INTERNAL_ERROR, message: "Internal error"}};
+    }
+  }
+
+  #onMessage(data) {
+    if (typeof data !== "string") {
+      // The library sends text only; a page may not close with 1003 (only 1000 and 3000-4999).
+      console.warn("duplex.js: a binary message was ignored");
+      return;
+    }
+    let message;
+    try {
+      message = JSON.parse(data);
+    } catch (e) {
+      this.#send({jsonrpc: "2.0", id: null, error: {code: ErrorCodes.PARSE_ERROR, message: "Parse error"}});
+      return;
+    }
+    if (Array.isArray(message)) {
+      if (message.length === 0) {
+        this.#send(invalid(null));
+        return;
+      }
+      Promise.all(message.map((item) => this.#handle(item))).then((replies) => {
+        const answers = replies.filter((r) => r !== undefined);
+        if (answers.length > 0) {
+          this.#send(answers);
+        }
+      });
+      return;
+    }
+    this.#handle(message).then((reply) => {
+      if (reply !== undefined) {
+        this.#send(reply);
+      }
+    });
+  }
+
+  /** Handles one message; resolves with the response to send, or undefined for none. */
+  async #handle(message) {
+    if (!isObject(message)) {
+      return invalid(null);
+    }
+    if ((has(message, "result") || has(message, "error")) && !has(message, "method")) {
+      this.#onResponse(message);
+      return undefined;
+    }
+    if (!has(message, "method") && !has(message, "id") && typeof message.notification === "string") {
+      // The rpc-websockets event form: {"notification": name, "params": [...]}.
+      if (message.params === undefined || Array.isArray(message.params) || isObject(message.params)) {
+        this.#deliver(message.notification, message.params);
+      }
+      return undefined;
+    }
+    if (has(message, "id") && !isValidId(message.id)) {
+      return invalid(null);
+    }
+    const id = has(message, "id") ? message.id : null;
+    if (message.jsonrpc !== "2.0" || typeof message.method !== "string"
+        || (has(message, "params") && !Array.isArray(message.params) && !isObject(message.params))) {
+      return invalid(id);
+    }
+    if (!has(message, "id")) {
+      this.#deliver(message.method, message.params);
+      return undefined;
+    }
+    const fn = this.#methods.get(message.method);
+    if (!fn) {
+      return {jsonrpc: "2.0", id, error: {code: ErrorCodes.METHOD_NOT_FOUND, message: "Method not found"}};
+    }
+    try {
+      const result = await invoke(fn, message.params);
+      return {jsonrpc: "2.0", id, result: result === undefined ? null : result};
+    } catch (thrown) {
+      return {jsonrpc: "2.0", id, error: errorObject(thrown, message.method)};
+    }
+  }
+
+  /** Runs a notification: an exposed method of that name, else the event's handlers. */
+  #deliver(method, params) {
+    const fn = this.#methods.get(method);
+    if (fn) {
+      invoke(fn, params).catch((e) => console.error(`duplex.js: the handler of '${method}' failed`, e));
+      return;
+    }
+    const state = this.#events.get(method);
+    if (!state) {
+      return; // no one listens: dropped, as the Java Peer does
+    }
+    const payload = eventPayload(params);
+    for (const handler of [...state.handlers]) {
+      try {
+        handler(payload);
+      } catch (e) {
+        console.error(`duplex.js: a handler of event '${method}' failed`, e);
+      }
+    }
+  }
+
+  #onResponse(message) {
+    const id = message.id;
+    if (!Number.isInteger(id)) {
+      return; // our ids are integers: a string "1" does not match call 1
+    }
+    const pending = this.#pending.get(id);
+    if (!pending) {
+      return; // an unknown id, or a call that timed out: dropped
+    }
+    this.#pending.delete(id);
+    clearTimeout(pending.timer);
+    if (has(message, "error")) {
+      const error = message.error;
+      if (isObject(error) && Number.isInteger(error.code)
+          && (error.message === undefined || typeof error.message === "string")) {
+        pending.reject(new RpcError(error.code, error.message, error.data));
+      } else {
+        pending.reject(new RpcError(ErrorCodes.INVALID_RESPONSE, "Malformed error object", {error}));
+      }
+      return;
+    }
+    pending.resolve(message.result);
+  }
+}
+
+/** The method and params of a request or notification, checked. */
+function messageBody(method, params) {
+  if (typeof method !== "string") {
+    throw new TypeError(`a method name is a string: ${method}`);
+  }
+  if (params === undefined) {
+    return {method};
+  }
+  if (!Array.isArray(params) && !(isObject(params) && Object.getPrototypeOf(params) === Object.prototype)) {
+    throw new TypeError("params are an array (positional) or a plain object (named)");
+  }
+  return {method, params};
+}
+
+function checkedTimeout(timeout) {
+  if (!(Number.isFinite(timeout) && timeout >= 0)) {
+    throw new TypeError(`timeout must be a number of milliseconds >= 0: ${timeout}`);
+  }
+  return timeout;
+}
+
+function stringify(message) {
+  try {
+    return JSON.stringify(message);
+  } catch (e) {
+    throw new TypeError(`params cannot be written as JSON: ${e.message}`);
+  }
+}
+
+/**
+ * Calls and notifications sent together in one message; made by {@link Connection#batch}. Send
+ * it once.
+ */
+export class Batch {
+  #send;
+  #callTimeout;
+  #items = [];
+  #sent = false;
+
+  /**
+   * Use {@link Connection#batch} instead.
+   *
+   * @param {Function} send sends the items
+   * @param {number} callTimeout the connection's default timeout
+   */
+  constructor(send, callTimeout) {
+    this.#send = send;
+    this.#callTimeout = callTimeout;
+  }
+
+  /**
+   * Adds a call.
+   *
+   * @param {string} method the method name
+   * @param {Array|Object} [params] as for {@link Connection#call}
+   * @param {object} [options]
+   * @param {number} [options.timeout] as for {@link Connection#call}, counted from `send()`
+   * @returns {Promise<*>} settles as the promise of {@link Connection#call}
+   */
+  call(method, params, options = {}) {
+    this.#checkNotSent();
+    const body = messageBody(method, params);
+    const timeout = checkedTimeout(options.timeout ?? this.#callTimeout);
+    return new Promise((resolve, reject) => this.#items.push({body, timeout, resolve, reject}));
+  }
+
+  /**
+   * Adds a notification.
+   *
+   * @param {string} method the method name
+   * @param {Array|Object} [params] as for {@link Connection#call}
+   * @returns {Batch} this batch
+   */
+  notify(method, params) {
+    this.#checkNotSent();
+    this.#items.push({body: messageBody(method, params)});
+    return this;
+  }
+
+  /**
+   * Sends the batch as one message.
+   *
+   * @throws {RpcError} -32002 if the connection is not open (its calls reject with the same)
+   * @throws {TypeError} if the batch is empty, was sent already, or cannot be written as JSON
+   */
+  send() {
+    this.#checkNotSent();
+    if (this.#items.length === 0) {
+      throw new TypeError("an empty batch cannot be sent");
+    }
+    this.#sent = true;
+    this.#send(this.#items);
+  }
+
+  #checkNotSent() {
+    if (this.#sent) {
+      throw new TypeError("this batch was sent already");
+    }
+  }
+}
+
+function invalid(id) {
+  return {jsonrpc: "2.0", id, error: {code: ErrorCodes.INVALID_REQUEST, message: "Invalid Request"}};
+}
+
+/** Calls an exposed function with the params: an array spread, an object as one argument. */
+async function invoke(fn, params) {
+  if (params === undefined) {
+    return fn();
+  }
+  return Array.isArray(params) ? fn(...params) : fn(params);
+}
