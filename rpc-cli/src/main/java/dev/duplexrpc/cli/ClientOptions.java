@@ -44,9 +44,13 @@ final class ClientOptions {
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
       converter = Durations.class,
-      description = "How long to wait for the connection and for each answer: 500ms, 10s, 2m "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "How long to wait for the answer: 500ms, 10s, 2m (default: ${DEFAULT-VALUE}).")
   Duration timeout;
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
+      converter = Durations.class,
+      description = "How long to wait for the connection (default: ${DEFAULT-VALUE}).")
+  Duration connectTimeout;
 
   final List<String[]> headers = new ArrayList<>();
 
@@ -78,7 +82,7 @@ final class ClientOptions {
     RpcClient.Builder b = RpcClient.builder()
         .uri(uri)
         .reconnectPolicy(ReconnectPolicy.none())
-        .connectTimeout(timeout)
+        .connectTimeout(connectTimeout)
         .callTimeout(timeout)
         .service((LocalService) value -> value);
     for (String[] h : headers) {
