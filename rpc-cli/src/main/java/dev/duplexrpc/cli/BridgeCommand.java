@@ -63,6 +63,34 @@ final class BridgeCommand implements Callable<Integer> {
       description = "The program and its arguments, after --.")
   List<String> command;
 
+  /** Whether {@code name} is an executable file, as a path or on the PATH. */
+  static boolean executable(String name) {
+    if (name.contains(java.io.File.separator) || name.contains("/")) {
+      return java.nio.file.Files.isExecutable(java.nio.file.Path.of(name));
+    }
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return true; // let the start fail with its own message
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      java.nio.file.Path p = java.nio.file.Path.of(dir, name);
+      if (java.nio.file.Files.isExecutable(p) && !java.nio.file.Files.isDirectory(p)) {
+        return true;
+      }
+      if (System.getProperty("os.name", "").startsWith("Windows")) {
+        for (String ext : new String[] {".exe", ".cmd", ".bat"}) {
+          if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, name + ext))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Framing f;
@@ -82,6 +110,9 @@ final class BridgeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "Invalid value for option '--port': " + port + " is not in 0..65535");
+    }
+    if (!executable(command.get(0))) {
+      throw new UserException(Exit.USAGE, "command not found: " + command.get(0));
     }
     Set<BridgeSession> sessions = ConcurrentHashMap.newKeySet();
     RpcServer.Builder b = RpcServer.builder()

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class BridgeSession {
   private static final String END = new String("end of input"); // identity sentinel
+  /** Chars waiting for a process that does not read its input; past it the connection closes. */
+  static final long MAX_QUEUED_CHARS = 16L << 20;
 
   private final String id;
   private final Transport transport;
@@ -28,6 +30,7 @@ final class BridgeSession {
   private final Duration grace;
   private final BlockingQueue<String> toProcess = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicLong queuedChars = new java.util.concurrent.atomic.AtomicLong();
   private volatile Process process;
   private volatile boolean socketClosed;
 
@@ -67,6 +70,12 @@ final class BridgeSession {
     transport.start(new Transport.Listener() {
       @Override
       public void onMessage(String message) {
+        if (queuedChars.addAndGet(message.length()) > MAX_QUEUED_CHARS) {
+          Duplex.ERR.println("duplex bridge: process " + p.pid() + " is not reading its input; ending it");
+          close(1011, "the command is not reading its input");
+          stopProcess(p);
+          return;
+        }
         toProcess.add(message);
       }
 
@@ -102,6 +111,7 @@ final class BridgeSession {
           return;
         }
         framing.write(o, m);
+        queuedChars.addAndGet(-m.length());
       }
     } catch (IOException e) {
       // the process closed its input or ended; its exit closes the socket

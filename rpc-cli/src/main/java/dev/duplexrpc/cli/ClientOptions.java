@@ -94,9 +94,20 @@ final class ClientOptions {
     try {
       return b.build().connect();
     } catch (HandshakeRejectedException e) {
-      throw new UserException(Exit.CONNECT_FAILED, "could not connect to " + uri + ": " + e.getMessage());
+      throw new UserException(Exit.CONNECT_FAILED, "could not connect to " + uri + ": the server refused "
+          + "the handshake with HTTP " + e.statusCode() + httpMeaning(e.statusCode()));
     } catch (IOException e) {
       throw new UserException(Exit.CONNECT_FAILED, "could not connect to " + uri + ": " + rootMessage(e));
+    }
+  }
+
+  private static String httpMeaning(int status) {
+    switch (status) {
+      case 401: return " (unauthorized: see --header)";
+      case 403: return " (forbidden)";
+      case 404: return " (not found: check the path)";
+      case 503: return " (unavailable: shutting down)";
+      default: return "";
     }
   }
 

@@ -118,4 +118,10 @@ class UserErrorsTest {
     String line = fails(Exit.CANNOT_LISTEN, "serve", "--port", String.valueOf(server.port()));
     assertTrue(line.startsWith("duplex serve: could not listen on 127.0.0.1:" + server.port() + ": "), line);
   }
+
+  @Test
+  void bridgeOfAMissingCommandExits2() throws Exception {
+    assertEquals("duplex bridge: command not found: no-such-command-here",
+        fails(Exit.USAGE, "bridge", "--port", "0", "--", "no-such-command-here"));
+  }
 }
