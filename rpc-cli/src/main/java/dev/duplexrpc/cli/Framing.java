@@ -141,7 +141,7 @@ enum Framing {
     if (length < 0) {
       throw new FramingException("a message without Content-Length", false);
     }
-    if (length > maxBytes) {
+    if (length > maxBytes || length > Integer.MAX_VALUE - 8) {
       throw new FramingException("a message of " + length + " bytes, over the limit", true);
     }
     byte[] body = in.readNBytes((int) length);

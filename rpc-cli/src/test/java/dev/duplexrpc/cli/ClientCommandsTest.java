@@ -11,6 +11,7 @@ import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
 import dev.duplexrpc.server.RpcServer;
+import dev.duplexrpc.server.ServerConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -34,6 +35,9 @@ class ClientCommandsTest {
 
     @RpcNotification
     void restock(String item);
+
+    @RpcMethod
+    String token();
   }
 
   static final BlockingQueue<String> restocked = new LinkedBlockingQueue<>();
@@ -59,6 +63,11 @@ class ClientCommandsTest {
           @Override
           public void restock(String item) {
             restocked.add(item);
+          }
+
+          @Override
+          public String token() {
+            return ServerConnection.current().header("X-Token");
           }
         })
         .event("priceChanged")
@@ -110,6 +119,13 @@ class ClientCommandsTest {
         JsonParser.parseString(err.get(1).substring(4)));
     assertEquals(JsonParser.parseString("{\"item\":\"tea\",\"quantity\":1}"),
         JsonParser.parseString(cli.restOfOut()));
+  }
+
+  @Test
+  void headerOptionsAreSentWithTheHandshake() throws Exception {
+    Cli cli = Cli.start("call", "--header", "X-Token=a=b c", url(), "token");
+    assertEquals(0, cli.exitCode());
+    assertEquals("\"a=b c\"\n", cli.restOfOut());
   }
 
   @Test

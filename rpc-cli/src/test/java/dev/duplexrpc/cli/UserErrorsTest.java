@@ -114,6 +114,12 @@ class UserErrorsTest {
   }
 
   @Test
+  void headerWithoutEqualsSignIsBadUsage() throws Exception {
+    assertEquals("duplex call: Invalid value for option '--header': 'X-Token' is not NAME=VALUE (see duplex call --help)",
+        fails(Exit.USAGE, "call", "--header", "X-Token", server.uri().toString(), "x"));
+  }
+
+  @Test
   void portInUseExits8() throws Exception {
     String line = fails(Exit.CANNOT_LISTEN, "serve", "--port", String.valueOf(server.port()));
     assertTrue(line.startsWith("duplex serve: could not listen on 127.0.0.1:" + server.port() + ": "), line);
