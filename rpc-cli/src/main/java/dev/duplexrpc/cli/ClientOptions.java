@@ -161,8 +161,10 @@ final class ClientOptions {
     }
     if (t instanceof RpcException) {
       RpcException r = (RpcException) t;
-      return new UserException(Exit.RPC_ERROR, "error " + r.code() + ": " + r.errorMessage()
-          + (r.data() == null || r.data().isJsonNull() ? "" : " data: " + Json.compact(r.data())));
+      String data = r.data() == null || r.data().isJsonNull() ? null : Json.compact(r.data());
+      boolean shown = data == null || r.errorMessage().contains(data); // the client's own messages quote it
+      return new UserException(Exit.RPC_ERROR,
+          "error " + r.code() + ": " + r.errorMessage() + (shown ? "" : " data: " + data));
     }
     if (t instanceof IllegalArgumentException) { // a message over the size limit, for instance
       return new UserException(Exit.BAD_PARAMS, t.getMessage());
