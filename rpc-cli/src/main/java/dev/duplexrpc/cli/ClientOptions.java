@@ -172,15 +172,13 @@ final class ClientOptions {
     return new UserException(Exit.INTERNAL, "internal error: " + t);
   }
 
+  /** The innermost cause's message: "Connection refused" rather than layers of wrappers. */
   static String rootMessage(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
     String m = root.getMessage();
-    if (root instanceof java.net.ConnectException || m == null || m.isEmpty()) {
-      return m == null || m.isEmpty() ? root.getClass().getSimpleName() : m;
-    }
-    return m;
+    return m == null || m.isEmpty() ? root.getClass().getSimpleName() : m;
   }
 }

@@ -162,6 +162,26 @@ class ClientCommandsTest {
   }
 
   @Test
+  void listenEndsWith0WhenTheServerClosesNormallyAnd7Otherwise() throws Exception {
+    Cli normal = Cli.start("listen", url(), "-s", "priceChanged");
+    normal.errLineContaining("subscribed to priceChanged");
+    Cli abnormal = Cli.start("listen", url(), "-s", "priceChanged");
+    abnormal.errLineContaining("subscribed to priceChanged");
+    List<ServerConnection> subscribers = new java.util.ArrayList<>(server.events().subscribers("priceChanged"));
+    assertEquals(2, subscribers.size());
+    // which process is which connection does not matter: one gets each code
+    subscribers.get(0).close(1001, "bye");
+    subscribers.get(1).close(4000, "kicked");
+    int first = normal.exitCode();
+    int second = abnormal.exitCode();
+    List<String> lines = new java.util.ArrayList<>(normal.restOfErr());
+    lines.addAll(abnormal.restOfErr());
+    assertEquals(List.of(0, Exit.CLOSED), java.util.stream.Stream.of(first, second).sorted().toList(), lines::toString);
+    assertTrue(lines.contains("duplex listen: the server closed the connection (1001 bye)"), lines::toString);
+    assertTrue(lines.contains("duplex listen: connection closed (4000 kicked)"), lines::toString);
+  }
+
+  @Test
   void listenToAnUndeclaredEventExits1() throws Exception {
     Cli cli = Cli.start("listen", url(), "--subscribe", "nope");
     assertEquals(Exit.RPC_ERROR, cli.exitCode());
