@@ -75,6 +75,8 @@ public final class RpcEndpoint {
   private final ServerEndpointConfig config;
   private final Events events;
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
+  private final TransportHandler transportHandler;
+  private final ConcurrentHashMap<String, SessionTransport> raw = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   RpcEndpoint(RpcServer.Builder b) {
@@ -89,6 +91,7 @@ public final class RpcEndpoint {
     this.maxQueuedBytes = b.maxQueuedBytes;
     this.authenticator = b.authenticator;
     this.allowedOrigins = b.allowedOrigins;
+    this.transportHandler = b.transportHandler;
     this.config = RpcSessionEndpoint.config(path, new Handler());
   }
 
@@ -150,6 +153,13 @@ public final class RpcEndpoint {
     for (ServerConnection c : open.values()) {
       c.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
     }
+    closeRaw();
+  }
+
+  private void closeRaw() {
+    for (SessionTransport t : raw.values()) {
+      t.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
+    }
   }
 
   /**
@@ -168,6 +178,7 @@ public final class RpcEndpoint {
     for (ServerConnection c : open.values()) {
       all.add(c.peer().shutdown(grace));
     }
+    closeRaw(); // a transport handler's connections have no requests to drain here
     return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
   }
 
@@ -260,6 +271,10 @@ public final class RpcEndpoint {
       transport.maxQueuedBytes(maxQueuedBytes);
       transport.hold();
       session.getUserProperties().put(TRANSPORT, transport);
+      if (transportHandler != null) {
+        openRaw(id, handshake, transport, session);
+        return;
+      }
 
       ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
       Peer.Builder pb = template.copy().transport(transport);
@@ -310,6 +325,25 @@ public final class RpcEndpoint {
       transport.release();
       if (closed) { // close() ran while this connection was opening
         connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
+      }
+    }
+
+    private void openRaw(String id, HandshakeInfo handshake, SessionTransport transport, Session session) {
+      raw.put(id, transport);
+      transport.beforeClose(() -> raw.remove(id, transport));
+      try {
+        transportHandler.onOpen(id, new Handshake(handshake), new LimitedTransport(transport, maxMessageSize));
+      } catch (Exception | LinkageError e) {
+        LOG.log(Level.INFO, "Connection " + id + " refused by the transport handler", e);
+        raw.remove(id, transport);
+        closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY,
+            e.getMessage() == null ? "refused" : e.getMessage());
+        return;
+      }
+      transport.heartbeat(pingInterval, idleTimeout);
+      transport.release();
+      if (closed) { // close() ran while this connection was opening
+        transport.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
       }
     }
 

@@ -307,6 +307,8 @@ public final class RpcServer implements AutoCloseable {
     final Set<String> events = new LinkedHashSet<>();
     final List<StaticFiles.Folder> staticFolders = new ArrayList<>();
     String browserClientPath;
+    TransportHandler transportHandler;
+    private boolean services;
 
     Builder() {}
 
@@ -367,6 +369,20 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder service(Object service) {
       peer.service(service);
+      services = true;
+      return this;
+    }
+
+    /**
+     * Hands each connection's messages to {@code handler}, unparsed, instead of serving them with
+     * a Peer: for bridges and relays (see {@link TransportHandler}). Cannot be combined with
+     * services, events or a connection listener.
+     *
+     * @param handler the handler, or null for the default (a Peer per connection)
+     * @return this builder
+     */
+    public Builder transportHandler(TransportHandler handler) {
+      this.transportHandler = handler;
       return this;
     }
 
@@ -625,6 +641,10 @@ public final class RpcServer implements AutoCloseable {
         throw new IllegalStateException("idleTimeout (" + idleTimeout + ") must be longer than pingInterval ("
             + pingInterval + ")");
       }
+      if (transportHandler != null && (services || !events.isEmpty() || connectionListener != null)) {
+        throw new IllegalStateException(
+            "a transport handler takes the connections whole: no services, events or connection listener with it");
+      }
     }
 
     /**
@@ -741,7 +761,8 @@ public final class RpcServer implements AutoCloseable {
      * Builds the embedded server, not yet listening: call {@link RpcServer#start()}.
      *
      * @return the server
-     * @throws IllegalStateException if the idle timeout is not longer than the ping interval
+     * @throws IllegalStateException if the idle timeout is not longer than the ping interval, or a
+     *     transport handler was set together with services, events or a connection listener
      */
     public RpcServer build() {
       check();
@@ -753,7 +774,8 @@ public final class RpcServer implements AutoCloseable {
      * are not used.
      *
      * @return the endpoint
-     * @throws IllegalStateException if the idle timeout is not longer than the ping interval
+     * @throws IllegalStateException if the idle timeout is not longer than the ping interval, or a
+     *     transport handler was set together with services, events or a connection listener
      */
     public RpcEndpoint buildEndpoint() {
       check();
