@@ -258,6 +258,12 @@ public final class RpcEndpoint {
           "server session " + id + " from " + handshake.remoteAddress(),
           frameListener == null ? null : (text, outgoing) -> frameListener.onFrame(id, text, outgoing));
       transport.maxQueuedBytes(maxQueuedBytes);
+      if (session.getMaxIdleTimeout() != 0) {
+        // The container's own idle timeout (Jetty: 30 s by default) would close a quiet
+        // connection that the library's settings keep (idleTimeout ZERO, or longer than the
+        // container's); the heartbeat and idleTimeout are the one rule, in every container.
+        session.setMaxIdleTimeout(0);
+      }
       transport.hold();
       session.getUserProperties().put(TRANSPORT, transport);
 

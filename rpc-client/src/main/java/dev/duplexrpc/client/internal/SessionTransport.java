@@ -313,8 +313,22 @@ public final class SessionTransport implements Transport {
   private void drop(int code, String reason) {
     closed(code, reason);
     if (!link.abort()) {
+      // A session in a container the library has no glue for (RpcEndpoint deployed elsewhere): the
+      // Jakarta API has no way to drop a socket. An idle timeout of 1 ms makes the container expire
+      // the connection, socket and all, at once, also when the close frame below cannot get through
+      // (a container waits for the answering close frame until its idle timeout, 30 s in Jetty).
+      // 1006 may not be sent in a close frame (RFC 6455, 7.4.1; Jetty refuses to), so the other end
+      // is told 1001 (going away).
       try {
-        session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));
+        session.setMaxIdleTimeout(1);
+      } catch (RuntimeException e) {
+        LOG.log(Level.DEBUG, "Idle timeout of {0} not set: {1}", name, e);
+      }
+      int sent = code == CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode()
+          ? CloseReason.CloseCodes.GOING_AWAY.getCode()
+          : code;
+      try {
+        session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(sent), truncate(reason)));
       } catch (IOException | RuntimeException e) {
         LOG.log(Level.DEBUG, "Close of {0} failed: {1}", name, e);
       }
