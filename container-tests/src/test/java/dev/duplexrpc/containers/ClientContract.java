@@ -479,6 +479,64 @@ abstract class ClientContract {
   }
 
   @Test
+  void unmaskedClientFrameClosesWith1002() throws Exception {
+    start(serverBuilder());
+    byte[] text = request(1, "echo", "[\"a\"]").getBytes(StandardCharsets.UTF_8);
+    byte[] frame = new byte[2 + text.length];
+    frame[0] = (byte) 0x81; // FIN, text
+    frame[1] = (byte) text.length; // no mask bit: RFC 6455 requires clients to mask
+    System.arraycopy(text, 0, frame, 2, text.length);
+    assertEquals(1002, closeCodeAfterRawFrame(frame));
+  }
+
+  @Test
+  void textThatIsNotUtf8ClosesWith1007() throws Exception {
+    start(serverBuilder());
+    byte[] payload = {'"', (byte) 0xC3, (byte) 0x28, '"'}; // 0xC3 0x28 is not UTF-8
+    byte[] frame = new byte[6 + payload.length];
+    frame[0] = (byte) 0x81;
+    frame[1] = (byte) (0x80 | payload.length); // masked, with the key 0 0 0 0
+    System.arraycopy(payload, 0, frame, 6, payload.length);
+    assertEquals(1007, closeCodeAfterRawFrame(frame));
+  }
+
+  /** Upgrades a plain socket, writes {@code frame}, and returns the code of the close frame that comes back. */
+  int closeCodeAfterRawFrame(byte[] frame) throws IOException {
+    URI uri = server.uri();
+    try (Socket s = new Socket("127.0.0.1", uri.getPort())) {
+      s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT));
+      String upgrade = "GET " + uri.getPath() + " HTTP/1.1\r\n"
+          + "Host: 127.0.0.1:" + uri.getPort() + "\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+      s.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
+      java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+      int matched = 0; // read the answer's head up to the empty line
+      while (matched < 4) {
+        int b = in.read();
+        assertTrue(b >= 0, "the server ended the connection during the handshake");
+        matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+      }
+      s.getOutputStream().write(frame);
+      while (true) { // skip anything before the close frame
+        int op = in.readUnsignedByte() & 0x0F;
+        int len = in.readUnsignedByte() & 0x7F;
+        if (len == 126) {
+          len = in.readUnsignedShort();
+        } else if (len == 127) {
+          len = (int) in.readLong();
+        }
+        byte[] payload = new byte[len];
+        in.readFully(payload);
+        if (op == 0x8) {
+          assertTrue(len >= 2, "a close frame with a code");
+          return ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+        }
+      }
+    }
+  }
+
+  @Test
   void libraryClientOverTheServersLimitFailsItsCallsWith1009() throws Exception {
     start(serverBuilder().maxMessageSize(LIMIT));
     ClientConnection c = connect(clientBuilder());
