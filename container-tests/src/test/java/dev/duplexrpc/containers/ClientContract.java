@@ -676,12 +676,22 @@ abstract class ClientContract {
   }
 
   @Test
-  void remoteAddressIsTheClientsLoopbackAddress() throws Exception {
+  void remoteAddressIsTheClientsLoopbackAddressWhereTheContainerTellsIt() throws Exception {
     start(serverBuilder());
     connectRegistered(clientBuilder());
     InetSocketAddress address = onlyConnection().remoteAddress();
-    assertNotNull(address, "the container reports the client's address");
-    assertTrue(address.getAddress().isLoopbackAddress(), address.toString());
+    if (reportsRemoteAddress()) {
+      assertNotNull(address, "the container reports the client's address");
+      assertTrue(address.getAddress().isLoopbackAddress(), address.toString());
+      assertTrue(address.getPort() > 0, "with the client's port: " + address);
+    } else {
+      assertEquals(null, address, "the container reports no address");
+    }
+  }
+
+  /** Whether the container tells the endpoint the client's address (Jakarta WebSocket has no API for it). */
+  protected boolean reportsRemoteAddress() {
+    return true;
   }
 
   @Test
@@ -929,10 +939,21 @@ abstract class ClientContract {
       assertEquals(1006, e.closeCode());
       assertTrue(e.closeReason().startsWith("heartbeat"), e.closeReason());
       assertEquals(0, server.connections().size());
-      // The server let go of the TCP connection too, not only of the session.
-      link.serverClosed().get(WAIT, TimeUnit.SECONDS);
-      assertTrue(c.isOpen() || c.state() == ConnectionState.CLOSED);
+      if (closesADroppedSocketAtOnce()) {
+        // The server let go of the TCP connection too, not only of the session.
+        link.serverClosed().get(WAIT, TimeUnit.SECONDS);
+      }
+      assertTrue(c.isOpen(), "the client, without a heartbeat, has not noticed");
     }
+  }
+
+  /**
+   * Whether the container closes the socket of a connection the heartbeat dropped within
+   * seconds. The Jakarta API has no way to drop a socket: the library closes the session (1001)
+   * with an idle timeout of 1 ms, and the container decides when the socket goes.
+   */
+  protected boolean closesADroppedSocketAtOnce() {
+    return true;
   }
 
   @Test
