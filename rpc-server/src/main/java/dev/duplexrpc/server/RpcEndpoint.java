@@ -49,9 +49,11 @@ import java.util.concurrent.ConcurrentMap;
  *
  * The config's configurator records each handshake in the connection's user properties, as
  * Jakarta WebSocket 2.1 and later define them (one copy per connection); the library's own
- * endpoint class is created by that configurator. Set the container's incoming frame buffer to at
- * least three times {@link RpcServer.Builder#maxMessageSize} bytes (Tyrus: {@code
- * org.glassfish.tyrus.incomingBufferSize}); each session's text buffer is set from the limit.
+ * endpoint class is created by that configurator. Each session's message buffers are set from
+ * {@link RpcServer.Builder#maxMessageSize}, and the container's session idle timeout is turned off
+ * (the heartbeat and {@link RpcServer.Builder#idleTimeout} decide). Tested in Jetty 12 and Tomcat
+ * 11; Tyrus's stock container also needs its incoming frame buffer set to at least three times
+ * {@code maxMessageSize} bytes ({@code org.glassfish.tyrus.incomingBufferSize}).
  *
  * <p>This class is thread-safe.
  *
