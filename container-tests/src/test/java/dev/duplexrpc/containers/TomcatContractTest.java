@@ -49,8 +49,7 @@ class TomcatContractTest extends ClientContract {
     tomcat.setConnector(connector);
     Context context = tomcat.addContext("/app", null);
     context.addServletContainerInitializer(new WsSci(), null); // Tomcat's WebSocket support
-    Tomcat.addServlet(context, "default", new NotFound()); // requests need a servlet to map to
-    context.addServletMappingDecoded("/", "default");
+    Tomcat.addServlet(context, "default", new NotFound()).addMapping("/"); // requests need a servlet
     context.addApplicationListener(Deployer.class.getName());
     Deployer.next = endpoint;
     tomcat.start();
