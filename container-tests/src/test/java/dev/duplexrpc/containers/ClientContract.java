@@ -960,21 +960,10 @@ abstract class ClientContract {
       assertEquals(1006, e.closeCode());
       assertTrue(e.closeReason().startsWith("heartbeat"), e.closeReason());
       assertEquals(0, server.connections().size());
-      if (closesADroppedSocketAtOnce()) {
-        // The server let go of the TCP connection too, not only of the session.
-        link.serverClosed().get(WAIT, TimeUnit.SECONDS);
-      }
+      // The server let go of the TCP connection too, not only of the session.
+      link.serverClosed().get(WAIT, TimeUnit.SECONDS);
       assertTrue(c.isOpen(), "the client, without a heartbeat, has not noticed");
     }
-  }
-
-  /**
-   * Whether the container closes the socket of a connection the heartbeat dropped within
-   * seconds. The Jakarta API has no way to drop a socket: the library closes the session (1001)
-   * with an idle timeout of 1 ms, and the container decides when the socket goes.
-   */
-  protected boolean closesADroppedSocketAtOnce() {
-    return true;
   }
 
   @Test

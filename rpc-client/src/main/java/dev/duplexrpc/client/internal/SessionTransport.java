@@ -43,6 +43,9 @@ public final class SessionTransport implements Transport {
   /** The longest close reason a close frame can carry, in UTF-8 bytes (RFC 6455, 5.5). */
   private static final int MAX_REASON_BYTES = 123;
 
+  /** The session user property Apache Tomcat takes its close-handshake timeout from (a Long, ms). */
+  private static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
+
   /** Set while this thread is inside one of the session's message handlers. */
   private static final ThreadLocal<Boolean> IN_HANDLER = new ThreadLocal<>();
 
@@ -346,6 +349,8 @@ public final class SessionTransport implements Transport {
       // is told 1001 (going away).
       try {
         session.setMaxIdleTimeout(1);
+        // Tomcat waits this long for the answering close frame (30 s by default), then drops.
+        session.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, 1L);
       } catch (RuntimeException e) {
         LOG.log(Level.DEBUG, "Idle timeout of {0} not set: {1}", name, e);
       }
