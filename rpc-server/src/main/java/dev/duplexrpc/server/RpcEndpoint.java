@@ -49,9 +49,11 @@ import java.util.concurrent.ConcurrentMap;
  *
  * The config's configurator records each handshake in the connection's user properties, as
  * Jakarta WebSocket 2.1 and later define them (one copy per connection); the library's own
- * endpoint class is created by that configurator. Set the container's incoming frame buffer to at
- * least three times {@link RpcServer.Builder#maxMessageSize} bytes (Tyrus: {@code
- * org.glassfish.tyrus.incomingBufferSize}); each session's text buffer is set from the limit.
+ * endpoint class is created by that configurator. Each session's message buffers are set from
+ * {@link RpcServer.Builder#maxMessageSize}, and the container's session idle timeout is turned off
+ * (the heartbeat and {@link RpcServer.Builder#idleTimeout} decide). Tested in Jetty 12 and Tomcat
+ * 11; Tyrus's stock container also needs its incoming frame buffer set to at least three times
+ * {@code maxMessageSize} bytes ({@code org.glassfish.tyrus.incomingBufferSize}).
  *
  * <p>This class is thread-safe.
  *
@@ -269,6 +271,12 @@ public final class RpcEndpoint {
           "server session " + id + " from " + handshake.remoteAddress(),
           frameListener == null ? null : (text, outgoing) -> frameListener.onFrame(id, text, outgoing));
       transport.maxQueuedBytes(maxQueuedBytes);
+      if (session.getMaxIdleTimeout() != 0) {
+        // The container's own idle timeout (Jetty: 30 s by default) would close a quiet
+        // connection that the library's settings keep (idleTimeout ZERO, or longer than the
+        // container's); the heartbeat and idleTimeout are the one rule, in every container.
+        session.setMaxIdleTimeout(0);
+      }
       transport.hold();
       session.getUserProperties().put(TRANSPORT, transport);
       if (transportHandler != null) {

@@ -43,6 +43,9 @@ public final class SessionTransport implements Transport {
   /** The longest close reason a close frame can carry, in UTF-8 bytes (RFC 6455, 5.5). */
   private static final int MAX_REASON_BYTES = 123;
 
+  /** The session user property Apache Tomcat takes its close-handshake timeout from (a Long, ms). */
+  private static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
+
   /** Set while this thread is inside one of the session's message handlers. */
   private static final ThreadLocal<Boolean> IN_HANDLER = new ThreadLocal<>();
 
@@ -233,12 +236,16 @@ public final class SessionTransport implements Transport {
   private record Outgoing(String text, CompletableFuture<Void> sent, long bytes) {}
 
   /**
-   * Messages on their way into the session. Handler threads finishing at once used to queue on
-   * Tyrus's per-connection send lock; now whichever sender finds the outbox empty writes, in
-   * order, everything queued meanwhile, and the others return at once.
+   * Messages on their way into the session, written one at a time. Jakarta WebSocket lets a
+   * container refuse a send while another is still being written ({@code IllegalStateException};
+   * Apache Tomcat does, Tyrus and Jetty queue), so the next message goes to the session only when
+   * the previous one's send completed. Whichever sender finds the outbox empty starts writing; the
+   * others return at once. A send that completes within {@code sendText} (Tyrus, when the socket
+   * takes the bytes at once) lets the writing thread go on to the next message in a loop; one that
+   * completes later goes on from the completion callback.
    */
   private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger outboxSize = new AtomicInteger();
+  private final AtomicInteger outboxSize = new AtomicInteger(); // queued plus the one being written
 
   @Override
   public CompletionStage<Void> send(String message) {
@@ -264,28 +271,49 @@ public final class SessionTransport implements Transport {
     }
     outbox.add(new Outgoing(message, sent, bytes));
     if (outboxSize.getAndIncrement() == 0) {
-      do {
-        Outgoing o = outbox.poll();
-        write(o.text(), o.sent(), o.bytes());
-      } while (outboxSize.decrementAndGet() != 0);
+      writeFromOutbox();
     }
     return sent;
   }
 
-  private void write(String message, CompletableFuture<Void> sent, long bytes) {
-    try {
-      session.getAsyncRemote().sendText(message, result -> {
-        queuedBytes.addAndGet(-bytes);
-        if (result.isOK()) {
-          sent.complete(null);
-        } else {
-          Throwable e = result.getException();
-          sent.completeExceptionally(e != null ? e : new IOException("send failed"));
+  /** Writes queued messages one at a time; run by the one thread that owns the outbox. */
+  private void writeFromOutbox() {
+    while (true) {
+      Outgoing o = outbox.poll();
+      // 0: being written; 1: completed before write() returned; 2: write() returned first.
+      AtomicInteger state = new AtomicInteger();
+      write(o, () -> {
+        if (!state.compareAndSet(0, 1)) { // write() already returned: this callback carries on
+          if (outboxSize.decrementAndGet() != 0) {
+            writeFromOutbox();
+          }
         }
       });
+      if (state.compareAndSet(0, 2)) {
+        return; // the callback will carry on
+      }
+      if (outboxSize.decrementAndGet() == 0) {
+        return;
+      }
+    }
+  }
+
+  private void write(Outgoing o, Runnable next) {
+    try {
+      session.getAsyncRemote().sendText(o.text(), result -> {
+        queuedBytes.addAndGet(-o.bytes());
+        if (result.isOK()) {
+          o.sent().complete(null);
+        } else {
+          Throwable e = result.getException();
+          o.sent().completeExceptionally(e != null ? e : new IOException("send failed"));
+        }
+        next.run();
+      });
     } catch (RuntimeException e) { // IllegalStateException once the session closed under us
-      queuedBytes.addAndGet(-bytes);
-      sent.completeExceptionally(e);
+      queuedBytes.addAndGet(-o.bytes());
+      o.sent().completeExceptionally(e);
+      next.run();
     }
   }
 
@@ -313,8 +341,24 @@ public final class SessionTransport implements Transport {
   private void drop(int code, String reason) {
     closed(code, reason);
     if (!link.abort()) {
+      // A session in a container the library has no glue for (RpcEndpoint deployed elsewhere): the
+      // Jakarta API has no way to drop a socket. An idle timeout of 1 ms makes the container expire
+      // the connection, socket and all, at once, also when the close frame below cannot get through
+      // (a container waits for the answering close frame until its idle timeout, 30 s in Jetty).
+      // 1006 may not be sent in a close frame (RFC 6455, 7.4.1; Jetty refuses to), so the other end
+      // is told 1001 (going away).
       try {
-        session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));
+        session.setMaxIdleTimeout(1);
+        // Tomcat waits this long for the answering close frame (30 s by default), then drops.
+        session.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, 1L);
+      } catch (RuntimeException e) {
+        LOG.log(Level.DEBUG, "Idle timeout of {0} not set: {1}", name, e);
+      }
+      int sent = code == CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode()
+          ? CloseReason.CloseCodes.GOING_AWAY.getCode()
+          : code;
+      try {
+        session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(sent), truncate(reason)));
       } catch (IOException | RuntimeException e) {
         LOG.log(Level.DEBUG, "Close of {0} failed: {1}", name, e);
       }

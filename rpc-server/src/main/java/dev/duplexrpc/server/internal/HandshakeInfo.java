@@ -37,7 +37,7 @@ public record HandshakeInfo(
   /** The user-property key the info is kept under between the handshake and the open. */
   public static final String KEY = HandshakeInfo.class.getName();
 
-  /** The user property Apache Tomcat keeps the client's address in. */
+  /** The user property Jetty 12 keeps the client's address in (Tomcat 11 keeps none). */
   private static final String TOMCAT_REMOTE_ADDRESS = "jakarta.websocket.endpoint.remoteAddress";
 
   /**

@@ -3,11 +3,16 @@ package dev.duplexrpc.server.internal;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The Jakarta WebSocket endpoint every Duplex RPC deployment uses. The container creates it
@@ -41,6 +46,35 @@ public final class RpcSessionEndpoint extends Endpoint {
           @Override
           public boolean checkOrigin(String originHeaderValue) {
             return handler.checkOrigin(originHeaderValue);
+          }
+
+          // The two below are the platform defaults, written out: Jakarta's base class asks the
+          // first ServerEndpointConfig.Configurator that ServiceLoader finds, and with this library
+          // on the class path that is Tyrus's, also in Jetty or Tomcat.
+
+          @Override
+          public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
+            for (String r : requested) {
+              if (supported.contains(r)) {
+                return r;
+              }
+            }
+            return "";
+          }
+
+          @Override
+          public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+            Set<String> names = new HashSet<>();
+            for (Extension e : installed) {
+              names.add(e.getName());
+            }
+            List<Extension> negotiated = new ArrayList<>();
+            for (Extension e : requested) {
+              if (names.contains(e.getName())) {
+                negotiated.add(e);
+              }
+            }
+            return negotiated;
           }
 
           @Override
