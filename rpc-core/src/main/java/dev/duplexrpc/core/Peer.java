@@ -567,6 +567,9 @@ public final class Peer implements AutoCloseable {
       return c;
     }
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof RpcException r) { // the transport's own verdict (a cluster: -32007)
+      return r;
+    }
     ConnectionClosedException ex = new ConnectionClosedException(1006, "send failed: " + cause);
     ex.initCause(cause);
     return ex;
