@@ -1,6 +1,7 @@
 package dev.duplexrpc.redis;
 
 import dev.duplexrpc.server.cluster.Backplane;
+import dev.duplexrpc.server.cluster.BackplaneUnavailableException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -306,7 +307,7 @@ public final class RedisBackplane implements Backplane {
       return CompletableFuture.failedFuture(unavailable());
     }
     RedisAsyncCommands<String, String> a = commands.async();
-    return a.get(connectionKey(connectionId)).thenCompose(node -> {
+    return outages(a.get(connectionKey(connectionId)).thenCompose(node -> {
       if (node == null) {
         return CompletableFuture.completedFuture(Optional.<String>empty());
       }
@@ -314,7 +315,7 @@ public final class RedisBackplane implements Backplane {
         return CompletableFuture.completedFuture(Optional.of(node));
       }
       return a.exists(nodeKey(node)).thenApply(n -> n > 0 ? Optional.of(node) : Optional.<String>empty());
-    });
+    }));
   }
 
   @Override
@@ -375,10 +376,31 @@ public final class RedisBackplane implements Backplane {
       return CompletableFuture.failedFuture(unavailable());
     }
     try {
-      return commands.async().publish(channel, message).toCompletableFuture();
+      return outages(commands.async().publish(channel, message));
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(outage(e));
     }
+  }
+
+  /** The stage, with Redis connection failures turned into {@link BackplaneUnavailableException}. */
+  private <T> CompletableFuture<T> outages(CompletionStage<T> stage) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    stage.whenComplete((v, e) -> {
+      if (e != null) {
+        f.completeExceptionally(outage(e));
+      } else {
+        f.complete(v);
+      }
+    });
+    return f;
+  }
+
+  private Throwable outage(Throwable e) {
+    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (t instanceof io.lettuce.core.RedisException && !(t instanceof io.lettuce.core.RedisCommandExecutionException)) {
+      return new BackplaneUnavailableException("Redis at " + uriText + " is unavailable: " + rootMessage(t), t);
+    }
+    return t;
   }
 
   private void onRedisMessage(String channel, String message) {
@@ -508,8 +530,8 @@ public final class RedisBackplane implements Backplane {
     return prefix + ":conn:" + connectionId;
   }
 
-  private IllegalStateException unavailable() {
-    return new IllegalStateException("Redis at " + uriText + " is unavailable");
+  private BackplaneUnavailableException unavailable() {
+    return new BackplaneUnavailableException("Redis at " + uriText + " is unavailable", null);
   }
 
   private void quietly(CompletionStage<?> stage, String what) {

@@ -1,6 +1,7 @@
 package dev.duplexrpc.redis;
 
 import dev.duplexrpc.client.ClientConnection;
+import dev.duplexrpc.client.ConnectionState;
 import dev.duplexrpc.client.ReconnectPolicy;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.ErrorCodes;
@@ -23,11 +24,27 @@ final class Members {
   static final class Member implements AutoCloseable {
     final ClientConnection connection;
     final BlockingQueue<Integer> ticks = new LinkedBlockingQueue<>();
+    final BlockingQueue<ConnectionState> states;
     volatile String node;
     volatile String id;
 
-    Member(ClientConnection connection) {
+    Member(ClientConnection connection, BlockingQueue<ConnectionState> states) {
       this.connection = connection;
+      this.states = states;
+    }
+
+    /** Waits for the connection to enter a state (the states it passes through are recorded). */
+    void awaitState(ConnectionState wanted, Duration wait) throws InterruptedException {
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (true) {
+        ConnectionState s = states.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (s == null) {
+          throw new AssertionError(this + " did not turn " + wanted + " within " + wait + "; now " + connection.state());
+        }
+        if (s == wanted) {
+          return;
+        }
+      }
     }
 
     NodeMain.Hub hub() {
@@ -82,15 +99,22 @@ final class Members {
 
   /** Connects a client to {@code uri} (failing over to the others), subscribed to {@code tick}. */
   static Member connect(URI uri, List<URI> failover) throws IOException {
+    BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
     ClientConnection c = RpcClient.builder()
         .uri(uri)
         .failoverUris(failover)
         .service(new ClientImpl())
         .callTimeout(Duration.ofSeconds(30))
         .reconnectPolicy(ReconnectPolicy.fixed(Duration.ofMillis(100)))
+        .listener(new ClientConnection.Listener() {
+          @Override
+          public void onStateChange(ClientConnection connection, ConnectionState state) {
+            states.add(state);
+          }
+        })
         .build()
         .connect();
-    Member m = new Member(c);
+    Member m = new Member(c, states);
     c.subscribe("tick", Integer.class, m.ticks::add);
     return m.identify();
   }
@@ -103,6 +127,26 @@ final class Members {
       }
     }
     return out;
+  }
+
+  /**
+   * Retries an action in another process until it returns true, pausing between tries; for a
+   * condition no event announces (a node recovering from a Redis outage).
+   */
+  static void retryUntil(Duration wait, String what, java.util.concurrent.Callable<Boolean> action) throws Exception {
+    long deadline = System.nanoTime() + wait.toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (action.call()) {
+          return;
+        }
+      } catch (RpcException e) {
+        last = e;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    throw new AssertionError(what + " did not happen within " + wait, last);
   }
 
   static boolean unreachable(Throwable t) {

@@ -233,7 +233,7 @@ public final class Cluster {
     CompletableFuture<Void> f = new CompletableFuture<>();
     backplane.send(node, header("call", connectionId) + "\n" + frame).whenComplete((v, e) -> {
       if (e != null) {
-        f.completeExceptionally(backplane.isAvailable()
+        f.completeExceptionally(backplane.isAvailable() && !outage(e)
             ? unreachable(connectionId, node, "node " + node + " cannot be reached: " + rootMessage(e), e)
             : unavailable(connectionId, e));
       } else {
@@ -243,13 +243,22 @@ public final class Cluster {
     return f;
   }
 
+  private static boolean outage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof dev.duplexrpc.server.cluster.BackplaneUnavailableException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void forget(RemoteConnection r) {
     remotes.remove(r.id(), r);
   }
 
   RpcException unavailable(String connectionId, Throwable cause) {
-    return unreachable(connectionId, null, "the cluster backplane is unavailable"
-        + (cause == null ? "" : ": " + rootMessage(cause)), cause);
+    return unreachable(connectionId, null, cause == null ? "the cluster backplane is unavailable"
+        : "the cluster backplane is unavailable: " + rootMessage(cause), cause);
   }
 
   static RpcException unreachable(String connectionId, String node, String reason) {
