@@ -112,6 +112,12 @@ public final class Cluster {
     if (local.isPresent()) {
       return new ConnectionHandle(local.get());
     }
+    if (backplane == null) { // a server on its own: nowhere else to look
+      RemoteConnection r = new RemoteConnection(this, connectionId, remoteTemplate);
+      r.unreachable(unreachable(connectionId, nodeId, "no connection " + connectionId
+          + " is open on this server, and it has no backplane to find it elsewhere"), true);
+      return new ConnectionHandle(connectionId, r.peer());
+    }
     RemoteConnection r = remotes.computeIfAbsent(connectionId, id -> new RemoteConnection(this, id, remoteTemplate));
     return new ConnectionHandle(connectionId, r.peer());
   }
