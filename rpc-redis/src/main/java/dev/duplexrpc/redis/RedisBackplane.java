@@ -544,13 +544,7 @@ public final class RedisBackplane implements Backplane {
 
   private void shutdownQuietly() { // holding lifecycle
     try {
-      if (pubsub != null) {
-        pubsub.closeAsync();
-      }
-      if (commands != null) {
-        commands.closeAsync();
-      }
-      if (client != null) {
+      if (client != null) { // closes its connections too
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
       if (resources != null) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.client.ClientConnection;
+import dev.duplexrpc.client.ReconnectPolicy;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.RpcServer;
@@ -117,7 +118,7 @@ class RedisBackplaneTest {
     try (RedisProcess redis = RedisProcess.start();
         RpcServer a = node(redis, "a").start()) {
       RpcServer b = node(redis, "b").start();
-      try (ClientConnection c = RpcClient.builder().uri(b.uri()).build().connect()) {
+      try (ClientConnection c = RpcClient.builder().uri(b.uri()).reconnectPolicy(ReconnectPolicy.none()).build().connect()) {
         String id = c.remote(Who.class).id();
         assertEquals(Optional.of("b"), a.cluster().locate(id).get(5, TimeUnit.SECONDS));
         assertTrue(a.cluster().isAvailable());
