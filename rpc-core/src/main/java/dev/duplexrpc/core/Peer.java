@@ -571,7 +571,9 @@ public final class Peer implements AutoCloseable {
       return r;
     }
     ConnectionClosedException ex = new ConnectionClosedException(1006, "send failed: " + cause);
-    ex.initCause(cause);
+    // Not initCause: RpcException's constructor already set the cause (to null), so initCause
+    // would throw, inside the send's completion handler, and leave the call pending.
+    ex.addSuppressed(cause);
     return ex;
   }
 
