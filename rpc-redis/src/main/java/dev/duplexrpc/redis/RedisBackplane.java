@@ -260,7 +260,8 @@ public final class RedisBackplane implements Backplane {
         throw new IOException("Could not connect to Redis at " + uriText + ": " + rootMessage(e), e);
       }
       client.addListener(new StateListener());
-      availableSince = System.nanoTime();
+      // No grace at start (the grace is for nodes that reconnect after an outage later than us).
+      availableSince = System.nanoTime() - nodeTtl.toNanos() - maxReconnectDelay.toNanos();
       lastConnectionRefresh = System.nanoTime();
       available = true;
       long period = heartbeatPeriod().toMillis();
