@@ -649,6 +649,19 @@ public final class RpcClient {
     }
 
     /**
+     * Whether a call that is cancelled or times out sends {@code rpc.cancel} to the server, so that
+     * it stops working on it; see {@link Peer.Builder#sendCancel(boolean)}. On by default; turn it
+     * off for a server that answers unknown notifications with errors.
+     *
+     * @param send false to cancel locally only
+     * @return this builder
+     */
+    public Builder sendCancel(boolean send) {
+      peer.sendCancel(send);
+      return this;
+    }
+
+    /**
      * When and whether a connection that lost its socket reconnects. Default {@link
      * ReconnectPolicy#exponential()}: full-jitter exponential backoff from 0.5 s up to 30 s,
      * unlimited attempts; {@link ReconnectPolicy#none()} turns reconnecting off. A connection the

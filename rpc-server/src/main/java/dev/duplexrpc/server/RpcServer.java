@@ -670,6 +670,19 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Whether a call that is cancelled or times out sends {@code rpc.cancel} to the client, so that
+     * it stops working on it; see {@link Peer.Builder#sendCancel(boolean)}. On by default; turn it
+     * off for a client that answers unknown notifications with errors.
+     *
+     * @param send false to cancel locally only
+     * @return this builder
+     */
+    public Builder sendCancel(boolean send) {
+      peer.sendCancel(send);
+      return this;
+    }
+
+    /**
      * Builds the embedded server, not yet listening: call {@link RpcServer#start()}.
      *
      * @return the server

@@ -11,8 +11,10 @@ import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.testing.JdkWebSocketClient;
 import java.nio.ByteBuffer;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,19 +88,48 @@ class WireLimitsTest {
   @Test
   void textFarOverTheLimitClosesWith1009() throws Exception {
     // Bigger than Tyrus's incoming buffer (3 × LIMIT + 14 bytes): refused by its frame header.
-    String text = request("x".repeat(100 * LIMIT));
-    try (JdkWebSocketClient client = JdkWebSocketClient.connect(server.uri())) {
-      CompletableFuture<?> sent = client.sendWithoutWaiting(text);
-      assertEquals(1009, client.awaitClose().code());
-      // The server closes on the frame's header, so the rest of the frame may find the output closed.
+    // The server closes on the header, so the client, still writing the rest of the frame, may
+    // fail its write and abort before it reads the close frame: then the server's own record of
+    // the close code is what tells. A server of its own, so that no other test's close is seen.
+    BlockingQueue<Integer> serverCloses = new LinkedBlockingQueue<>();
+    RpcServer own = RpcServer.builder().maxMessageSize(LIMIT).service(ECHO)
+        .connectionListener(new ConnectionListener() {
+          @Override public void onOpen(ConnectionSetup setup) {}
+          @Override public void onClose(ServerConnection connection, int code, String reason) {
+            serverCloses.add(code);
+          }
+        })
+        .build().start();
+    try (JdkWebSocketClient client = JdkWebSocketClient.connect(own.uri())) {
+      CompletableFuture<?> sent = client.sendWithoutWaiting(request("x".repeat(100 * LIMIT)));
+      int clientSaw;
+      try {
+        clientSaw = client.awaitClose().code();
+      } catch (ExecutionException e) {
+        if (!isIo(e.getCause())) {
+          throw e;
+        }
+        clientSaw = -1; // the client's write failed first; it never read the close frame
+      }
+      Integer serverSent = serverCloses.poll(JdkWebSocketClient.WAIT_SECONDS, TimeUnit.SECONDS);
+      assertEquals(1009, serverSent, "the close code the server sent");
+      if (clientSaw != -1) {
+        assertEquals(1009, clientSaw, "the close code the client read");
+      }
       sent.handle((v, e) -> {
-        if (e != null && !(e instanceof java.io.IOException || e.getCause() instanceof java.io.IOException)) {
+        if (e != null && !isIo(e)) {
           throw new AssertionError("unexpected send failure", e);
         }
         return v;
       }).get(JdkWebSocketClient.WAIT_SECONDS, TimeUnit.SECONDS);
+    } finally {
+      own.close();
     }
     assertServerStillServes();
+  }
+
+  private static boolean isIo(Throwable e) {
+    return e instanceof java.io.IOException || (e != null && e.getCause() instanceof java.io.IOException);
   }
 
   @Test

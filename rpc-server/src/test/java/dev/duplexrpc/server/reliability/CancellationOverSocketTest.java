@@ -139,4 +139,33 @@ class CancellationOverSocketTest {
       }
     }
   }
+
+  @Test
+  void aClientBuiltWithoutSendCancelCancelsLocallyOnly() throws Exception {
+    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    RpcServer quiet = RpcServer.builder().service(new SlowImpl())
+        .frameListener((id, text, outgoing) -> {
+          if (!outgoing) {
+            received.add(text);
+          }
+        })
+        .build().start();
+    try (ClientConnection local = RpcClient.builder().uri(quiet.uri()).sendCancel(false).build().connect()) {
+      CompletableFuture<String> call = local.remote(Slow.class).pending();
+      assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
+      assertTrue(call.cancel(true));
+      // A later call's frame reaches the server after any rpc.cancel the client could have sent.
+      started = new CountDownLatch(1);
+      CompletableFuture<String> second = local.remote(Slow.class).pending();
+      assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
+      second.cancel(true);
+      String first = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      String next = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+      assertTrue(first != null && first.contains("\"method\":\"pending\""), first);
+      assertTrue(next != null && next.contains("\"method\":\"pending\""), "no rpc.cancel between the calls: " + next);
+      assertTrue(events.isEmpty(), "the first handler's future was not cancelled: " + events);
+    } finally {
+      quiet.close();
+    }
+  }
 }
