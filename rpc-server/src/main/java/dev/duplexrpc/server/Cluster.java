@@ -523,8 +523,9 @@ public final class Cluster {
 
     @Override
     public void availabilityChanged(boolean available) {
-      LOG.log(available ? Level.INFO : Level.WARNING,
-          available ? "Cluster backplane available again" : "Cluster backplane unavailable");
+      // The backplane logs the outage itself, with its cause, at WARNING.
+      LOG.log(Level.INFO, available ? "Cluster backplane available again"
+          : "Cluster backplane unavailable: cross-node calls and events fail with -32007");
       if (!available) {
         for (RemoteConnection r : remotes.values()) {
           r.unreachable(unavailable(r.id(), null), false);
