@@ -18,5 +18,6 @@ module dev.duplexrpc.server {
   requires org.glassfish.grizzly.http.server;
 
   exports dev.duplexrpc.server;
+  exports dev.duplexrpc.server.cluster;
   exports dev.duplexrpc.server.internal to org.glassfish.tyrus.core;
 }

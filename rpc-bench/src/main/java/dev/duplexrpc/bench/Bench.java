@@ -47,7 +47,8 @@ public final class Bench implements Callable<Results> {
   @Option(names = {"-s", "--scenarios"}, split = ",", paramLabel = "SPEC",
       description = "Scenarios: CxK (C connections, K calls in flight each), CxK:SIZE (echo of SIZE "
           + "characters, e.g. 1k), idle:N (N idle connections), s2c:CxK (the server calls the client), "
-          + "client:CxK (this library's client calls) (default: ${DEFAULT-VALUE}).",
+          + "client:CxK (this library's client calls), cluster:N (3 nodes over Redis, N subscribers) "
+          + "(default: ${DEFAULT-VALUE}).",
       defaultValue = "1x1,1x64,100x16,idle:1000")
   List<String> scenarios;
 
@@ -171,6 +172,8 @@ public final class Bench implements Callable<Results> {
           + (payload == null ? "" : ":" + payload);
       plan.add(Scenario.parse(spec));
     }
+    List<Scenario> clusterPlan = new ArrayList<>();
+    plan.removeIf(sc -> sc.kind() == Scenario.Kind.CLUSTER && clusterPlan.add(sc));
     List<Target> chosen = new ArrayList<>();
     for (String t : targets) {
       chosen.add(Target.named(t));
@@ -215,6 +218,9 @@ public final class Bench implements Callable<Results> {
           }
           runTarget(launcher, gen, t, run, plan, results, failed);
         }
+        for (Scenario c : clusterPlan) {
+          runCluster(c, run, results);
+        }
       }
     }
     for (Target t : chosen) {
@@ -251,6 +257,37 @@ public final class Bench implements Callable<Results> {
     } catch (IOException | RuntimeException e) {
       failed.put(t, String.valueOf(e.getMessage()));
       log.println("[bench] " + t.name() + " failed: " + e);
+    }
+  }
+
+  /** One run of a cluster scenario: its own redis-server and three nodes; skipped without Redis. */
+  private void runCluster(Scenario s, int run, Results results) {
+    String why = ClusterLoad.unavailable();
+    if (why != null) {
+      if (run == 0) {
+        log.println("[bench] skipping " + s.spec() + ": " + why);
+      }
+      return;
+    }
+    log.println("[bench] run " + (run + 1) + "/" + runs + ": " + s.describe());
+    Path java = javaExecutable != null ? javaExecutable : Path.of(System.getProperty("java.home"), "bin", "java");
+    try {
+      Map<String, Map<String, Double>> figures =
+          ClusterLoad.run(s, java, out.resolve("logs"), seconds(warmup), seconds(duration));
+      for (Map.Entry<String, Map<String, Double>> e : figures.entrySet()) {
+        results.row(s, e.getKey()).runs.add(e.getValue());
+        Map<String, Double> m = e.getValue();
+        log.printf("[bench]   %-22s %-36s %,10.0f /s  p50 %,7.0f µs  p99 %,8.0f µs%s%n", s.spec(), e.getKey(),
+            m.get(Results.CALLS_PER_S), m.getOrDefault(Results.P50_US, Double.NaN),
+            m.getOrDefault(Results.P99_US, Double.NaN), m.get(Results.ERRORS) > 0 ? "  ERRORS " + m.get(Results.ERRORS) : "");
+      }
+    } catch (IOException | RuntimeException e) {
+      for (String name : List.of(ClusterLoad.EVENTS, ClusterLoad.LOCAL, ClusterLoad.CROSS)) {
+        results.row(s, name).failures.add(String.valueOf(e.getMessage()));
+      }
+      log.println("[bench]   " + s.spec() + " failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

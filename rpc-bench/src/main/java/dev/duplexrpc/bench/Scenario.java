@@ -13,7 +13,10 @@ import java.util.Locale;
  *   <li>{@code s2c:CxK}: the server calls {@code subtract} on the client, K in flight on each of C
  *       connections (the generator answers with frames built around the request's id);
  *   <li>{@code client:CxK}: this library's own client makes the calls (typed async proxy), in the
- *       runner's process, instead of the raw generator.
+ *       runner's process, instead of the raw generator;
+ *   <li>{@code cluster:N}: three Duplex RPC nodes over a redis-server of their own ({@link
+ *       ClusterLoad}): event fan-out to N subscribers spread over the nodes, and relayed calls to a
+ *       client of the same node and of another node. Skipped without {@code redis-server}.
  * </ul>
  *
  * @param spec the spec it was parsed from, also its name in reports
@@ -32,7 +35,9 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
     /** Calls from the server to the generator. */
     SERVER_CALLS,
     /** Calls from this library's client to the server. */
-    LIBRARY_CLIENT
+    LIBRARY_CLIENT,
+    /** A cluster of three nodes over Redis: event fan-out and cross-node calls. */
+    CLUSTER
   }
 
   static Scenario parse(String spec) {
@@ -44,6 +49,13 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
           throw new IllegalArgumentException("idle connections < 1");
         }
         return new Scenario(s, Kind.IDLE, n, 0, 0);
+      }
+      if (s.startsWith("cluster:")) {
+        int n = Integer.parseInt(s.substring(8));
+        if (n < 1) {
+          throw new IllegalArgumentException("subscribers < 1");
+        }
+        return new Scenario(s, Kind.CLUSTER, n, 0, 0);
       }
       if (s.startsWith("s2c:") || s.startsWith("client:")) {
         Scenario shape = parse(s.substring(s.indexOf(':') + 1));
@@ -65,7 +77,7 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
       return new Scenario(s, Kind.CALLS, c, k, payload);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK or client:CxK): " + e.getMessage(), e);
+          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK, client:CxK or cluster:N): " + e.getMessage(), e);
     }
   }
 
@@ -88,6 +100,8 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
         return "server→client: " + connections + " conn × " + inFlight + " in flight, subtract";
       case LIBRARY_CLIENT:
         return "library client: " + connections + " conn × " + inFlight + " in flight, subtract";
+      case CLUSTER:
+        return "cluster of 3 nodes over Redis, " + connections + " subscribers";
       case CALLS:
       default:
         String what = payload == 0 ? "subtract" : "echo " + human(payload);

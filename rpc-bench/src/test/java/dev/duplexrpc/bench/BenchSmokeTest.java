@@ -23,6 +23,29 @@ class BenchSmokeTest {
   @TempDir Path out;
 
   @Test
+  void clusterScenarioProducesEventAndCallFigures() throws Exception {
+    boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+    ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+    Results r = Bench.run(log, "--smoke", "-o", out.toString(), "-t", "duplex", "-s", "cluster:6");
+    String context = logBytes.toString(StandardCharsets.UTF_8);
+    if (ClusterLoad.unavailable() != null) {
+      assertTrue(!ci, "redis-server is required under CI=true: " + ClusterLoad.unavailable());
+      assertTrue(context.contains("skipping cluster:6: redis-server is not on the PATH"), context);
+      return;
+    }
+    Scenario cluster = Scenario.parse("cluster:6");
+    for (String row : List.of(ClusterLoad.EVENTS, ClusterLoad.LOCAL, ClusterLoad.CROSS)) {
+      Results.Row figures = r.row(cluster, row);
+      assertEquals(List.of(), figures.failures, row + "\n" + context);
+      assertTrue(figures.median.get(Results.CALLS_PER_S) > 0, row + "\n" + context);
+      assertEquals(0.0, figures.median.get(Results.ERRORS), row + "\n" + context);
+    }
+    assertTrue(r.row(cluster, ClusterLoad.CROSS).median.get(Results.P99_US) > 0, context);
+    assertTrue(Files.readString(out.resolve("results.md")).contains("| " + ClusterLoad.CROSS + " |"));
+  }
+
+  @Test
   void everyTargetProducesFiguresForEveryScenario() throws Exception {
     // One of each kind, kept few: every target starts once and runs each for half a second.
     List<String> scenarios = List.of("idle:20", "1x1", "10x4", "1x4:1k", "s2c:2x4", "client:1x4");

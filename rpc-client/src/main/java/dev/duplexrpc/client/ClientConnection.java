@@ -145,6 +145,7 @@ public final class ClientConnection implements AutoCloseable {
   private int attempt; // guarded by lock
   private ScheduledFuture<?> retry; // guarded by lock
   private long reconnects; // guarded by lock
+  private volatile URI current; // written under lock: the server of the current or last socket
 
   ClientConnection(RpcClient client) {
     RpcClient.Builder config = client.config();
@@ -155,6 +156,7 @@ public final class ClientConnection implements AutoCloseable {
     this.queueSize = config.offlineQueueSize;
     this.queueWaitNanos = config.offlineQueueWait.toNanos();
     this.events = new ClientEvents(config.gson);
+    this.current = client.uri();
   }
 
   /** The event subscriptions, installed as the fallback of every socket's Peer. */
@@ -280,12 +282,13 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   /**
-   * The server URI this connection was made to.
+   * The server URI of the current socket (or the last one): the client's URI, or after a
+   * reconnect possibly one of its {@link RpcClient.Builder#failoverUris failover URIs}.
    *
    * @return the URI
    */
   public URI uri() {
-    return client.uri();
+    return current;
   }
 
   /**
@@ -390,7 +393,7 @@ public final class ClientConnection implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ClientConnection[" + client.uri() + ", " + state + "]";
+    return "ClientConnection[" + current + ", " + state + "]";
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -406,7 +409,7 @@ public final class ClientConnection implements AutoCloseable {
         // finish below, outside the lock
       } else {
         if (state == ConnectionState.OPEN) {
-          LOG.log(Level.INFO, "Connection to {0} lost ({1}); reconnecting", client.uri(), ex.getMessage());
+          LOG.log(Level.INFO, "Connection to {0} lost ({1}); reconnecting", current, ex.getMessage());
           state = ConnectionState.RECONNECTING;
           attempt = 0;
           announce(ConnectionState.RECONNECTING);
@@ -437,7 +440,7 @@ public final class ClientConnection implements AutoCloseable {
       try {
         Background.executor().execute(() -> reconnect(n));
       } catch (RejectedExecutionException e) {
-        LOG.log(Level.WARNING, "Reconnect of {0} not started: {1}", client.uri(), e);
+        LOG.log(Level.WARNING, "Reconnect of {0} not started: {1}", current, e);
       }
     }, delay.toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -458,10 +461,16 @@ public final class ClientConnection implements AutoCloseable {
     }
     Line l;
     try {
-      l = client.openLine(this);
+      URI target;
+      synchronized (lock) {
+        List<URI> all = client.uris();
+        target = all.get((all.indexOf(current) + 1) % all.size()); // the next server; itself if alone
+        current = target;
+      }
+      l = client.openLine(this, target);
     } catch (HandshakeRejectedException e) {
       if (e.statusCode() == 401 || e.statusCode() == 403) {
-        LOG.log(Level.WARNING, "Reconnect to {0} refused with HTTP {1}; giving up", client.uri(),
+        LOG.log(Level.WARNING, "Reconnect to {0} refused with HTTP {1}; giving up", current,
             e.statusCode());
         ConnectionClosedException last;
         synchronized (lock) {
@@ -494,7 +503,7 @@ public final class ClientConnection implements AutoCloseable {
       try {
         hook.onReconnected(this);
       } catch (Exception | LinkageError e) {
-        LOG.log(Level.WARNING, "Reconnect hook of " + client.uri() + " failed; dropping the new socket", e);
+        LOG.log(Level.WARNING, "Reconnect hook of " + current + " failed; dropping the new socket", e);
         synchronized (lock) {
           hookLine = null;
           hookThread = null;
@@ -515,7 +524,7 @@ public final class ClientConnection implements AutoCloseable {
         if (ex != null) {
           lastClose = ex;
         }
-        LOG.log(Level.INFO, "Reconnected socket to {0} lost at once; trying again", client.uri());
+        LOG.log(Level.INFO, "Reconnected socket to {0} lost at once; trying again", current);
         scheduleNext();
         return;
       }
@@ -530,11 +539,11 @@ public final class ClientConnection implements AutoCloseable {
       state = ConnectionState.OPEN;
       announce(ConnectionState.OPEN);
     }
-    LOG.log(Level.INFO, "Reconnected to {0}", client.uri());
+    LOG.log(Level.INFO, "Reconnected to {0}", current);
   }
 
   private void retryLater(int n, Exception e) {
-    LOG.log(Level.DEBUG, "Reconnect attempt {0} to {1} failed: {2}", n, client.uri(), e);
+    LOG.log(Level.DEBUG, "Reconnect attempt {0} to {1} failed: {2}", n, current, e);
     synchronized (lock) {
       if (state == ConnectionState.RECONNECTING && !closing && n == attempt) {
         scheduleNext();

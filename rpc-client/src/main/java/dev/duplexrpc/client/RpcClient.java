@@ -132,6 +132,20 @@ public final class RpcClient {
    * @throws IOException as {@link #connect()}
    */
   Line openLine(ClientConnection owner) throws IOException {
+    return openLine(owner, config.uri);
+  }
+
+  /** The URIs reconnect attempts go through in turn: {@link #uri()} first, then the failover ones. */
+  List<URI> uris() {
+    return config.uris();
+  }
+
+  /**
+   * Opens one WebSocket to a server URI and the Peer on it, for {@code owner}.
+   *
+   * @throws IOException as {@link #connect()}
+   */
+  Line openLine(ClientConnection owner, URI target) throws IOException {
     ClientManager manager =
         ClientManager.createClient(GuardedClientContainer.class.getName(), new SessionContainer());
     manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, timeoutMillis(config.connectTimeout));
@@ -165,11 +179,11 @@ public final class RpcClient {
         .build();
     ClientEndpoint endpoint = new ClientEndpoint(config, manager, owner.events());
     try {
-      manager.connectToServer(endpoint, cec, config.uri);
+      manager.connectToServer(endpoint, cec, target);
     } catch (DeploymentException | IOException | RuntimeException e) {
       manager.shutdown();
       int status = httpStatus(e);
-      String message = "Could not connect to " + config.uri + ": " + e.getMessage();
+      String message = "Could not connect to " + target + ": " + e.getMessage();
       if (status > 0) {
         throw new HandshakeRejectedException(message + " (HTTP " + status + ")", status, e);
       }
@@ -178,7 +192,7 @@ public final class RpcClient {
     Line line = endpoint.line.getNow(null);
     if (line == null) {
       manager.shutdown();
-      throw new IOException("Could not connect to " + config.uri + ": the session did not open");
+      throw new IOException("Could not connect to " + target + ": the session did not open");
     }
     return line;
   }
@@ -266,6 +280,7 @@ public final class RpcClient {
    */
   public static final class Builder {
     private URI uri;
+    private List<URI> failoverUris = List.of();
     private Peer.Builder peer = Peer.builder();
     private int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -299,6 +314,7 @@ public final class RpcClient {
       b.listener = listener;
       b.frameListener = frameListener;
       b.reconnectPolicy = reconnectPolicy;
+      b.failoverUris = failoverUris;
       b.reconnectHook = reconnectHook;
       b.offlineQueueSize = offlineQueueSize;
       b.offlineQueueWait = offlineQueueWait;
@@ -324,6 +340,43 @@ public final class RpcClient {
       }
       this.uri = uri;
       return this;
+    }
+
+    /**
+     * Other servers to reconnect to when the connection to the current one is lost, for example
+     * the other nodes of a cluster ({@code docs/cluster.md}). Reconnect attempts go through
+     * {@link #uri(URI)} and these in turn, starting with the one after the server just lost, so a
+     * client of a node that died lands on another node. {@link RpcClient#connect()} itself uses
+     * {@link #uri(URI)} only. Default: none, every attempt goes to {@link #uri(URI)}.
+     *
+     * @param uris ws:// or wss:// URIs of servers that serve the same services
+     * @return this builder
+     * @throws IllegalArgumentException if one is not a ws or wss URI
+     */
+    public Builder failoverUris(List<URI> uris) {
+      Objects.requireNonNull(uris, "uris == null");
+      List<URI> copy = new ArrayList<>();
+      for (URI u : uris) {
+        Objects.requireNonNull(u, "uri == null");
+        String scheme = u.getScheme();
+        if (!"ws".equalsIgnoreCase(scheme) && !"wss".equalsIgnoreCase(scheme)) {
+          throw new IllegalArgumentException("failover uri must be ws:// or wss://: " + u);
+        }
+        copy.add(u);
+      }
+      this.failoverUris = List.copyOf(copy);
+      return this;
+    }
+
+    List<URI> uris() {
+      List<URI> all = new ArrayList<>();
+      all.add(uri);
+      for (URI u : failoverUris) {
+        if (!all.contains(u)) {
+          all.add(u);
+        }
+      }
+      return all;
     }
 
     /**

@@ -75,6 +75,15 @@ public final class ErrorCodes {
   public static final int INVALID_RESPONSE = -32006;
 
   /**
+   * -32007: the connection a call was addressed to cannot be reached through the server cluster:
+   * no node holds it any more, the node that held it is gone, or the cluster backplane (Redis) is
+   * unavailable. Raised locally on the calling node (and by a cluster's {@code publish} when the
+   * other nodes could not be told); {@code data.reason} says which. The request was not run, or,
+   * for a call in flight when its node died, may or may not have run.
+   */
+  public static final int UNREACHABLE = -32007;
+
+  /**
    * The standard message for a code: "Parse error", "Invalid Request", "Method not found",
    * "Invalid params", "Internal error", or this library's message for its own codes.
    *
@@ -108,6 +117,8 @@ public final class ErrorCodes {
         return "Shutting down";
       case INVALID_RESPONSE:
         return "Invalid response";
+      case UNREACHABLE:
+        return "Connection unreachable";
       default:
         return code >= -32099 && code <= -32000 ? "Server error" : "Error";
     }

@@ -567,8 +567,13 @@ public final class Peer implements AutoCloseable {
       return c;
     }
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof RpcException r) { // the transport's own verdict (a cluster: -32007)
+      return r;
+    }
     ConnectionClosedException ex = new ConnectionClosedException(1006, "send failed: " + cause);
-    ex.initCause(cause);
+    // Not initCause: RpcException's constructor already set the cause (to null), so initCause
+    // would throw, inside the send's completion handler, and leave the call pending.
+    ex.addSuppressed(cause);
     return ex;
   }
 

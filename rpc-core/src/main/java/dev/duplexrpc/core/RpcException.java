@@ -154,6 +154,8 @@ public class RpcException extends RuntimeException {
         return "shutting-down";
       case ErrorCodes.INVALID_RESPONSE:
         return "invalid-response";
+      case ErrorCodes.UNREACHABLE:
+        return "unreachable";
       default:
         return null;
     }

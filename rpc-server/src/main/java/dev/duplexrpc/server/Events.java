@@ -79,6 +79,8 @@ public final class Events {
   private final int maxMessageSize;
   private final ConcurrentHashMap<String, Set<ServerConnection>> subscribers =
       new ConcurrentHashMap<>();
+  /** The cluster events are relayed through; set once by the endpoint. */
+  volatile Cluster cluster;
 
   Events(Collection<String> declared, Gson gson, int maxMessageSize) {
     this.gson = gson == null ? DEFAULT_GSON : gson;
@@ -148,28 +150,70 @@ public final class Events {
    * server.events().publish("tick", Map.of("n", 1));
    * }</pre>
    *
+   * <h3>In a cluster</h3>
+   *
+   * On a server with a {@link dev.duplexrpc.server.cluster.Backplane backplane} the event also
+   * goes to every other node, which hands it to its own subscribers (the JSON text written here,
+   * not converted again). It reaches this node's subscribers at once and the others' a moment
+   * later; the count returned is this node's only.
+   *
    * @param name a declared event
    * @param payload the payload, converted by its runtime class; null sends {@code [null]}
-   * @return the number of connections the event was handed to
+   * @return the number of connections of this node the event was handed to
    * @throws IllegalArgumentException if the event is not declared, or Gson cannot write the
    *     payload as strict JSON (NaN, for example)
    * @throws RpcException with {@link ErrorCodes#LIMIT_EXCEEDED} if the message would be longer
-   *     than the server's {@code maxMessageSize}; nothing is sent then
+   *     than the server's {@code maxMessageSize}; nothing is sent then. With {@link
+   *     ErrorCodes#UNREACHABLE} in a cluster whose backplane is unavailable: the event reached
+   *     this node's subscribers (their number is {@code data.delivered}) but no other node
    */
   public int publish(String name, Object payload) {
     Set<ServerConnection> targets = declared(name);
+    Cluster c = cluster;
+    boolean clustered = c != null && c.isClustered();
+    if (targets.isEmpty() && !clustered) {
+      return 0;
+    }
+    String params = "[" + json(payload) + "]";
+    int length = frameLength(name, params);
+    if (length > maxMessageSize) {
+      JsonObject data = new JsonObject();
+      data.addProperty("reason", "event '" + name + "' is " + length
+          + " characters, over the limit of " + maxMessageSize);
+      throw new RpcException(ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
+    }
+    int sent = deliver(targets, name, params);
+    if (clustered) {
+      c.relayEvent(name, params, sent);
+    }
+    return sent;
+  }
+
+  /** The length of the standard frame of an event. */
+  private int frameLength(String name, String params) {
+    return "{\"jsonrpc\":\"2.0\",\"method\":,\"params\":}".length() + json(name).length() + params.length();
+  }
+
+  /**
+   * Delivers an event that another node published: its params array as that node wrote it, not
+   * converted again. An event not declared here has no subscribers here.
+   */
+  int deliverFromCluster(String name, String params) {
+    Set<ServerConnection> targets = subscribers.get(name);
+    if (targets == null) {
+      LOG.log(System.Logger.Level.DEBUG, "Event {0} from the cluster is not declared here", name);
+      return 0;
+    }
+    return deliver(targets, name, params);
+  }
+
+  /** Sends one event to the open connections of a set: one frame text per event form in use. */
+  private int deliver(Set<ServerConnection> targets, String name, String params) {
     if (targets.isEmpty()) {
       return 0;
     }
     String quotedName = json(name);
-    String params = "[" + json(payload) + "]";
-    String standard = "{\"jsonrpc\":\"2.0\",\"method\":" + quotedName + ",\"params\":" + params + "}";
-    if (standard.length() > maxMessageSize) {
-      JsonObject data = new JsonObject();
-      data.addProperty("reason", "event '" + name + "' is " + standard.length()
-          + " characters, over the limit of " + maxMessageSize);
-      throw new RpcException(ErrorCodes.LIMIT_EXCEEDED, "Limit exceeded", data);
-    }
+    String standard = null;
     String compat = null;
     int sent = 0;
     for (ServerConnection c : targets) {
@@ -183,6 +227,9 @@ public final class Events {
         }
         frame = compat;
       } else {
+        if (standard == null) {
+          standard = "{\"jsonrpc\":\"2.0\",\"method\":" + quotedName + ",\"params\":" + params + "}";
+        }
         frame = standard;
       }
       c.sendFrame(frame);

@@ -76,6 +76,7 @@ public final class RpcEndpoint {
   private final Set<String> allowedOrigins;
   private final ServerEndpointConfig config;
   private final Events events;
+  private final Cluster cluster;
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private final TransportHandler transportHandler;
   private final ConcurrentHashMap<String, SessionTransport> raw = new ConcurrentHashMap<>();
@@ -95,6 +96,37 @@ public final class RpcEndpoint {
     this.allowedOrigins = b.allowedOrigins;
     this.transportHandler = b.transportHandler;
     this.config = RpcSessionEndpoint.config(path, new Handler());
+    Peer.Builder remote = Peer.builder().callTimeout(b.callTimeout).maxMessageSize(b.maxMessageSize)
+        .executor(b.executor).discovery(false);
+    if (b.gson != null) {
+      remote.gson(b.gson);
+    }
+    this.cluster = new Cluster(this, events, b.backplane, remote);
+    events.cluster = cluster;
+  }
+
+  /**
+   * Connects the {@link RpcServer.Builder#backplane backplane}, if there is one, so that this
+   * endpoint joins its cluster; does nothing without one, or when called again. {@link
+   * RpcServer#start()} calls it; in another container call it before deploying {@link
+   * #config()}.
+   *
+   * @return this endpoint
+   * @throws IOException if the backplane cannot connect (its message says why)
+   */
+  public RpcEndpoint start() throws IOException {
+    cluster.start();
+    return this;
+  }
+
+  /**
+   * This endpoint's place in its cluster: its node id, and handles for calling clients on any
+   * node. Without a backplane, a cluster of one.
+   *
+   * @return the cluster
+   */
+  public Cluster cluster() {
+    return cluster;
   }
 
   /**
@@ -156,6 +188,7 @@ public final class RpcEndpoint {
       c.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
     }
     closeRaw();
+    cluster.close();
   }
 
   private void closeRaw() {
@@ -323,6 +356,8 @@ public final class RpcEndpoint {
       self[0] = connection;
       peer.attributes().put(ServerConnection.PEER_ATTRIBUTE, connection);
       open.put(id, connection);
+      cluster.opened(connection);
+      peer.closeFuture().thenAccept(ex -> cluster.closed(connection, ex));
       Runnable forget = () -> {
         open.remove(id, connection);
         events.dropAll(connection);

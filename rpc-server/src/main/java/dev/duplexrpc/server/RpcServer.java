@@ -117,6 +117,7 @@ public final class RpcServer implements AutoCloseable {
       if (container != null) {
         throw new IllegalStateException("server already started");
       }
+      endpoint.start(); // the backplane first: a bad one fails here, before anything listens
       EmbeddedContainer c = new EmbeddedContainer(host, port, maxMessageSize, endpoint.gate(), sslContext, staticFiles);
       try {
         c.addEndpoint(endpoint.config());
@@ -193,6 +194,17 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
+   * This server's place in its cluster: its node id, and handles for calling clients connected
+   * to any node ({@link Cluster#connection(String)}). Without a {@link Builder#backplane
+   * backplane}, a cluster of one.
+   *
+   * @return the cluster
+   */
+  public Cluster cluster() {
+    return endpoint.cluster();
+  }
+
+  /**
    * The open connections at this moment.
    *
    * @return an unmodifiable snapshot
@@ -205,7 +217,8 @@ public final class RpcServer implements AutoCloseable {
    * The open connection with an id.
    *
    * @param id a {@link ServerConnection#id()}
-   * @return the connection, or empty
+   * @return the connection, or empty; a connection of another node of a cluster is found with
+   *     {@link Cluster#connection(String) cluster().connection(id)}
    */
   public Optional<ServerConnection> connection(String id) {
     return endpoint.connection(id);
@@ -304,6 +317,9 @@ public final class RpcServer implements AutoCloseable {
     Set<String> allowedOrigins;
     SSLContext sslContext;
     Gson gson;
+    Duration callTimeout = Peer.DEFAULT_CALL_TIMEOUT;
+    Executor executor;
+    dev.duplexrpc.server.cluster.Backplane backplane;
     final Set<String> events = new LinkedHashSet<>();
     final List<StaticFiles.Folder> staticFolders = new ArrayList<>();
     String browserClientPath;
@@ -400,6 +416,21 @@ public final class RpcServer implements AutoCloseable {
         throw new IllegalArgumentException("event name is empty");
       }
       events.add(name);
+      return this;
+    }
+
+    /**
+     * Joins a cluster of servers sharing this backplane (for example {@code RedisBackplane} from
+     * {@code rpc-redis}): events published on any node reach the subscribers of every node, and
+     * {@link RpcServer#cluster()} calls clients connected to any node. {@link RpcServer#start()}
+     * connects it first and fails if it cannot; {@link RpcServer#close()} closes it. Default:
+     * none, the server is on its own. See docs/cluster.md.
+     *
+     * @param backplane the backplane, owned by the server from now on; null for none
+     * @return this builder
+     */
+    public Builder backplane(dev.duplexrpc.server.cluster.Backplane backplane) {
+      this.backplane = backplane;
       return this;
     }
 
@@ -656,6 +687,7 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder executor(Executor executor) {
       peer.executor(executor);
+      this.executor = executor;
       return this;
     }
 
@@ -729,6 +761,7 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder callTimeout(Duration timeout) {
       peer.callTimeout(timeout);
+      this.callTimeout = timeout;
       return this;
     }
 

@@ -42,7 +42,10 @@ public interface Transport {
    *
    * @param message one complete JSON-RPC message
    * @return a stage that completes when the message was handed to the network, or completes
-   *     exceptionally if it could not be (for example because the connection is closed)
+   *     exceptionally if it could not be (for example because the connection is closed). A call
+   *     whose request could not be sent fails with {@link dev.duplexrpc.core.ConnectionClosedException}
+   *     (code 1006), unless the stage failed with an {@link dev.duplexrpc.core.RpcException}: the
+   *     call then fails with that exception
    */
   CompletionStage<Void> send(String message);
 
