@@ -159,10 +159,9 @@ class ServerKillTest {
         }
         int n = i;
         CompletableFuture<Integer> f = feed.work(n);
-        synchronized (calls) {
-          calls.add(f);
-        }
-        f.whenComplete((v, e) -> {
+        // The stage after the outcome is recorded: waiting for the call itself could wake the test
+        // before this action ran (a future runs its dependents last-registered first).
+        CompletableFuture<Integer> recorded = f.whenComplete((v, e) -> {
           String outcome = e == null ? (v == n ? "ok" : "wrong") : e.getClass().getSimpleName();
           if (outcomes.putIfAbsent(n, outcome) != null) {
             doubles.incrementAndGet();
@@ -172,6 +171,9 @@ class ServerKillTest {
           }
           window.release();
         });
+        synchronized (calls) {
+          calls.add(recorded);
+        }
         if (f.isCompletedExceptionally()) {
           // Offline: calls fail at once. Pace the stream instead of spinning (a bounded wait).
           try {
