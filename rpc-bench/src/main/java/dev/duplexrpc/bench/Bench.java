@@ -156,10 +156,11 @@ public final class Bench implements Callable<Results> {
       }
     }
     if (smoke) {
-      // Long enough that a busy machine still completes calls in every scenario (a smoke run
-      // measures nothing; it only shows each target and scenario works).
-      duration = Math.min(duration, 0.5);
-      warmup = Math.min(warmup, 0.2);
+      // A smoke run measures nothing; it only shows each target and scenario works. Its windows
+      // are short, and stretched while no reply has come (LoadGenerator's untilFirstReply): on an
+      // overloaded machine the server or the generator can wait for a CPU for a whole short window.
+      duration = Math.min(duration, 0.25);
+      warmup = Math.min(warmup, 0.1);
       runs = 1;
     }
     List<Scenario> plan = new ArrayList<>();
@@ -205,7 +206,7 @@ public final class Bench implements Callable<Results> {
         log.println("[bench] skipping " + t.name() + ": " + why);
       }
     }
-    try (LoadGenerator gen = new LoadGenerator(clientThreads)) {
+    try (LoadGenerator gen = new LoadGenerator(clientThreads, smoke)) {
       for (int run = 0; run < runs; run++) {
         List<Target> order = new ArrayList<>(chosen);
         Collections.rotate(order, -run); // no target always goes first
@@ -241,7 +242,7 @@ public final class Bench implements Callable<Results> {
         }
       }
       if (warmup > 0) {
-        gen.calls(uri, 4, 16, 0, Duration.ZERO, seconds(warmup), p::cpuNanos);
+        gen.calls(uri, 4, 16, 0, Duration.ZERO, seconds(warmup), p);
       }
       for (Scenario s : plan) {
         if (s.kind() != Scenario.Kind.IDLE && t.supports(s.kind())) {
@@ -281,15 +282,15 @@ public final class Bench implements Callable<Results> {
         LoadGenerator.Measurement r;
         switch (s.kind()) {
           case SERVER_CALLS:
-            r = gen.serverCalls(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration), p::cpuNanos);
+            r = gen.serverCalls(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration), p);
             break;
           case LIBRARY_CLIENT:
             r = LibraryClientLoad.run(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration),
-                p::cpuNanos);
+                p, gen);
             break;
           default:
             r = gen.calls(uri, s.connections(), s.inFlight(), s.payload(), seconds(warmup), seconds(duration),
-                p::cpuNanos);
+                p);
         }
         double perK = r.calls() == 0 ? Double.NaN : 1000.0 / r.calls() / 1e6;
         m.put(Results.CALLS_PER_S, r.callsPerSecond());
@@ -299,10 +300,14 @@ public final class Bench implements Callable<Results> {
         m.put(Results.SERVER_CPU, r.serverCpuNanos() * perK);
         m.put(Results.GEN_CPU, r.generatorCpuNanos() * perK);
         m.put(Results.ERRORS, (double) r.errors());
+        m.put(Results.SERVER_WAITING, r.serverThreadsWaiting());
+        m.put(Results.GEN_WAITING, r.generatorThreadsWaiting());
         m.put(Results.SERVER_RSS_MB, p.rssBytes() / 1048576.0);
-        log.printf("[bench]   %-22s %-22s %,10.0f calls/s  p50 %,7.0f µs  p99 %,8.0f µs  server %.1f ms/1k  gen %.1f ms/1k%s%n",
+        log.printf("[bench]   %-22s %-22s %,10.0f calls/s  p50 %,7.0f µs  p99 %,8.0f µs  server %.1f ms/1k  gen %.1f ms/1k"
+                + "  waiting for a CPU: server %.1f, gen %.1f threads%s%n",
             t.name(), s.spec(), m.get(Results.CALLS_PER_S), m.get(Results.P50_US), m.get(Results.P99_US),
-            m.get(Results.SERVER_CPU), m.get(Results.GEN_CPU), r.errors() > 0 ? "  ERRORS " + r.errors() : "");
+            m.get(Results.SERVER_CPU), m.get(Results.GEN_CPU), m.get(Results.SERVER_WAITING),
+            m.get(Results.GEN_WAITING), r.errors() > 0 ? "  ERRORS " + r.errors() : "");
       }
       row.runs.add(m);
     } catch (IOException | RuntimeException e) {
