@@ -186,6 +186,10 @@ public final class Bench implements Callable<Results> {
     results.machine.put("cores", Runtime.getRuntime().availableProcessors());
     results.machine.put("java", "Java " + System.getProperty("java.version") + " ("
         + System.getProperty("java.vm.name") + ")");
+    if (javaExecutable != null) { // the Java targets run on another JVM than the runner
+      results.machine.put("java", results.machine.get("java") + " for the generator, "
+          + javaVersion(javaExecutable) + " for the Java targets");
+    }
     results.machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     results.machine.put("load_before", loadAverage());
     results.settings.put("runs", runs);
@@ -349,6 +353,22 @@ public final class Bench implements Callable<Results> {
 
   private List<String> originalArgs() {
     return originalArgs;
+  }
+
+  /** The first line of {@code java -version} of the given executable, or "unknown Java". */
+  static String javaVersion(Path executable) {
+    try {
+      Process p = new ProcessBuilder(executable.toString(), "-version").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      String first = out.lines().findFirst().orElse("").trim();
+      return first.isEmpty() ? "unknown Java" : first.replace("\"", "");
+    } catch (IOException e) {
+      return "unknown Java";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown Java";
+    }
   }
 
   static String loadAverage() {
