@@ -94,7 +94,6 @@ final class LoadGenerator implements AutoCloseable {
     private final long wait0;
     private final long gen0;
     private final long genWait0;
-    private long t1;
 
     Window(Server server) {
       this.server = server;
@@ -108,7 +107,7 @@ final class LoadGenerator implements AutoCloseable {
 
     /** Ends the window (time first, then the counters) and returns its measurement. */
     Measurement close(long calls, long errors, Histogram latency) {
-      t1 = System.nanoTime();
+      long t1 = System.nanoTime();
       long self = ProcessHandle.current().pid();
       long cpu1 = server.cpuNanos();
       long wait1 = server.runQueueWaitNanos();
