@@ -157,10 +157,11 @@ public final class Bench implements Callable<Results> {
       }
     }
     if (smoke) {
-      // Long enough that a busy machine still completes calls in every scenario (a smoke run
-      // measures nothing; it only shows each target and scenario works).
-      duration = Math.min(duration, 0.5);
-      warmup = Math.min(warmup, 0.2);
+      // A smoke run measures nothing; it only shows each target and scenario works. Its windows
+      // are short, and stretched while no reply has come (LoadGenerator's untilFirstReply): on an
+      // overloaded machine the server or the generator can wait for a CPU for a whole short window.
+      duration = Math.min(duration, 0.25);
+      warmup = Math.min(warmup, 0.1);
       runs = 1;
     }
     List<Scenario> plan = new ArrayList<>();
@@ -188,6 +189,10 @@ public final class Bench implements Callable<Results> {
     results.machine.put("cores", Runtime.getRuntime().availableProcessors());
     results.machine.put("java", "Java " + System.getProperty("java.version") + " ("
         + System.getProperty("java.vm.name") + ")");
+    if (javaExecutable != null) { // the Java targets run on another JVM than the runner
+      results.machine.put("java", results.machine.get("java") + " for the generator, "
+          + javaVersion(javaExecutable) + " for the Java targets");
+    }
     results.machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     results.machine.put("load_before", loadAverage());
     results.settings.put("runs", runs);
@@ -208,7 +213,7 @@ public final class Bench implements Callable<Results> {
         log.println("[bench] skipping " + t.name() + ": " + why);
       }
     }
-    try (LoadGenerator gen = new LoadGenerator(clientThreads)) {
+    try (LoadGenerator gen = new LoadGenerator(clientThreads, smoke)) {
       for (int run = 0; run < runs; run++) {
         List<Target> order = new ArrayList<>(chosen);
         Collections.rotate(order, -run); // no target always goes first
@@ -247,7 +252,7 @@ public final class Bench implements Callable<Results> {
         }
       }
       if (warmup > 0) {
-        gen.calls(uri, 4, 16, 0, Duration.ZERO, seconds(warmup), p::cpuNanos);
+        gen.calls(uri, 4, 16, 0, Duration.ZERO, seconds(warmup), p);
       }
       for (Scenario s : plan) {
         if (s.kind() != Scenario.Kind.IDLE && t.supports(s.kind())) {
@@ -318,15 +323,15 @@ public final class Bench implements Callable<Results> {
         LoadGenerator.Measurement r;
         switch (s.kind()) {
           case SERVER_CALLS:
-            r = gen.serverCalls(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration), p::cpuNanos);
+            r = gen.serverCalls(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration), p);
             break;
           case LIBRARY_CLIENT:
             r = LibraryClientLoad.run(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration),
-                p::cpuNanos);
+                p, gen);
             break;
           default:
             r = gen.calls(uri, s.connections(), s.inFlight(), s.payload(), seconds(warmup), seconds(duration),
-                p::cpuNanos);
+                p);
         }
         double perK = r.calls() == 0 ? Double.NaN : 1000.0 / r.calls() / 1e6;
         m.put(Results.CALLS_PER_S, r.callsPerSecond());
@@ -336,10 +341,14 @@ public final class Bench implements Callable<Results> {
         m.put(Results.SERVER_CPU, r.serverCpuNanos() * perK);
         m.put(Results.GEN_CPU, r.generatorCpuNanos() * perK);
         m.put(Results.ERRORS, (double) r.errors());
+        m.put(Results.SERVER_WAITING, r.serverThreadsWaiting());
+        m.put(Results.GEN_WAITING, r.generatorThreadsWaiting());
         m.put(Results.SERVER_RSS_MB, p.rssBytes() / 1048576.0);
-        log.printf("[bench]   %-22s %-22s %,10.0f calls/s  p50 %,7.0f µs  p99 %,8.0f µs  server %.1f ms/1k  gen %.1f ms/1k%s%n",
+        log.printf("[bench]   %-22s %-22s %,10.0f calls/s  p50 %,7.0f µs  p99 %,8.0f µs  server %.1f ms/1k  gen %.1f ms/1k"
+                + "  waiting for a CPU: server %.1f, gen %.1f threads%s%n",
             t.name(), s.spec(), m.get(Results.CALLS_PER_S), m.get(Results.P50_US), m.get(Results.P99_US),
-            m.get(Results.SERVER_CPU), m.get(Results.GEN_CPU), r.errors() > 0 ? "  ERRORS " + r.errors() : "");
+            m.get(Results.SERVER_CPU), m.get(Results.GEN_CPU), m.get(Results.SERVER_WAITING),
+            m.get(Results.GEN_WAITING), r.errors() > 0 ? "  ERRORS " + r.errors() : "");
       }
       row.runs.add(m);
     } catch (IOException | RuntimeException e) {
@@ -381,6 +390,22 @@ public final class Bench implements Callable<Results> {
 
   private List<String> originalArgs() {
     return originalArgs;
+  }
+
+  /** The first line of {@code java -version} of the given executable, or "unknown Java". */
+  static String javaVersion(Path executable) {
+    try {
+      Process p = new ProcessBuilder(executable.toString(), "-version").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      String first = out.lines().findFirst().orElse("").trim();
+      return first.isEmpty() ? "unknown Java" : first.replace("\"", "");
+    } catch (IOException e) {
+      return "unknown Java";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown Java";
+    }
   }
 
   static String loadAverage() {

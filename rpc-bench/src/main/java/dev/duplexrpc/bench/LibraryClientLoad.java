@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -23,7 +22,7 @@ final class LibraryClientLoad {
   private LibraryClientLoad() {}
 
   static LoadGenerator.Measurement run(URI uri, int connections, int inFlight, Duration warmup, Duration measure,
-      LongSupplier serverCpu) throws IOException {
+      LoadGenerator.Server server, LoadGenerator gen) throws IOException {
     URI answerUri = URI.create(uri + "?mode=answer");
     List<ClientConnection> conns = new ArrayList<>();
     State state = new State();
@@ -39,16 +38,13 @@ final class LibraryClientLoad {
         }
       }
       sleep(warmup);
-      long cpu0 = serverCpu.getAsLong();
-      long gen0 = Proc.cpuNanos(ProcessHandle.current().pid());
       state.recorder.reset();
-      long t0 = System.nanoTime();
+      LoadGenerator.Window window = new LoadGenerator.Window(server);
       state.measuring = true;
       sleep(measure);
+      gen.awaitFirstReply(state.answered::sum);
       state.measuring = false;
-      long t1 = System.nanoTime();
-      long cpu1 = serverCpu.getAsLong();
-      long gen1 = Proc.cpuNanos(ProcessHandle.current().pid());
+      LoadGenerator.Measurement counters = window.close(0, 0, null);
       Histogram h = state.recorder.getIntervalHistogram();
       state.stopping = true;
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -65,8 +61,7 @@ final class LibraryClientLoad {
       if (state.outstanding.get() > 0) {
         throw new IOException(state.outstanding.get() + " calls unanswered 10 s after the end");
       }
-      return new LoadGenerator.Measurement(h.getTotalCount(), state.errors.sum(), (t1 - t0) / 1e9, h,
-          cpu1 - cpu0, gen1 - gen0);
+      return LoadGenerator.withCalls(counters, h.getTotalCount(), state.errors.sum(), h);
     } finally {
       for (ClientConnection c : conns) {
         c.close();
@@ -78,6 +73,7 @@ final class LibraryClientLoad {
     final Recorder recorder = new Recorder(1000, LoadGenerator.MAX_LATENCY_NANOS, 3);
     final AtomicInteger outstanding = new AtomicInteger();
     final LongAdder errors = new LongAdder();
+    final java.util.concurrent.atomic.LongAdder answered = new java.util.concurrent.atomic.LongAdder();
     volatile boolean measuring;
     volatile boolean stopping;
   }
@@ -86,6 +82,7 @@ final class LibraryClientLoad {
     long t0 = System.nanoTime();
     client.subtract(42, 23).whenComplete((v, e) -> {
       if (state.measuring) {
+        state.answered.increment();
         if (e != null || v == null || v != 19) {
           state.errors.increment();
         } else {

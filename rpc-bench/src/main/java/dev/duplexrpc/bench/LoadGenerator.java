@@ -34,20 +34,87 @@ final class LoadGenerator implements AutoCloseable {
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
   private static final int CONNECT_BATCH = 200;
 
-  private final List<HttpClient> clients = new ArrayList<>();
+  /** The longest a measured window is stretched while it has seen no reply at all. */
+  private static final Duration FIRST_REPLY_TIMEOUT = Duration.ofSeconds(10);
 
-  /** @param threads the number of HTTP clients, each with one selector thread */
-  LoadGenerator(int threads) {
+  private final List<HttpClient> clients = new ArrayList<>();
+  private final boolean untilFirstReply;
+
+  /**
+   * @param threads the number of HTTP clients, each with one selector thread
+   * @param untilFirstReply whether a measured window that has seen no reply yet is stretched until
+   *     one arrives (up to {@link #FIRST_REPLY_TIMEOUT}): a smoke run checks that every target
+   *     answers, and on an overloaded machine a whole short window can pass while the server or the
+   *     generator waits for a CPU
+   */
+  LoadGenerator(int threads, boolean untilFirstReply) {
+    this.untilFirstReply = untilFirstReply;
     for (int i = 0; i < Math.max(1, threads); i++) {
       clients.add(HttpClient.newBuilder().executor(Runnable::run).build());
     }
   }
 
-  /** What one measured window produced. */
+  /** The server under load, as the generator sees it from outside. */
+  interface Server {
+    /** CPU time (user + system) the server process has used so far, in nanoseconds. */
+    long cpuNanos();
+
+    /** Time the server's threads have spent runnable but waiting for a CPU, in nanoseconds. */
+    long runQueueWaitNanos();
+  }
+
+  /**
+   * What one measured window produced.
+   *
+   * @param serverWaitNanos time the server's threads spent waiting for a CPU, summed over threads
+   * @param generatorWaitNanos the same for the generator's threads
+   */
   record Measurement(long calls, long errors, double seconds, Histogram latency, long serverCpuNanos,
-      long generatorCpuNanos) {
+      long generatorCpuNanos, long serverWaitNanos, long generatorWaitNanos) {
     double callsPerSecond() {
       return calls / seconds;
+    }
+
+    /** The server's threads waiting for a CPU, on average over the window: above 1, it was starved. */
+    double serverThreadsWaiting() {
+      return serverWaitNanos < 0 ? Double.NaN : serverWaitNanos / (seconds * 1e9);
+    }
+
+    /** The generator's threads waiting for a CPU, on average over the window. */
+    double generatorThreadsWaiting() {
+      return generatorWaitNanos < 0 ? Double.NaN : generatorWaitNanos / (seconds * 1e9);
+    }
+  }
+
+  /** The server's and the generator's CPU and run-queue wait from its opening to {@link #close}. */
+  static final class Window {
+    private final Server server;
+    private final long t0;
+    private final long cpu0;
+    private final long wait0;
+    private final long gen0;
+    private final long genWait0;
+
+    Window(Server server) {
+      this.server = server;
+      long self = ProcessHandle.current().pid();
+      this.cpu0 = server.cpuNanos();
+      this.wait0 = server.runQueueWaitNanos();
+      this.gen0 = Proc.cpuNanos(self);
+      this.genWait0 = Proc.runQueueWaitNanos(self);
+      this.t0 = System.nanoTime();
+    }
+
+    /** Ends the window (time first, then the counters) and returns its measurement. */
+    Measurement close(long calls, long errors, Histogram latency) {
+      long t1 = System.nanoTime();
+      long self = ProcessHandle.current().pid();
+      long cpu1 = server.cpuNanos();
+      long wait1 = server.runQueueWaitNanos();
+      long gen1 = Proc.cpuNanos(self);
+      long genWait1 = Proc.runQueueWaitNanos(self);
+      return new Measurement(calls, errors, (t1 - t0) / 1e9, latency, cpu1 - cpu0, gen1 - gen0,
+          wait0 < 0 || wait1 < 0 ? -1 : wait1 - wait0, genWait0 < 0 || genWait1 < 0 ? -1 : genWait1 - genWait0);
     }
   }
 
@@ -71,10 +138,10 @@ final class LoadGenerator implements AutoCloseable {
    * @param payload echo payload, 0 for subtract
    * @param warmup warm-up time, not measured
    * @param measure measured time
-   * @param serverCpu reads the server's CPU time in nanoseconds
+   * @param server the server's CPU and run-queue counters
    */
   Measurement calls(URI uri, int connections, int inFlight, int payload, Duration warmup, Duration measure,
-      LongSupplier serverCpu) throws IOException {
+      Server server) throws IOException {
     String[] frames = new String[inFlight];
     for (int i = 0; i < inFlight; i++) {
       frames[i] = frame(i + 1, payload); // ids from 1: rpc-websockets takes id 0 for a notification
@@ -85,19 +152,24 @@ final class LoadGenerator implements AutoCloseable {
         c.begin();
       }
       sleep(warmup);
-      long cpu0 = serverCpu.getAsLong();
-      long gen0 = Proc.cpuNanos(ProcessHandle.current().pid());
-      long t0 = System.nanoTime();
+      Window window = new Window(server);
       for (Conn c : conns) {
         c.measuring = true;
       }
       sleep(measure);
+      awaitFirstReply(() -> {
+        long n = 0;
+        for (Conn c : conns) {
+          synchronized (c) {
+            n += c.calls;
+          }
+        }
+        return n;
+      });
       for (Conn c : conns) {
         c.measuring = false;
       }
-      long t1 = System.nanoTime();
-      long cpu1 = serverCpu.getAsLong();
-      long gen1 = Proc.cpuNanos(ProcessHandle.current().pid());
+      Measurement counters = window.close(0, 0, null);
       for (Conn c : conns) {
         c.stopping = true;
       }
@@ -112,7 +184,7 @@ final class LoadGenerator implements AutoCloseable {
           errors += c.errors;
         }
       }
-      return new Measurement(calls, errors, (t1 - t0) / 1e9, total, cpu1 - cpu0, gen1 - gen0);
+      return withCalls(counters, calls, errors, total);
     } finally {
       close(conns);
     }
@@ -155,7 +227,7 @@ final class LoadGenerator implements AutoCloseable {
    * request's id, and counts the requests answered in the measured window.
    */
   Measurement serverCalls(URI uri, int connections, int inFlight, Duration warmup, Duration measure,
-      LongSupplier serverCpu) throws IOException {
+      Server server) throws IOException {
     URI pushUri = URI.create(uri + "?mode=push&k=" + inFlight);
     List<Answerer> conns = open(pushUri, connections, Answerer::new);
     try {
@@ -163,19 +235,24 @@ final class LoadGenerator implements AutoCloseable {
         a.send("{\"jsonrpc\":\"2.0\",\"method\":\"bench.push\",\"params\":[" + inFlight + "]}");
       }
       sleep(warmup);
-      long cpu0 = serverCpu.getAsLong();
-      long gen0 = Proc.cpuNanos(ProcessHandle.current().pid());
-      long t0 = System.nanoTime();
+      Window window = new Window(server);
       for (Answerer a : conns) {
         a.measuring = true;
       }
       sleep(measure);
+      awaitFirstReply(() -> {
+        long n = 0;
+        for (Answerer a : conns) {
+          synchronized (a) {
+            n += a.calls;
+          }
+        }
+        return n;
+      });
       for (Answerer a : conns) {
         a.measuring = false;
       }
-      long t1 = System.nanoTime();
-      long cpu1 = serverCpu.getAsLong();
-      long gen1 = Proc.cpuNanos(ProcessHandle.current().pid());
+      Measurement counters = window.close(0, 0, null);
       long calls = 0;
       long errors = 0;
       for (Answerer a : conns) {
@@ -187,9 +264,29 @@ final class LoadGenerator implements AutoCloseable {
           throw new IOException("connection failed: " + a.failure, a.failure);
         }
       }
-      return new Measurement(calls, errors, (t1 - t0) / 1e9, null, cpu1 - cpu0, gen1 - gen0);
+      return withCalls(counters, calls, errors, null);
     } finally {
       close(conns);
+    }
+  }
+
+  /** A window's counters with the calls counted once the replies are in. */
+  static Measurement withCalls(Measurement m, long calls, long errors, Histogram latency) {
+    return new Measurement(calls, errors, m.seconds(), latency, m.serverCpuNanos(), m.generatorCpuNanos(),
+        m.serverWaitNanos(), m.generatorWaitNanos());
+  }
+
+  /**
+   * If this generator stretches windows, waits while {@code replies} reads 0, up to {@link
+   * #FIRST_REPLY_TIMEOUT}.
+   */
+  void awaitFirstReply(LongSupplier replies) {
+    if (!untilFirstReply) {
+      return;
+    }
+    long deadline = System.nanoTime() + FIRST_REPLY_TIMEOUT.toNanos();
+    while (replies.getAsLong() == 0 && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(10));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.duplexrpc.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,35 @@ final class Proc {
         .flatMap(h -> h.info().totalCpuDuration())
         .map(Duration::toNanos)
         .orElse(-1L);
+  }
+
+  /**
+   * Time the process's threads have spent runnable but waiting for a CPU, summed over its live
+   * threads ({@code /proc/[pid]/task/[tid]/schedstat}, second field), in nanoseconds; -1 if unknown.
+   * Two readings apart, divided by the time between them, give the average number of its threads
+   * that were ready to run and could not: above about 1, the machine starved the process.
+   */
+  static long runQueueWaitNanos(long pid) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    if (!Files.isDirectory(tasks)) {
+      return -1;
+    }
+    long sum = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(tasks)) {
+      for (Path t : ds) {
+        try {
+          String s = Files.readString(t.resolve("schedstat"), StandardCharsets.US_ASCII).trim();
+          int a = s.indexOf(' ');
+          int b = s.indexOf(' ', a + 1);
+          sum += Long.parseLong(s.substring(a + 1, b < 0 ? s.length() : b));
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return sum;
   }
 
   /** VmRSS in bytes, or -1 if unknown. */

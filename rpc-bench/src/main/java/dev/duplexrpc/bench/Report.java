@@ -16,6 +16,15 @@ final class Report {
     "#6b7280", "#2563eb", "#9ca3af", "#f59e0b", "#10b981", "#8b5cf6", "#ef4444", "#0ea5e9"
   };
 
+  /** The server's threads waiting for a CPU: median (max), or a dash where /proc is missing. */
+  private static String waiting(Results.Row row) {
+    Double median = row.median.get(Results.SERVER_WAITING);
+    if (median == null) {
+      return "–";
+    }
+    return fmt(median, 1) + " (" + fmt(row.max.get(Results.SERVER_WAITING), 1) + ")";
+  }
+
   static String markdown(Results r) {
     StringBuilder sb = new StringBuilder();
     sb.append("Machine: ").append(r.machine.get("cores")).append(" cores, ")
@@ -26,20 +35,22 @@ final class Report {
     sb.append("Medians of ").append(r.settings.get("runs")).append(" runs (min–max in brackets), ")
         .append(r.settings.get("duration_s")).append(" s measured after ")
         .append(r.settings.get("warmup_s")).append(" s warm-up each. ")
-        .append("×raw = ratio to `raw-tyrus` in the same run. CPU = CPU time of the process per 1,000 calls.\n\n");
+        .append("×raw = ratio to `raw-tyrus` in the same run. CPU = CPU time of the process per 1,000 calls. ")
+        .append("Waiting = the server's threads that were ready to run but had no CPU, on average over the ")
+        .append("window, median (max): above about 1, the machine, not the server, set the pace.\n\n");
     List<Results.Row> calls = new ArrayList<>();
     List<Results.Row> idle = new ArrayList<>();
     for (Results.Row row : r.rows) {
       (row.kind.equals("idle") ? idle : calls).add(row);
     }
     if (!calls.isEmpty()) {
-      sb.append("| scenario | target | calls/s | ×raw | p50 µs | p99 µs | p99.9 µs | server CPU ms/1k | ×raw | generator CPU ms/1k | errors |\n");
-      sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+      sb.append("| scenario | target | calls/s | ×raw | p50 µs | p99 µs | p99.9 µs | server CPU ms/1k | ×raw | generator CPU ms/1k | waiting | errors |\n");
+      sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
       for (Results.Row row : calls) {
         if (row.median.isEmpty()) {
           sb.append("| ").append(row.description).append(" | ").append(row.target)
               .append(" | failed: ").append(String.join("; ", row.failures).replace('|', '/'))
-              .append(" | | | | | | | | |\n");
+              .append(" | | | | | | | | | |\n");
           continue;
         }
         sb.append("| ").append(row.description)
@@ -52,6 +63,7 @@ final class Report {
             .append(" | ").append(range(row, Results.SERVER_CPU, 1))
             .append(" | ").append(ratio(row, Results.SERVER_CPU))
             .append(" | ").append(fmt(row.median.get(Results.GEN_CPU), 1))
+            .append(" | ").append(waiting(row))
             .append(" | ").append(fmt(row.max.get(Results.ERRORS), 0))
             .append(" |\n");
       }

@@ -15,6 +15,10 @@ final class Results {
   static final String SERVER_CPU = "server_cpu_ms_per_1k_calls";
   static final String GEN_CPU = "generator_cpu_ms_per_1k_calls";
   static final String ERRORS = "errors";
+  /** The server's threads that were ready to run but waiting for a CPU, on average over the window. */
+  static final String SERVER_WAITING = "server_threads_waiting_for_cpu";
+  /** The same for the load generator's threads. */
+  static final String GEN_WAITING = "generator_threads_waiting_for_cpu";
   static final String SERVER_RSS_MB = "server_rss_mb";
   static final String HEAP_PER_CONN = "heap_per_conn_kb";
   static final String RSS_PER_CONN = "rss_per_conn_kb";

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * A target server running in a process of its own: started with {@link ProcessBuilder}, it prints
  * {@code LISTENING <port>}; its CPU time and resident memory are read from the operating system.
  */
-final class TargetProcess implements AutoCloseable {
+final class TargetProcess implements AutoCloseable, LoadGenerator.Server {
   private final String name;
   private final Process process;
   private final Writer stdin;
@@ -126,9 +126,14 @@ final class TargetProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** CPU time (user + system) the process has used so far, in nanoseconds. */
-  long cpuNanos() {
+  @Override
+  public long cpuNanos() {
     return Proc.cpuNanos(process.pid());
+  }
+
+  @Override
+  public long runQueueWaitNanos() {
+    return Proc.runQueueWaitNanos(process.pid());
   }
 
   /** Resident set size in bytes, or -1 if unknown. */
