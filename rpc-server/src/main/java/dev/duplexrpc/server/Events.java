@@ -10,6 +10,7 @@ import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.MessageWriter;
+import dev.duplexrpc.core.internal.OpenRpcGenerator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -260,16 +261,16 @@ public final class Events {
   /**
    * The OpenRPC method objects of {@code rpc.on} and {@code rpc.off} for the events declared now,
    * for a connection's {@code rpc.discover} document; none while no event is declared. Made again
-   * only after a declaration, so the connections opened in between share one list (and, through
-   * the Peer builder's cache, one document).
+   * only after a declaration, so the connections opened in between share one list, checked once
+   * (the builder takes it without copying it), and, through the builder's cache, one document.
    */
   List<JsonObject> discoveryMethods() {
     Described d = described;
     int count = declarations.get(); // read before the names: a later declaration is redone
     if (d.declarations() != count) {
       Set<String> names = names();
-      d = new Described(count, names.isEmpty() ? List.of()
-          : List.of(describe(OFF, names, NOT_SUBSCRIBED), describe(ON, names, ALREADY)));
+      d = new Described(count, names.isEmpty() ? List.of() : OpenRpcGenerator.checkDescribed(
+          List.of(describe(OFF, names, NOT_SUBSCRIBED), describe(ON, names, ALREADY))));
       described = d;
     }
     return d.methods();

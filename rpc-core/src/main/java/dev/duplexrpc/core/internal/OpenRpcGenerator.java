@@ -10,12 +10,14 @@ import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.Set;
 
 /**
@@ -168,12 +170,17 @@ public final class OpenRpcGenerator {
    * Checks method objects made outside the generator and copies them: each must be an object
    * with a non-empty string {@code name} (not {@code rpc.discover}, and not repeated) and a
    * {@code params} array, as OpenRPC requires of every method object. The rest is not checked.
+   * A list this method returned is returned as it is, so that a binding that checks its objects
+   * once may pass them to a builder per connection without copying them again.
    *
    * @param described the method objects
    * @return deep copies, in an unmodifiable list
    * @throws IllegalArgumentException if one is not a method object, or two share a name
    */
   public static List<JsonObject> checkDescribed(Collection<JsonObject> described) {
+    if (described instanceof Checked) {
+      return (Checked) described;
+    }
     List<JsonObject> copies = new ArrayList<>(described.size());
     Set<String> names = new HashSet<>();
     for (JsonObject m : described) {
@@ -196,7 +203,26 @@ public final class OpenRpcGenerator {
       }
       copies.add(m.deepCopy());
     }
-    return List.copyOf(copies);
+    return new Checked(copies.toArray(new JsonObject[0]));
+  }
+
+  /** Method objects {@link #checkDescribed} checked and copied: unmodifiable, never written to. */
+  private static final class Checked extends AbstractList<JsonObject> implements RandomAccess {
+    private final JsonObject[] methods;
+
+    Checked(JsonObject[] methods) {
+      this.methods = methods;
+    }
+
+    @Override
+    public JsonObject get(int index) {
+      return methods[index];
+    }
+
+    @Override
+    public int size() {
+      return methods.length;
+    }
   }
 
   /** The method object the OpenRPC specification gives for {@code rpc.discover}. */
