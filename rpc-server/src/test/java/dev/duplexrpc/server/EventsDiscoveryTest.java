@@ -160,6 +160,8 @@ class EventsDiscoveryTest {
   void eventDeclaredLaterIsListedToConnectionsOpenedAfterwards() throws Exception {
     RpcServer server = start(RpcServer.builder());
     ClientConnection before = connect(server);
+    // A call answered: the server has built this connection's Peer (connect() may return first).
+    assertEquals(new Time(42L), before.peer().call("now", Time.class).get(WAIT, TimeUnit.SECONDS));
     server.events().declare("late");
     JsonObject after = discover(connect(server));
     assertEquals(List.of("now", "rpc.off", "rpc.on", "rpc.discover"), methodNames(after));
