@@ -1,16 +1,15 @@
 package dev.duplexrpc.cli;
 
 import dev.duplexrpc.server.RpcServer;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,9 +28,8 @@ final class BridgeCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = {"-p", "--port"}, required = true, paramLabel = "PORT",
-      description = "The port; 0 for an ephemeral one (read the printed URL).")
-  int port;
+  @Mixin
+  ServerOptions serverOptions;
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
       description = "The address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
@@ -103,21 +101,14 @@ final class BridgeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "Invalid value for option '--max-message-size': at least 256");
     }
-    if (!path.startsWith("/")) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "Invalid value for option '--path': '" + path + "' must start with /");
-    }
-    if (port < 0 || port > 65535) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "Invalid value for option '--port': " + port + " is not in 0..65535");
-    }
+    serverOptions.check(path);
     if (!executable(command.get(0))) {
       throw new UserException(Exit.USAGE, "command not found: " + command.get(0));
     }
     Set<BridgeSession> sessions = ConcurrentHashMap.newKeySet();
     RpcServer.Builder b = RpcServer.builder()
         .host(host)
-        .port(port)
+        .port(serverOptions.port)
         .path(path)
         .maxMessageSize(maxMessageSize)
         .transportHandler((id, handshake, transport) -> {
@@ -129,39 +120,32 @@ final class BridgeCommand implements Callable<Integer> {
     if (origins != null && !origins.isEmpty()) {
       b.allowedOrigins(origins.toArray(new String[0]));
     }
-    RpcServer server = b.build();
-    try {
-      server.start();
-    } catch (IOException e) {
-      throw new UserException(Exit.CANNOT_LISTEN,
-          "could not listen on " + host + ":" + port + ": " + ClientOptions.rootMessage(e));
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close(); // 1001 to every client; each socket's close ends its process
-      for (BridgeSession s : sessions) {
-        Process p = s.process();
-        if (p != null) {
-          s.stopProcess(p);
-        }
-      }
-      long deadline = System.nanoTime() + grace.toNanos() + TimeUnit.MILLISECONDS.toNanos(500);
-      for (BridgeSession s : sessions) {
-        Process p = s.process();
-        try {
-          if (p != null && !p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-            p.destroyForcibly();
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      stopped.countDown();
-    }, "duplex-bridge-stop"));
-    Duplex.OUT.println(server.uri());
-    Duplex.ERR.println("duplex bridge: listening on " + server.uri() + " for " + String.join(" ", command)
-        + " (" + f.label + " framing); Ctrl-C stops");
-    stopped.await();
+    RpcServer rpc = serverOptions.start(b.build(), host);
+    ServerOptions.runUntilStopped(rpc, "duplex bridge: listening on " + rpc.uri() + " for "
+        + String.join(" ", command) + " (" + f.label + " framing); Ctrl-C stops",
+        () -> stop(rpc, sessions), "duplex-bridge-stop");
     return Exit.OK;
+  }
+
+  /** Ctrl-C or SIGTERM: closes every connection with 1001 and ends every process. */
+  private void stop(RpcServer rpc, Set<BridgeSession> sessions) {
+    rpc.close(); // 1001 to every client; each socket's close ends its process
+    for (BridgeSession s : sessions) {
+      Process p = s.process();
+      if (p != null) {
+        s.stopProcess(p);
+      }
+    }
+    long deadline = System.nanoTime() + grace.toNanos() + TimeUnit.MILLISECONDS.toNanos(500);
+    for (BridgeSession s : sessions) {
+      Process p = s.process();
+      try {
+        if (p != null && !p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

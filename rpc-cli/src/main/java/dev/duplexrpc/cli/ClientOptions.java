@@ -21,10 +21,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The options every client subcommand shares, and connecting with them. */
+/** The URL and the options every client subcommand shares, and connecting with them. */
 final class ClientOptions {
 
   /** What the tool serves to the server it connects to, so that a server can call back. */
@@ -41,6 +42,9 @@ final class ClientOptions {
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "URL", description = "The server, ws://host:port/path or wss://...")
+  String url;
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
       converter = Durations.class,
@@ -72,12 +76,11 @@ final class ClientOptions {
   boolean raw;
 
   /**
-   * Connects to {@code url}, mapping each failure to its exit code.
+   * Connects to the URL, mapping each failure to its exit code.
    *
-   * @param url the server URL as the user gave it
    * @return the open connection
    */
-  ClientConnection connect(String url) {
+  ClientConnection connect() {
     URI uri = parseUrl(url);
     RpcClient.Builder b = RpcClient.builder()
         .uri(uri)

@@ -1,10 +1,10 @@
 package dev.duplexrpc.cli;
 
+import com.google.gson.JsonElement;
 import dev.duplexrpc.client.ClientConnection;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /** {@code duplex discover URL}. */
 @Command(name = "discover", mixinStandardHelpOptions = true,
@@ -14,14 +14,11 @@ final class DiscoverCommand implements Callable<Integer> {
   @Mixin
   ClientOptions client;
 
-  @Parameters(index = "0", paramLabel = "URL", description = "The server, ws://host:port/path or wss://...")
-  String url;
-
   @Override
   public Integer call() {
-    try (ClientConnection c = client.connect(url)) {
+    try (ClientConnection c = client.connect()) {
       Duplex.OUT.println(Json.pretty(client.await(
-          c.peer().call(client.timeout, "rpc.discover", com.google.gson.JsonElement.class))));
+          c.peer().call(client.timeout, "rpc.discover", JsonElement.class))));
       return Exit.OK;
     }
   }

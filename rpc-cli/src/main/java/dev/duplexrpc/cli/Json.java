@@ -2,7 +2,9 @@ package dev.duplexrpc.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
@@ -10,6 +12,8 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.StringReader;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** JSON in and out of the tool. */
 final class Json {
@@ -58,9 +62,40 @@ final class Json {
     return e;
   }
 
+  /**
+   * The elements of a params array as call arguments: JSON null becomes Java null, so that the
+   * Peer writes it as {@code null}.
+   *
+   * @param params a JSON array
+   * @return the arguments
+   */
+  static Object[] positional(JsonElement params) {
+    JsonArray array = params.getAsJsonArray();
+    Object[] args = new Object[array.size()];
+    for (int i = 0; i < args.length; i++) {
+      JsonElement e = array.get(i);
+      args[i] = e.isJsonNull() ? null : e;
+    }
+    return args;
+  }
+
+  /**
+   * The members of a params object as named arguments, JSON null as Java null.
+   *
+   * @param params a JSON object
+   * @return the arguments, in the object's order
+   */
+  static Map<String, Object> named(JsonObject params) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonElement> e : params.entrySet()) {
+      m.put(e.getKey(), e.getValue().isJsonNull() ? null : e.getValue());
+    }
+    return m;
+  }
+
   /** The {@code data} of a -32602 error, as the library writes it. */
   static JsonElement reason(String parameter, String reason) {
-    com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+    JsonObject o = new JsonObject();
     o.addProperty("parameter", parameter);
     o.addProperty("reason", reason);
     return o;

@@ -7,10 +7,10 @@ import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.RpcException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code duplex listen URL --subscribe EVENT...}. */
 @Command(name = "listen", mixinStandardHelpOptions = true,
@@ -21,17 +21,14 @@ final class ListenCommand implements Callable<Integer> {
   @Mixin
   ClientOptions client;
 
-  @Parameters(index = "0", paramLabel = "URL", description = "The server, ws://host:port/path or wss://...")
-  String url;
-
   @Option(names = {"-s", "--subscribe"}, paramLabel = "EVENT", required = true, arity = "1..*",
       description = "An event to subscribe to; repeatable, or several after one option.")
   List<String> events;
 
   @Override
   public Integer call() throws InterruptedException {
-    ClientConnection c = client.connect(url);
-    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    ClientConnection c = client.connect();
+    AtomicBoolean stopping = new AtomicBoolean();
     Thread hook = new Thread(() -> {
       stopping.set(true);
       c.close();

@@ -144,10 +144,10 @@ public final class TestService {
       return context.peer().call(method, JsonElement.class);
     }
     if (params.isJsonArray()) {
-      return context.peer().call(method, JsonElement.class, CallCommand.positional(params));
+      return context.peer().call(method, JsonElement.class, Json.positional(params));
     }
     if (params.isJsonObject()) {
-      return context.peer().callNamed(method, JsonElement.class, CallCommand.named(params.getAsJsonObject()));
+      return context.peer().callNamed(method, JsonElement.class, Json.named(params.getAsJsonObject()));
     }
     throw new RpcException(-32602, "Invalid params", Json.reason("params", "an array, an object or absent"));
   }

@@ -126,6 +126,12 @@ class UserErrorsTest {
   }
 
   @Test
+  void serveWithAPortOutOfRangeIsBadUsageNamedLikeEveryCommand() throws Exception {
+    assertEquals("duplex serve: Invalid value for option '--port': 99999 is not in 0..65535 (see duplex serve --help)",
+        fails(Exit.USAGE, "serve", "--port", "99999"));
+  }
+
+  @Test
   void bridgeOfAMissingCommandExits2() throws Exception {
     assertEquals("duplex bridge: command not found: no-such-command-here",
         fails(Exit.USAGE, "bridge", "--port", "0", "--", "no-such-command-here"));

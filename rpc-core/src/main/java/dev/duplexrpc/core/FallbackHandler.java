@@ -24,6 +24,9 @@ package dev.duplexrpc.core;
  * not called for {@code rpc.cancel} / {@code $/cancelRequest} notifications, which the Peer
  * handles itself, nor for names a service registered.
  *
+ * <p>The {@code rpc.discover} document does not list what it serves; describe those methods with
+ * {@link Peer.Builder#discoveryMethods}.
+ *
  * @since 0.1
  */
 @FunctionalInterface

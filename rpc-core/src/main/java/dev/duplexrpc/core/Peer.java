@@ -14,6 +14,7 @@ import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.Message;
 import dev.duplexrpc.core.internal.MessageParser;
 import dev.duplexrpc.core.internal.MessageWriter;
+import dev.duplexrpc.core.internal.OpenRpcGenerator;
 import dev.duplexrpc.core.internal.ParseResult;
 import dev.duplexrpc.core.internal.RemoteMethod;
 import dev.duplexrpc.core.internal.SerialExecutor;
@@ -31,6 +32,7 @@ import java.lang.reflect.Type;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -1531,6 +1533,7 @@ public final class Peer implements AutoCloseable {
     private boolean discovery = true;
     private String discoveryTitle = "Duplex RPC service";
     private String discoveryVersion = "0.0.0";
+    private List<JsonObject> discoveryMethods = List.of(); // checked copies, never modified
     private Discovery.Cache discoveryCache = new Discovery.Cache(); // shared with copies
 
     Builder() {}
@@ -1559,6 +1562,7 @@ public final class Peer implements AutoCloseable {
       b.discovery = discovery;
       b.discoveryTitle = discoveryTitle;
       b.discoveryVersion = discoveryVersion;
+      b.discoveryMethods = discoveryMethods;
       b.discoveryCache = discoveryCache;
       return b;
     }
@@ -1813,11 +1817,41 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
+     * Method objects to list in the {@code rpc.discover} document besides those of the services:
+     * descriptions of methods this Peer serves without a service, through its {@link
+     * #fallback(FallbackHandler) fallback handler} (the server describes its {@code rpc.on} and
+     * {@code rpc.off} this way). Each is an OpenRPC 1.3 method object, listed as it is among the
+     * others in name order; its schemas must be self-contained (the document's {@code components}
+     * are made for the services). Replaces the objects set before; none by default. Ignored when
+     * discovery is off.
+     *
+     * <pre>{@code
+     * JsonObject echo = JsonParser.parseString("{\"name\": \"echo\", \"params\": [{\"name\": \"text\","
+     *     + " \"required\": true, \"schema\": {\"type\": \"string\"}}], \"result\": {\"name\":"
+     *     + " \"echoResult\", \"schema\": {\"type\": \"string\"}}}").getAsJsonObject();
+     * Peer.builder().fallback(echoHandler).discoveryMethods(List.of(echo)) ...
+     * }</pre>
+     *
+     * @param methods the method objects; copied, so changing them later changes nothing here
+     * @return this builder
+     * @throws IllegalArgumentException if one has no non-empty string {@code name} or no {@code
+     *     params} array, is named {@code rpc.discover}, or two share a name; {@link #build()}
+     *     also throws it if one names a method a service serves
+     * @since 0.1
+     */
+    public Builder discoveryMethods(Collection<JsonObject> methods) {
+      Objects.requireNonNull(methods, "methods == null");
+      this.discoveryMethods = OpenRpcGenerator.checkDescribed(methods);
+      return this;
+    }
+
+    /**
      * Builds the Peer and starts its transport: from here on messages are read and served.
      *
      * @return the open Peer
      * @throws IllegalStateException if no transport was set
-     * @throws IllegalArgumentException if two services register the same wire name
+     * @throws IllegalArgumentException if two services register the same wire name, or a {@link
+     *     #discoveryMethods method object} names a method a service serves
      */
     public Peer build() {
       if (transport == null) {
@@ -1837,7 +1871,8 @@ public final class Peer implements AutoCloseable {
       }
       Map<String, LocalMethod> builtins =
           discovery
-              ? Discovery.methods(table.values(), discoveryTitle, discoveryVersion, gson, discoveryCache)
+              ? Discovery.methods(table.values(), discoveryMethods, discoveryTitle, discoveryVersion,
+                  gson, discoveryCache)
               : Map.of();
       Peer peer = new Peer(this, Collections.unmodifiableMap(table), builtins);
       transport.start(peer.new Inbound());

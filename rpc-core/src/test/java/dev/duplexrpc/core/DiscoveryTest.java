@@ -10,14 +10,16 @@ import com.google.gson.FieldNamingPolicy;
 import com.google.gson.FieldNamingStrategy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.duplexrpc.core.annotation.RpcError;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcService;
 import dev.duplexrpc.core.internal.OpenRpcGenerator;
-import dev.duplexrpc.core.internal.OpenRpcValidator;
+import dev.duplexrpc.core.testing.OpenRpcValidator;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
 import dev.duplexrpc.core.transport.InMemoryTransport;
@@ -316,6 +318,108 @@ class DiscoveryTest {
     Peer[] q = connect(Peer.builder(), named.copy());
     assertJsonEquals("{\"title\":\"Counter\",\"version\":\"3.1\"}",
         await(q[0].discover()).get("info").toString());
+  }
+
+  /** An OpenRPC method object for a method served by a fallback handler. */
+  private static JsonObject echoDescription() {
+    return JsonParser.parseString("{\"name\":\"echo\",\"description\":\"Answers its text.\","
+        + "\"params\":[{\"name\":\"text\",\"required\":true,\"schema\":{\"type\":\"string\"}}],"
+        + "\"result\":{\"name\":\"echoResult\",\"schema\":{\"type\":\"string\"}}}").getAsJsonObject();
+  }
+
+  private static JsonObject described(String name) {
+    return JsonParser.parseString("{\"name\":\"" + name + "\",\"params\":[]}").getAsJsonObject();
+  }
+
+  @Test
+  void describedMethodsAreListedAsGivenAmongTheServedOnesInNameOrder() throws Exception {
+    FallbackHandler echo = (call, params) -> JsonParser.parseString(params).getAsJsonArray().get(0);
+    Peer[] p = connect(Peer.builder(), Peer.builder().service(COUNTER).fallback(echo)
+        .discoveryMethods(List.of(echoDescription(), described("zap"))));
+    JsonObject doc = await(p[0].discover());
+    assertEquals(List.of("add", "echo", "reset", "zap", "rpc.discover"), methodNames(doc));
+    assertEquals(echoDescription(), doc.getAsJsonArray("methods").get(1));
+    assertEquals(List.of(), OpenRpcValidator.metaSchemaErrors(doc));
+    assertEquals("hi", await(p[0].call("echo", String.class, "hi"))); // as described
+  }
+
+  @Test
+  void describedMethodsAreCopiedWhenSet() throws Exception {
+    JsonObject echo = echoDescription();
+    Peer.Builder b = Peer.builder().discoveryMethods(List.of(echo));
+    echo.addProperty("name", "changed");
+    echo.add("params", new JsonArray());
+    Peer[] p = connect(Peer.builder(), b);
+    JsonObject doc = await(p[0].discover());
+    assertEquals(echoDescription(), doc.getAsJsonArray("methods").get(0));
+  }
+
+  @Test
+  void discoveryMethodsRejectsWhatIsNotAMethodObject() {
+    Peer.Builder b = Peer.builder();
+    String noName = assertThrows(IllegalArgumentException.class,
+        () -> b.discoveryMethods(List.of(JsonParser.parseString("{\"params\":[]}").getAsJsonObject())))
+        .getMessage();
+    assertTrue(noName.contains("without a name"), noName);
+    assertThrows(IllegalArgumentException.class,
+        () -> b.discoveryMethods(List.of(JsonParser.parseString("{\"name\":7,\"params\":[]}").getAsJsonObject())));
+    assertThrows(IllegalArgumentException.class, () -> b.discoveryMethods(List.of(described(""))));
+    String noParams = assertThrows(IllegalArgumentException.class,
+        () -> b.discoveryMethods(List.of(JsonParser.parseString("{\"name\":\"x\"}").getAsJsonObject())))
+        .getMessage();
+    assertTrue(noParams.contains("'x' without a params array"), noParams);
+    String twice = assertThrows(IllegalArgumentException.class,
+        () -> b.discoveryMethods(List.of(described("x"), described("x")))).getMessage();
+    assertTrue(twice.contains("two method objects named 'x'"), twice);
+    String builtin = assertThrows(IllegalArgumentException.class,
+        () -> b.discoveryMethods(List.of(described("rpc.discover")))).getMessage();
+    assertTrue(builtin.contains("'rpc.discover' is built in"), builtin);
+    List<JsonObject> withNull = new ArrayList<>();
+    withNull.add(null);
+    assertThrows(NullPointerException.class, () -> b.discoveryMethods(withNull));
+    assertThrows(NullPointerException.class, () -> b.discoveryMethods(null));
+  }
+
+  @Test
+  void describedMethodNamingAServedMethodFailsBuild() {
+    Peer.Builder b = Peer.builder().service(COUNTER).discoveryMethods(List.of(described("add")))
+        .transport(InMemoryTransport.pair().first());
+    String m = assertThrows(IllegalArgumentException.class, b::build).getMessage();
+    assertTrue(m.contains("'add'"), m);
+    assertTrue(m.contains("for method Counter.add"), m);
+  }
+
+  @Test
+  void documentWithDescribedMethodsIsMadeOnceForCopiesAndAgainForOtherObjects() throws Exception {
+    AtomicInteger namings = new AtomicInteger();
+    FieldNamingStrategy counting = f -> {
+      if (f.getDeclaringClass() == Greeting.class && f.getName().equals("text")) {
+        namings.incrementAndGet(); // once for Gson's adapter, once per document made
+      }
+      return f.getName();
+    };
+    Peer.Builder template = Peer.builder().service(GREETER)
+        .gson(new GsonBuilder().setFieldNamingStrategy(counting).create());
+    Peer[] first = connect(Peer.builder(), template.copy().discoveryMethods(List.of(described("a"))));
+    JsonObject doc = await(first[0].discover());
+    int afterFirstDocument = namings.get();
+    // equal objects, not the same ones: the same document
+    Peer[] second = connect(Peer.builder(), template.copy().discoveryMethods(List.of(described("a"))));
+    assertEquals(doc, await(second[0].discover()));
+    assertEquals(afterFirstDocument, namings.get(), "a second document was made");
+
+    Peer[] other = connect(Peer.builder(), template.copy().discoveryMethods(List.of(described("b"))));
+    assertEquals(List.of("b", "greeter.greet", "rpc.discover"), methodNames(await(other[0].discover())));
+    assertEquals(afterFirstDocument + 1, namings.get());
+  }
+
+  @Test
+  void describedMethodsAreIgnoredWithDiscoveryOff() throws Exception {
+    Peer[] p = connect(Peer.builder(),
+        Peer.builder().service(COUNTER).discoveryMethods(List.of(described("add"))).discovery(false));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(p[0].discover()));
+    assertEquals(ErrorCodes.METHOD_NOT_FOUND, ((RpcException) e.getCause()).code());
+    assertTrue(p[1].isOpen()); // built although "add" is both served and described
   }
 
   private static IllegalArgumentException registrationError(Class<?> iface) {

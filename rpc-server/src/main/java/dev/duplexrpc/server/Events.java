@@ -10,6 +10,7 @@ import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.MessageWriter;
+import dev.duplexrpc.core.internal.OpenRpcGenerator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server's named events: the ones it declared, which connections subscribed to each, and
@@ -79,6 +81,9 @@ public final class Events {
   private final int maxMessageSize;
   private final ConcurrentHashMap<String, Set<ServerConnection>> subscribers =
       new ConcurrentHashMap<>();
+  /** Counts the declarations, so that {@link #discoveryMethods()} knows when to describe anew. */
+  private final AtomicInteger declarations = new AtomicInteger();
+  private volatile Described described = new Described(0, List.of());
   /** The cluster events are relayed through; set once by the endpoint. */
   volatile Cluster cluster;
 
@@ -99,7 +104,11 @@ public final class Events {
    */
   public boolean declare(String name) {
     checkName(name);
-    return subscribers.putIfAbsent(name, ConcurrentHashMap.newKeySet()) == null;
+    if (subscribers.putIfAbsent(name, ConcurrentHashMap.newKeySet()) != null) {
+      return false;
+    }
+    declarations.incrementAndGet(); // after the put: a description made for an older count is redone
+    return true;
   }
 
   /**
@@ -245,6 +254,69 @@ public final class Events {
 
   // ---------------------------------------------------------------------------------------------
   // rpc.on / rpc.off
+
+  /** The OpenRPC method objects of {@code rpc.on} and {@code rpc.off}, for a declaration count. */
+  private record Described(int declarations, List<JsonObject> methods) {}
+
+  /**
+   * The OpenRPC method objects of {@code rpc.on} and {@code rpc.off} for the events declared now,
+   * for a connection's {@code rpc.discover} document; none while no event is declared. Made again
+   * only after a declaration, so the connections opened in between share one list, checked once
+   * (the builder takes it without copying it), and, through the builder's cache, one document.
+   */
+  List<JsonObject> discoveryMethods() {
+    Described d = described;
+    int count = declarations.get(); // read before the names: a later declaration is redone
+    if (d.declarations() != count) {
+      Set<String> names = names();
+      d = new Described(count, names.isEmpty() ? List.of() : OpenRpcGenerator.checkDescribed(
+          List.of(describe(OFF, names, NOT_SUBSCRIBED), describe(ON, names, ALREADY))));
+      described = d;
+    }
+    return d.methods();
+  }
+
+  /**
+   * One method object. Its param is one event name: OpenRPC cannot say that a method takes any
+   * number of positional params (open-rpc/spec#229), and one array param would describe {@code
+   * [["a","b"]]}, which gets -32602; so the first name is described and the description says
+   * more may follow.
+   */
+  private static JsonObject describe(String method, Set<String> names, String otherStatus) {
+    JsonObject m = new JsonObject();
+    m.addProperty("name", method);
+    m.addProperty("description", (ON.equals(method)
+        ? "Subscribes this connection to events." : "Unsubscribes this connection from events.")
+        + " Each param is an event name; the first is described here, and any number may follow."
+        + " The result maps each name to \"" + OK + "\", \"" + INVALID + "\" (not a declared event)"
+        + " or \"" + otherStatus + "\".");
+    m.addProperty("paramStructure", "by-position");
+    JsonObject event = new JsonObject();
+    event.addProperty("name", "event");
+    event.addProperty("description", "A declared event; the enum lists them.");
+    event.addProperty("required", true);
+    event.add("schema", stringEnum(names));
+    JsonArray params = new JsonArray();
+    params.add(event);
+    m.add("params", params);
+    JsonObject statuses = new JsonObject();
+    statuses.addProperty("type", "object");
+    statuses.add("additionalProperties", stringEnum(List.of(OK, INVALID, otherStatus)));
+    JsonObject result = new JsonObject();
+    result.addProperty("name", method + "Result");
+    result.add("schema", statuses);
+    m.add("result", result);
+    return m;
+  }
+
+  private static JsonObject stringEnum(Collection<String> values) {
+    JsonObject schema = new JsonObject();
+    schema.addProperty("type", "string");
+    JsonArray list = new JsonArray();
+    values.forEach(list::add);
+    schema.add("enum", list);
+    return schema;
+  }
 
   /** The connections' fallback: serves {@code rpc.on} and {@code rpc.off}, refuses other names. */
   Object serve(CallContext call, String params) {

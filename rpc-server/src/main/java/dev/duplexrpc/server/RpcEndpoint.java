@@ -318,7 +318,8 @@ public final class RpcEndpoint {
       }
 
       ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
-      Peer.Builder pb = template.copy().transport(transport);
+      Peer.Builder pb = template.copy().transport(transport)
+          .discoveryMethods(events.discoveryMethods()); // rpc.on and rpc.off, with the events declared now
       EventForm eventForm = EventForm.JSON_RPC;
       if (listener != null) {
         ConnectionSetup setup = new ConnectionSetup(id, handshake, attributes, pb);

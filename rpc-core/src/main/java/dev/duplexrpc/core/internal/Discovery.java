@@ -23,6 +23,8 @@ public final class Discovery {
    * The built-in methods for a Peer that serves {@code served}, by wire name.
    *
    * @param served the Peer's own methods, in registration order
+   * @param described method objects listed as they are, checked by {@link
+   *     OpenRpcGenerator#checkDescribed}
    * @param title the document's {@code info.title}
    * @param version the document's {@code info.version}
    * @param gson the Peer's Gson
@@ -30,14 +32,29 @@ public final class Discovery {
    * @return {@code rpc.discover}, bound to {@code gson}
    */
   public static Map<String, LocalMethod> methods(
-      Collection<LocalMethod> served, String title, String version, Gson gson, Cache cache) {
+      Collection<LocalMethod> served, List<JsonObject> described, String title, String version,
+      Gson gson, Cache cache) {
     List<ServiceMethod> models = served.stream().map(LocalMethod::model).toList();
-    Handler handler = new Handler(new Key(models, title, version, gson), cache);
+    for (JsonObject m : described) {
+      String name = m.get("name").getAsString();
+      for (ServiceMethod sm : models) {
+        if (sm.wireName().equals(name)) {
+          throw new IllegalArgumentException("The method object '" + name
+              + "' given to discoveryMethods names a method a service serves\n    for method "
+              + sm.javaName());
+        }
+      }
+    }
+    Handler handler = new Handler(new Key(models, described, title, version, gson), cache);
     return Map.of(DISCOVER.wireName(), LocalMethod.bind(DISCOVER, handler, gson));
   }
 
-  /** What a document depends on. Gson and the method models compare by identity. */
-  record Key(List<ServiceMethod> methods, String title, String version, Gson gson) {}
+  /**
+   * What a document depends on. Gson and the method models compare by identity, the described
+   * method objects by value (the same objects when copies of one builder share them).
+   */
+  record Key(List<ServiceMethod> methods, List<JsonObject> described, String title, String version,
+      Gson gson) {}
 
   /**
    * Keeps the documents made for the last few keys (a server whose connections get one of a few
@@ -63,7 +80,8 @@ public final class Discovery {
         }
       }
       JsonObject doc =
-          OpenRpcGenerator.generate(key.methods(), key.title(), key.version(), key.gson(), true);
+          OpenRpcGenerator.generate(
+              key.methods(), key.described(), key.title(), key.version(), key.gson(), true);
       synchronized (documents) {
         JsonObject raced = documents.putIfAbsent(key, doc);
         return raced != null ? raced : doc;

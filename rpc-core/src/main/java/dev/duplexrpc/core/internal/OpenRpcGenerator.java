@@ -2,6 +2,7 @@ package dev.duplexrpc.core.internal;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.annotation.RpcError;
 import dev.duplexrpc.core.annotation.RpcMethod;
@@ -9,15 +10,22 @@ import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
+import java.util.Set;
 
 /**
  * Makes the OpenRPC 1.3 document of a method table: the answer to {@code rpc.discover}.
  *
  * <ul>
- *   <li>the methods sorted by wire name, then {@code rpc.discover};
+ *   <li>the methods sorted by wire name (the served ones and the method objects given as
+ *       they are, for methods served without a service), then {@code rpc.discover};
  *   <li>each method: its wire name, {@code paramStructure "either"} (every Duplex RPC method
  *       binds both positional and named params), its wire params as content descriptors
  *       ({@code required} unless optional; optional ones come last, as the model enforces), and
@@ -58,6 +66,24 @@ public final class OpenRpcGenerator {
    */
   public static JsonObject generate(
       List<ServiceMethod> methods, String title, String version, Gson gson, boolean withDiscover) {
+    return generate(methods, List.of(), title, version, gson, withDiscover);
+  }
+
+  /**
+   * The document of {@code methods} and of method objects made elsewhere.
+   *
+   * @param methods the served methods
+   * @param described method objects listed as they are (checked by {@link #checkDescribed}), among
+   *     the served ones in name order; they must not share a name with one
+   * @param title the {@code info.title}
+   * @param version the {@code info.version} (of the API, not of OpenRPC)
+   * @param gson the Gson that converts params and results, whose naming and adapters the schemas
+   *     follow
+   * @param withDiscover whether to list {@code rpc.discover} (last)
+   * @return a new document; it shares the objects of {@code described}
+   */
+  public static JsonObject generate(List<ServiceMethod> methods, List<JsonObject> described,
+      String title, String version, Gson gson, boolean withDiscover) {
     JsonSchemas schemas = new JsonSchemas(gson);
     JsonObject doc = new JsonObject();
     doc.addProperty("openrpc", OPENRPC_VERSION);
@@ -65,12 +91,14 @@ public final class OpenRpcGenerator {
     info.addProperty("title", title);
     info.addProperty("version", version);
     doc.add("info", info);
-    JsonArray list = new JsonArray();
-    List<ServiceMethod> sorted = new ArrayList<>(methods);
-    sorted.sort(Comparator.comparing(ServiceMethod::wireName));
-    for (ServiceMethod sm : sorted) {
-      list.add(method(sm, schemas));
+    List<JsonObject> sorted = new ArrayList<>(methods.size() + described.size());
+    for (ServiceMethod sm : methods) {
+      sorted.add(method(sm, schemas));
     }
+    sorted.addAll(described);
+    sorted.sort(Comparator.comparing(m -> m.get("name").getAsString()));
+    JsonArray list = new JsonArray();
+    sorted.forEach(list::add);
     if (withDiscover) {
       list.add(discoverMethod());
     }
@@ -136,6 +164,65 @@ public final class OpenRpcGenerator {
       o.addProperty("deprecated", true);
     }
     return o;
+  }
+
+  /**
+   * Checks method objects made outside the generator and copies them: each must be an object
+   * with a non-empty string {@code name} (not {@code rpc.discover}, and not repeated) and a
+   * {@code params} array, as OpenRPC requires of every method object. The rest is not checked.
+   * A list this method returned is returned as it is, so that a binding that checks its objects
+   * once may pass them to a builder per connection without copying them again.
+   *
+   * @param described the method objects
+   * @return deep copies, in an unmodifiable list
+   * @throws IllegalArgumentException if one is not a method object, or two share a name
+   */
+  public static List<JsonObject> checkDescribed(Collection<JsonObject> described) {
+    if (described instanceof Checked) {
+      return (Checked) described;
+    }
+    List<JsonObject> copies = new ArrayList<>(described.size());
+    Set<String> names = new HashSet<>();
+    for (JsonObject m : described) {
+      Objects.requireNonNull(m, "method object == null");
+      JsonElement name = m.get("name");
+      if (name == null || !name.isJsonPrimitive() || !name.getAsJsonPrimitive().isString()
+          || name.getAsString().isEmpty()) {
+        throw new IllegalArgumentException("method object without a name: " + m);
+      }
+      if (name.getAsString().equals(DISCOVER)) {
+        throw new IllegalArgumentException("'" + DISCOVER + "' is built in; it cannot be described");
+      }
+      if (!names.add(name.getAsString())) {
+        throw new IllegalArgumentException("two method objects named '" + name.getAsString() + "'");
+      }
+      JsonElement params = m.get("params");
+      if (params == null || !params.isJsonArray()) {
+        throw new IllegalArgumentException(
+            "method object '" + name.getAsString() + "' without a params array: " + m);
+      }
+      copies.add(m.deepCopy());
+    }
+    return new Checked(copies.toArray(new JsonObject[0]));
+  }
+
+  /** Method objects {@link #checkDescribed} checked and copied: unmodifiable, never written to. */
+  private static final class Checked extends AbstractList<JsonObject> implements RandomAccess {
+    private final JsonObject[] methods;
+
+    Checked(JsonObject[] methods) {
+      this.methods = methods;
+    }
+
+    @Override
+    public JsonObject get(int index) {
+      return methods[index];
+    }
+
+    @Override
+    public int size() {
+      return methods.length;
+    }
   }
 
   /** The method object the OpenRPC specification gives for {@code rpc.discover}. */

@@ -3,6 +3,9 @@ package dev.duplexrpc.core.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.FieldNamingPolicy;
@@ -22,6 +25,7 @@ import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
 import dev.duplexrpc.core.annotation.RpcService;
+import dev.duplexrpc.core.testing.OpenRpcValidator;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -643,5 +647,15 @@ class OpenRpcGeneratorTest {
         schemas.schema(new TypeToken<List<Instant>>() {}.getType()));
     assertEquals(json("{}"), schemas.schema(CharSequence.class));
     assertEquals(new JsonObject(), schemas.components());
+  }
+
+  @Test
+  void checkedMethodObjectsAreCopiedOnceAndTakenAsTheyAreWhenCheckedAgain() {
+    JsonObject echo = json("{\"name\":\"echo\",\"params\":[]}").getAsJsonObject();
+    List<JsonObject> checked = OpenRpcGenerator.checkDescribed(List.of(echo));
+    assertEquals(List.of(echo), checked);
+    assertNotSame(echo, checked.get(0));
+    assertSame(checked, OpenRpcGenerator.checkDescribed(checked));
+    assertThrows(UnsupportedOperationException.class, () -> checked.add(echo));
   }
 }
