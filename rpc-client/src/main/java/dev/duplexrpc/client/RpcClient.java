@@ -662,6 +662,34 @@ public final class RpcClient {
     }
 
     /**
+     * Whether this end answers {@code rpc.discover} from the server with the OpenRPC document of its
+     * methods; see {@link Peer.Builder#discovery(boolean)}. On by default; off, {@code
+     * rpc.discover} gets -32601 (method not found).
+     *
+     * @param enabled false to turn discovery off
+     * @return this builder
+     */
+    public Builder discovery(boolean enabled) {
+      peer.discovery(enabled);
+      return this;
+    }
+
+    /**
+     * The {@code info} of the {@code rpc.discover} document: the API's title and version; see
+     * {@link Peer.Builder#discoveryInfo(String, String)}. Default title "Duplex RPC service",
+     * version "0.0.0".
+     *
+     * @param title the title, not empty
+     * @param version the version, not empty
+     * @return this builder
+     * @throws IllegalArgumentException if either is empty
+     */
+    public Builder discoveryInfo(String title, String version) {
+      peer.discoveryInfo(title, version);
+      return this;
+    }
+
+    /**
      * When and whether a connection that lost its socket reconnects. Default {@link
      * ReconnectPolicy#exponential()}: full-jitter exponential backoff from 0.5 s up to 30 s,
      * unlimited attempts; {@link ReconnectPolicy#none()} turns reconnecting off. A connection the

@@ -791,6 +791,34 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Whether this end answers {@code rpc.discover} from clients with the OpenRPC document of its
+     * methods; see {@link Peer.Builder#discovery(boolean)}. On by default; off, {@code
+     * rpc.discover} gets -32601 (method not found).
+     *
+     * @param enabled false to turn discovery off
+     * @return this builder
+     */
+    public Builder discovery(boolean enabled) {
+      peer.discovery(enabled);
+      return this;
+    }
+
+    /**
+     * The {@code info} of the {@code rpc.discover} document: the API's title and version; see
+     * {@link Peer.Builder#discoveryInfo(String, String)}. Default title "Duplex RPC service",
+     * version "0.0.0".
+     *
+     * @param title the title, not empty
+     * @param version the version, not empty
+     * @return this builder
+     * @throws IllegalArgumentException if either is empty
+     */
+    public Builder discoveryInfo(String title, String version) {
+      peer.discoveryInfo(title, version);
+      return this;
+    }
+
+    /**
      * Builds the embedded server, not yet listening: call {@link RpcServer#start()}.
      *
      * @return the server

@@ -200,4 +200,28 @@ class EventsDiscoveryTest {
     assertEquals(withFeed, discover(connect(server)));
     assertEquals(afterFirstDocument + 1, namings.get(), "the document with feed was made again");
   }
+
+  @Test
+  void serverAndClientBuildersSetTheDocumentsInfoAndCanTurnDiscoveryOff() throws Exception {
+    RpcServer server = start(RpcServer.builder().discoveryInfo("Clock", "2.1.0"));
+    ClientConnection c = RpcClient.builder().uri(server.uri()).discovery(false).build().connect();
+    closeables.add(c);
+    JsonObject info = discover(c).getAsJsonObject("info");
+    assertEquals("Clock", info.get("title").getAsString());
+    assertEquals("2.1.0", info.get("version").getAsString());
+    // The client turned its own document off: the server asking for it gets -32601.
+    ServerConnection fromServer = server.connections().iterator().next();
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> fromServer.peer().discover().get(WAIT, TimeUnit.SECONDS));
+    assertEquals(ErrorCodes.METHOD_NOT_FOUND, assertInstanceOf(RpcException.class, e.getCause()).code());
+
+    RpcServer quiet = start(RpcServer.builder().discovery(false));
+    ClientConnection d = RpcClient.builder().uri(quiet.uri()).discoveryInfo("Caller", "0.1").build().connect();
+    closeables.add(d);
+    ExecutionException off = assertThrows(ExecutionException.class, () -> discover(d));
+    assertEquals(ErrorCodes.METHOD_NOT_FOUND, assertInstanceOf(RpcException.class, off.getCause()).code());
+    ServerConnection other = quiet.connections().iterator().next();
+    assertEquals("Caller",
+        other.peer().discover().get(WAIT, TimeUnit.SECONDS).getAsJsonObject("info").get("title").getAsString());
+  }
 }
