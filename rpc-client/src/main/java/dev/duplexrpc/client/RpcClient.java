@@ -8,6 +8,7 @@ import dev.duplexrpc.client.internal.Link;
 import dev.duplexrpc.client.internal.SessionContainer;
 import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.PeerOptions;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -251,7 +252,7 @@ public final class RpcClient {
           config.frameListener == null ? null : config.frameListener::onFrame);
       transport = t;
       t.maxQueuedBytes(config.maxQueuedBytes);
-      Peer peer = config.peer.copy().transport(t).fallback(events).build();
+      Peer peer = config.peerTemplate().copy().transport(t).fallback(events).build();
       t.heartbeat(config.pingInterval, config.idleTimeout);
       line.complete(new Line(peer, t));
     }
@@ -278,10 +279,9 @@ public final class RpcClient {
    *
    * @since 0.1
    */
-  public static final class Builder {
+  public static final class Builder extends PeerOptions<Builder> {
     private URI uri;
     private List<URI> failoverUris = List.of();
-    private Peer.Builder peer = Peer.builder();
     private int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
@@ -298,12 +298,22 @@ public final class RpcClient {
     Duration offlineQueueWait = Duration.ZERO;
     Gson gson = DEFAULT_GSON;
 
-    Builder() {}
+    Builder() {
+      super(Peer.builder());
+    }
+
+    /** The Peer builder every connection's Peer is copied from. */
+    Peer.Builder peerTemplate() {
+      return peer;
+    }
+
+    private Builder(Peer.Builder peer) {
+      super(peer);
+    }
 
     Builder copy() {
-      Builder b = new Builder();
+      Builder b = new Builder(peer.copy());
       b.uri = uri;
-      b.peer = peer.copy();
       b.maxMessageSize = maxMessageSize;
       b.connectTimeout = connectTimeout;
       b.pingInterval = pingInterval;
@@ -552,25 +562,14 @@ public final class RpcClient {
     }
 
     /**
-     * The executor handlers run on; see {@link Peer.Builder#executor(Executor)}. The library never
-     * shuts down an executor given here.
-     *
-     * @param executor the executor, or null for the library's default
-     * @return this builder
-     */
-    public Builder executor(Executor executor) {
-      peer.executor(executor);
-      return this;
-    }
-
-    /**
      * The Gson instance for params and results; see {@link Peer.Builder#gson(Gson)}.
      *
      * @param gson the Gson instance
      * @return this builder
      */
+    @Override
     public Builder gson(Gson gson) {
-      peer.gson(gson);
+      super.gson(gson);
       this.gson = gson;
       return this;
     }
@@ -583,109 +582,10 @@ public final class RpcClient {
      * @param chars the limit
      * @return this builder
      */
+    @Override
     public Builder maxMessageSize(int chars) {
-      peer.maxMessageSize(chars);
+      super.maxMessageSize(chars);
       this.maxMessageSize = chars;
-      return this;
-    }
-
-    /**
-     * The deepest JSON nesting accepted; see {@link Peer.Builder#maxNestingDepth(int)}. Default
-     * 128.
-     *
-     * @param depth the limit
-     * @return this builder
-     */
-    public Builder maxNestingDepth(int depth) {
-      peer.maxNestingDepth(depth);
-      return this;
-    }
-
-    /**
-     * The largest incoming batch; see {@link Peer.Builder#maxBatchSize(int)}. Default 1000.
-     *
-     * @param items the limit
-     * @return this builder
-     */
-    public Builder maxBatchSize(int items) {
-      peer.maxBatchSize(items);
-      return this;
-    }
-
-    /**
-     * The most incoming requests handled at once; see {@link Peer.Builder#maxInFlight(int)}.
-     * Default 1024.
-     *
-     * @param requests the limit
-     * @return this builder
-     */
-    public Builder maxInFlight(int requests) {
-      peer.maxInFlight(requests);
-      return this;
-    }
-
-    /**
-     * How long an outgoing call waits for its response; see {@link
-     * Peer.Builder#callTimeout(Duration)}. Default 30 seconds, {@link Duration#ZERO} for none.
-     *
-     * @param timeout the timeout
-     * @return this builder
-     */
-    public Builder callTimeout(Duration timeout) {
-      peer.callTimeout(timeout);
-      return this;
-    }
-
-    /**
-     * Whether unexpected handler exceptions show their class and message to the server; see
-     * {@link Peer.Builder#exposeErrorDetails(boolean)}. Off by default.
-     *
-     * @param expose true to expose
-     * @return this builder
-     */
-    public Builder exposeErrorDetails(boolean expose) {
-      peer.exposeErrorDetails(expose);
-      return this;
-    }
-
-    /**
-     * Whether a call that is cancelled or times out sends {@code rpc.cancel} to the server, so that
-     * it stops working on it; see {@link Peer.Builder#sendCancel(boolean)}. On by default; turn it
-     * off for a server that answers unknown notifications with errors.
-     *
-     * @param send false to cancel locally only
-     * @return this builder
-     */
-    public Builder sendCancel(boolean send) {
-      peer.sendCancel(send);
-      return this;
-    }
-
-    /**
-     * Whether this end answers {@code rpc.discover} from the server with the OpenRPC document of its
-     * methods; see {@link Peer.Builder#discovery(boolean)}. On by default; off, {@code
-     * rpc.discover} gets -32601 (method not found).
-     *
-     * @param enabled false to turn discovery off
-     * @return this builder
-     */
-    public Builder discovery(boolean enabled) {
-      peer.discovery(enabled);
-      return this;
-    }
-
-    /**
-     * The {@code info} of the {@code rpc.discover} document: the API's title and version; see
-     * {@link Peer.Builder#discoveryInfo(String, String)}. Default title "Duplex RPC service",
-     * version "0.0.0".
-     *
-     * @param title the title, not empty
-     * @param version the version, not empty
-     * @return this builder
-     * @throws IllegalArgumentException if either is empty
-     */
-    public Builder discoveryInfo(String title, String version) {
-      peer.discoveryInfo(title, version);
       return this;
     }
 

@@ -85,7 +85,7 @@ public final class RpcEndpoint {
   RpcEndpoint(RpcServer.Builder b) {
     this.path = b.path;
     this.events = new Events(b.events, b.gson, b.maxMessageSize);
-    this.template = b.peer.copy().fallback(events::serve); // rpc.on and rpc.off
+    this.template = b.peerTemplate().copy().fallback(events::serve); // rpc.on and rpc.off
     this.maxMessageSize = b.maxMessageSize;
     this.listener = b.connectionListener;
     this.frameListener = b.frameListener;

@@ -2,6 +2,7 @@ package dev.duplexrpc.server;
 
 import com.google.gson.Gson;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.PeerOptions;
 import dev.duplexrpc.client.internal.Background;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
 import dev.duplexrpc.server.internal.StaticFiles;
@@ -302,11 +303,10 @@ public final class RpcServer implements AutoCloseable {
    *
    * @since 0.1
    */
-  public static final class Builder {
+  public static final class Builder extends PeerOptions<Builder> {
     private String host = DEFAULT_HOST;
     private int port;
     String path = DEFAULT_PATH;
-    final Peer.Builder peer = Peer.builder();
     int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
     ConnectionListener connectionListener;
     FrameListener frameListener;
@@ -326,7 +326,14 @@ public final class RpcServer implements AutoCloseable {
     TransportHandler transportHandler;
     private boolean services;
 
-    Builder() {}
+    Builder() {
+      super(Peer.builder());
+    }
+
+    /** The Peer builder every connection's Peer is copied from. */
+    Peer.Builder peerTemplate() {
+      return peer;
+    }
 
     /**
      * The address to listen on: an IP literal or a host name of this machine. Default {@code
@@ -685,8 +692,9 @@ public final class RpcServer implements AutoCloseable {
      * @param executor the executor, or null for the library's default
      * @return this builder
      */
+    @Override
     public Builder executor(Executor executor) {
-      peer.executor(executor);
+      super.executor(executor);
       this.executor = executor;
       return this;
     }
@@ -697,8 +705,9 @@ public final class RpcServer implements AutoCloseable {
      * @param gson the Gson instance
      * @return this builder
      */
+    @Override
     public Builder gson(Gson gson) {
-      peer.gson(gson);
+      super.gson(gson);
       this.gson = gson;
       return this;
     }
@@ -711,44 +720,10 @@ public final class RpcServer implements AutoCloseable {
      * @param chars the limit
      * @return this builder
      */
+    @Override
     public Builder maxMessageSize(int chars) {
-      peer.maxMessageSize(chars);
+      super.maxMessageSize(chars);
       this.maxMessageSize = chars;
-      return this;
-    }
-
-    /**
-     * The deepest JSON nesting accepted; see {@link Peer.Builder#maxNestingDepth(int)}. Default
-     * 128.
-     *
-     * @param depth the limit
-     * @return this builder
-     */
-    public Builder maxNestingDepth(int depth) {
-      peer.maxNestingDepth(depth);
-      return this;
-    }
-
-    /**
-     * The largest incoming batch; see {@link Peer.Builder#maxBatchSize(int)}. Default 1000.
-     *
-     * @param items the limit
-     * @return this builder
-     */
-    public Builder maxBatchSize(int items) {
-      peer.maxBatchSize(items);
-      return this;
-    }
-
-    /**
-     * The most incoming requests handled at once per connection; see {@link
-     * Peer.Builder#maxInFlight(int)}. Default 1024.
-     *
-     * @param requests the limit
-     * @return this builder
-     */
-    public Builder maxInFlight(int requests) {
-      peer.maxInFlight(requests);
       return this;
     }
 
@@ -759,62 +734,10 @@ public final class RpcServer implements AutoCloseable {
      * @param timeout the timeout
      * @return this builder
      */
+    @Override
     public Builder callTimeout(Duration timeout) {
-      peer.callTimeout(timeout);
+      super.callTimeout(timeout);
       this.callTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * Whether unexpected handler exceptions show their class and message to clients; see {@link
-     * Peer.Builder#exposeErrorDetails(boolean)}. Off by default.
-     *
-     * @param expose true to expose
-     * @return this builder
-     */
-    public Builder exposeErrorDetails(boolean expose) {
-      peer.exposeErrorDetails(expose);
-      return this;
-    }
-
-    /**
-     * Whether a call that is cancelled or times out sends {@code rpc.cancel} to the client, so that
-     * it stops working on it; see {@link Peer.Builder#sendCancel(boolean)}. On by default; turn it
-     * off for a client that answers unknown notifications with errors.
-     *
-     * @param send false to cancel locally only
-     * @return this builder
-     */
-    public Builder sendCancel(boolean send) {
-      peer.sendCancel(send);
-      return this;
-    }
-
-    /**
-     * Whether this end answers {@code rpc.discover} from clients with the OpenRPC document of its
-     * methods; see {@link Peer.Builder#discovery(boolean)}. On by default; off, {@code
-     * rpc.discover} gets -32601 (method not found).
-     *
-     * @param enabled false to turn discovery off
-     * @return this builder
-     */
-    public Builder discovery(boolean enabled) {
-      peer.discovery(enabled);
-      return this;
-    }
-
-    /**
-     * The {@code info} of the {@code rpc.discover} document: the API's title and version; see
-     * {@link Peer.Builder#discoveryInfo(String, String)}. Default title "Duplex RPC service",
-     * version "0.0.0".
-     *
-     * @param title the title, not empty
-     * @param version the version, not empty
-     * @return this builder
-     * @throws IllegalArgumentException if either is empty
-     */
-    public Builder discoveryInfo(String title, String version) {
-      peer.discoveryInfo(title, version);
       return this;
     }
 
