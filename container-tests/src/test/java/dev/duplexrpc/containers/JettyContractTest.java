@@ -31,6 +31,9 @@ class JettyContractTest extends ClientContract {
     connector.setHost("127.0.0.1");
     connector.setPort(0); // an ephemeral port
     jetty.addConnector(connector);
+    // Graceful stop: without it Jetty closes the sockets at once, and the 1001 close frames that
+    // endpoint.close() just queued may not have been written yet (clients then see 1006).
+    jetty.setStopTimeout(5_000);
     ServletContextHandler context = new ServletContextHandler("/app");
     jetty.setHandler(context);
     JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
