@@ -327,46 +327,35 @@ public final class Events {
     }
     List<String> names = eventNames(method, params);
     ServerConnection connection = ServerConnection.of(call);
-    return on ? subscribe(connection, names) : unsubscribe(connection, names);
+    return subscription(connection, names, on);
   }
 
-  /** Subscribes a connection; the statuses are rpc-websockets' own. */
-  Map<String, String> subscribe(ServerConnection connection, List<String> names) {
+  /**
+   * Subscribes ({@code on}) or unsubscribes a connection; the statuses are rpc-websockets' own:
+   * {@link #OK}, {@link #INVALID}, and {@link #ALREADY} or {@link #NOT_SUBSCRIBED} for a change
+   * that changes nothing.
+   */
+  Map<String, String> subscription(ServerConnection connection, List<String> names, boolean on) {
     Map<String, String> result = new LinkedHashMap<>();
     synchronized (connection.subscriptionSet()) {
       for (String name : names) {
         Set<ServerConnection> set = subscribers.get(name);
         if (set == null) {
           result.put(name, INVALID);
-        } else if (!connection.subscriptionSet().add(name)) {
-          result.put(name, ALREADY);
+        } else if (on ? !connection.subscriptionSet().add(name) : !connection.subscriptionSet().remove(name)) {
+          result.put(name, on ? ALREADY : NOT_SUBSCRIBED);
         } else {
-          set.add(connection);
+          if (on) {
+            set.add(connection);
+          } else {
+            set.remove(connection);
+          }
           result.put(name, OK);
         }
       }
     }
-    if (!connection.isOpen()) { // closed meanwhile: its close may have swept before the adds
+    if (on && !connection.isOpen()) { // closed meanwhile: its close may have swept before the adds
       dropAll(connection);
-    }
-    return result;
-  }
-
-  /** Unsubscribes a connection; the statuses are rpc-websockets' own. */
-  Map<String, String> unsubscribe(ServerConnection connection, List<String> names) {
-    Map<String, String> result = new LinkedHashMap<>();
-    synchronized (connection.subscriptionSet()) {
-      for (String name : names) {
-        Set<ServerConnection> set = subscribers.get(name);
-        if (set == null) {
-          result.put(name, INVALID);
-        } else if (!connection.subscriptionSet().remove(name)) {
-          result.put(name, NOT_SUBSCRIBED);
-        } else {
-          set.remove(connection);
-          result.put(name, OK);
-        }
-      }
     }
     return result;
   }
