@@ -79,6 +79,7 @@ public final class RpcServer implements AutoCloseable {
   private final int maxMessageSize;
   private final SSLContext sslContext;
   private final StaticFiles staticFiles;
+  private final Builder config;
   private final Object lock = new Object();
   private EmbeddedContainer container; // guarded by lock
   private boolean closed; // guarded by lock
@@ -92,6 +93,7 @@ public final class RpcServer implements AutoCloseable {
         ? null
         : new StaticFiles(b.staticFolders, b.browserClientPath);
     this.endpoint = b.buildEndpoint();
+    this.config = b.copy();
   }
 
   /**
@@ -101,6 +103,18 @@ public final class RpcServer implements AutoCloseable {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A builder with this server's settings, to derive a variant (another port, another path, one
+   * more service). Changing it changes neither this server nor its builder. The {@link
+   * Builder#backplane backplane} is not carried over: it belongs to this server, so give the
+   * derived builder its own.
+   *
+   * @return a new builder
+   */
+  public Builder newBuilder() {
+    return config.copy();
   }
 
   /**
@@ -333,6 +347,36 @@ public final class RpcServer implements AutoCloseable {
     /** The Peer builder every connection's Peer is copied from. */
     Peer.Builder peerTemplate() {
       return peer;
+    }
+
+    private Builder(Peer.Builder peer) {
+      super(peer);
+    }
+
+    /** An independent copy with the same settings, except the backplane (one server's own). */
+    Builder copy() {
+      Builder b = new Builder(peer.copy());
+      b.host = host;
+      b.port = port;
+      b.path = path;
+      b.maxMessageSize = maxMessageSize;
+      b.connectionListener = connectionListener;
+      b.frameListener = frameListener;
+      b.pingInterval = pingInterval;
+      b.idleTimeout = idleTimeout;
+      b.maxQueuedBytes = maxQueuedBytes;
+      b.authenticator = authenticator;
+      b.allowedOrigins = allowedOrigins;
+      b.sslContext = sslContext;
+      b.gson = gson;
+      b.callTimeout = callTimeout;
+      b.executor = executor;
+      b.events.addAll(events);
+      b.staticFolders.addAll(staticFolders);
+      b.browserClientPath = browserClientPath;
+      b.transportHandler = transportHandler;
+      b.services = services;
+      return b;
     }
 
     /**
