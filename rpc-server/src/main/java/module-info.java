@@ -1,9 +1,15 @@
 /**
  * Duplex RPC server side: an embedded WebSocket server (Tyrus on Grizzly) and a deployable
- * endpoint config, each binding a Peer to every client session.
+ * endpoint config, each binding a Peer to every client session; named events; and a cluster of
+ * servers over a shared backplane.
  *
- * <p>Exports {@code dev.duplexrpc.server}. The internal package is exported only to Tyrus, which
- * invokes the library's endpoint class reflectively.
+ * <p>Exported, the API: {@code dev.duplexrpc.server} (server, endpoint, connections, events,
+ * handshake and authentication) and {@code dev.duplexrpc.server.cluster} (the cluster API beside
+ * the backplane SPI that {@code rpc-redis} implements). Not exported, the machinery: {@code
+ * dev.duplexrpc.server.internal} (the embedded container, its filters, the session endpoint and
+ * handshake capture), exported only to Tyrus, which creates the library's endpoint class
+ * reflectively; and {@code dev.duplexrpc.server.cluster.internal} (the relay between nodes and
+ * its protocol), used inside this module only.
  */
 module dev.duplexrpc.server {
   requires transitive dev.duplexrpc.core;

@@ -11,6 +11,7 @@ import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.MessageWriter;
 import dev.duplexrpc.core.internal.OpenRpcGenerator;
+import dev.duplexrpc.server.cluster.internal.ClusterNode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -85,7 +86,7 @@ public final class Events {
   private final AtomicInteger declarations = new AtomicInteger();
   private volatile Described described = new Described(0, List.of());
   /** The cluster events are relayed through; set once by the endpoint. */
-  volatile Cluster cluster;
+  volatile ClusterNode cluster;
 
   Events(Collection<String> declared, Gson gson, int maxMessageSize) {
     this.gson = gson == null ? DEFAULT_GSON : gson;
@@ -178,7 +179,7 @@ public final class Events {
    */
   public int publish(String name, Object payload) {
     Set<ServerConnection> targets = declared(name);
-    Cluster c = cluster;
+    ClusterNode c = cluster;
     boolean clustered = c != null && c.isClustered();
     if (targets.isEmpty() && !clustered) {
       return 0;

@@ -3,6 +3,9 @@ package dev.duplexrpc.server;
 import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerListener;
+import dev.duplexrpc.server.cluster.Cluster;
+import dev.duplexrpc.server.cluster.internal.ClusterAccess;
+import dev.duplexrpc.server.cluster.internal.ClusterNode;
 import dev.duplexrpc.server.internal.HandshakeGate;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import dev.duplexrpc.server.internal.RpcSessionEndpoint;
@@ -76,6 +79,7 @@ public final class RpcEndpoint {
   private final Set<String> allowedOrigins;
   private final ServerEndpointConfig config;
   private final Events events;
+  private final ClusterNode node;
   private final Cluster cluster;
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private final TransportHandler transportHandler;
@@ -101,8 +105,9 @@ public final class RpcEndpoint {
     if (b.gson != null) {
       remote.gson(b.gson);
     }
-    this.cluster = new Cluster(this, events, b.backplane, remote);
-    events.cluster = cluster;
+    this.node = new ClusterNode(this::connection, events::deliverFromCluster, b.backplane, remote);
+    this.cluster = ClusterAccess.cluster(node);
+    events.cluster = node;
   }
 
   /**
@@ -115,7 +120,7 @@ public final class RpcEndpoint {
    * @throws IOException if the backplane cannot connect (its message says why)
    */
   public RpcEndpoint start() throws IOException {
-    cluster.start();
+    node.start();
     return this;
   }
 
@@ -188,7 +193,7 @@ public final class RpcEndpoint {
       c.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
     }
     closeRaw();
-    cluster.close();
+    node.close();
   }
 
   private void closeRaw() {
@@ -357,8 +362,8 @@ public final class RpcEndpoint {
       self[0] = connection;
       peer.attributes().put(ServerConnection.PEER_ATTRIBUTE, connection);
       open.put(id, connection);
-      cluster.opened(connection);
-      peer.closeFuture().thenAccept(ex -> cluster.closed(connection, ex));
+      node.opened(connection);
+      peer.closeFuture().thenAccept(ex -> node.closed(connection, ex));
       Runnable forget = () -> {
         open.remove(id, connection);
         events.dropAll(connection);

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerOptions;
 import dev.duplexrpc.client.internal.Background;
+import dev.duplexrpc.server.cluster.Cluster;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
 import dev.duplexrpc.server.internal.StaticFiles;
 import jakarta.websocket.DeploymentException;

@@ -18,7 +18,6 @@ import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.RpcTimeoutException;
 import dev.duplexrpc.core.annotation.RpcMethod;
-import dev.duplexrpc.server.ConnectionHandle;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
 import dev.duplexrpc.server.testing.InMemoryBus;

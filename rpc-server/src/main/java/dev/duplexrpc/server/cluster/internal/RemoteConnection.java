@@ -1,4 +1,4 @@
-package dev.duplexrpc.server;
+package dev.duplexrpc.server.cluster.internal;
 
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.ErrorCodes;
@@ -24,7 +24,7 @@ final class RemoteConnection implements Transport {
   private static final String REQUEST_START = "{\"jsonrpc\":\"2.0\",\"id\":";
   private static final String CANCEL_START = "{\"jsonrpc\":\"2.0\",\"method\":\"rpc.cancel\",\"params\":{\"id\":";
 
-  private final Cluster cluster;
+  private final ClusterNode cluster;
   private final String id;
   private final Peer peer;
   private final Object lock = new Object();
@@ -40,7 +40,7 @@ final class RemoteConnection implements Transport {
 
   private record Queued(String frame, long requestId, CompletableFuture<Void> sent) {}
 
-  RemoteConnection(Cluster cluster, String id, Peer.Builder template) {
+  RemoteConnection(ClusterNode cluster, String id, Peer.Builder template) {
     this.cluster = cluster;
     this.id = id;
     this.peer = template.copy().transport(this).build();
@@ -118,7 +118,7 @@ final class RemoteConnection implements Transport {
       if (error != null) {
         failure = error instanceof RpcException r ? r : cluster.unavailable(id, error);
       } else if (where.isEmpty() || where.get().equals(cluster.nodeId())) {
-        dead = Cluster.unreachable(id, null, "no node of the cluster holds connection " + id);
+        dead = ClusterNode.unreachable(id, null, "no node of the cluster holds connection " + id);
         failure = dead;
       } else {
         node = where.get();

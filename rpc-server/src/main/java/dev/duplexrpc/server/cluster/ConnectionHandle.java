@@ -1,6 +1,7 @@
-package dev.duplexrpc.server;
+package dev.duplexrpc.server.cluster;
 
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.server.ServerConnection;
 import java.lang.reflect.Type;
 import java.util.Objects;
 import java.util.Optional;
