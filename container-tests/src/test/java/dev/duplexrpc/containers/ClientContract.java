@@ -199,7 +199,7 @@ abstract class ClientContract {
 
     @Override
     public String whoAmI() {
-      Principal p = ServerConnection.current().principal();
+      Principal p = ServerConnection.current().handshake().principal();
       return p == null ? "nobody" : p.getName();
     }
   }
@@ -577,7 +577,7 @@ abstract class ClientContract {
         .event("feed")
         .event("tick")
         .connectionListener(setup -> {
-          if ("rpc-websockets".equals(setup.queryParameter("events"))) {
+          if ("rpc-websockets".equals(setup.handshake().queryParameter("events"))) {
             setup.eventForm(EventForm.RPC_WEBSOCKETS);
           }
         });
@@ -645,7 +645,7 @@ abstract class ClientContract {
     BlockingQueue<ConnectionSetup> setups = new LinkedBlockingQueue<>();
     start(serverBuilder().connectionListener(setup -> {
       setups.add(setup);
-      String user = setup.queryParameter("user");
+      String user = setup.handshake().queryParameter("user");
       setup.attributes().put("user", user);
       setup.service((Inbox) () -> "inbox of " + user);
     }));
@@ -660,17 +660,17 @@ abstract class ClientContract {
 
     ConnectionSetup first = setups.poll(WAIT, TimeUnit.SECONDS);
     ConnectionSetup second = setups.poll(WAIT, TimeUnit.SECONDS);
-    ConnectionSetup a = "ada".equals(first.queryParameter("user")) ? first : second;
-    assertEquals("t-1", a.header("x-trace"), "header names are case-insensitive");
+    ConnectionSetup a = "ada".equals(first.handshake().queryParameter("user")) ? first : second;
+    assertEquals("t-1", a.handshake().header("x-trace"), "header names are case-insensitive");
     // A repeated header: one value per line (Tyrus) or the values joined with commas (Jetty);
     // HTTP makes the two equivalent.
-    assertEquals("a, b", String.join(", ", a.requestHeaders().get("X-MULTI")));
-    assertEquals(List.of("1", "2"), a.queryParameters().get("x"));
-    assertEquals(server.uri().getPath(), a.requestUri().getPath());
+    assertEquals("a, b", String.join(", ", a.handshake().requestHeaders().get("X-MULTI")));
+    assertEquals(List.of("1", "2"), a.handshake().queryParameters().get("x"));
+    assertEquals(server.uri().getPath(), a.handshake().requestUri().getPath());
     assertNotEquals(first.id(), second.id());
     for (ServerConnection sc : server.connections()) {
       assertEquals(sc, server.connection(sc.id()).orElseThrow());
-      assertEquals(sc.queryParameter("user"), sc.attributes().get("user"));
+      assertEquals(sc.handshake().queryParameter("user"), sc.attributes().get("user"));
     }
   }
 
@@ -678,7 +678,7 @@ abstract class ClientContract {
   void remoteAddressIsTheClientsLoopbackAddressWhereTheContainerTellsIt() throws Exception {
     start(serverBuilder());
     connectRegistered(clientBuilder());
-    InetSocketAddress address = onlyConnection().remoteAddress();
+    InetSocketAddress address = onlyConnection().handshake().remoteAddress();
     if (reportsRemoteAddress()) {
       assertNotNull(address, "the container reports the client's address");
       assertTrue(address.getAddress().isLoopbackAddress(), address.toString());
@@ -833,7 +833,7 @@ abstract class ClientContract {
     ClientConnection c = connectRegistered(clientBuilder(URI.create(server.uri() + "?who=kicked")));
     ClientConnection other = connectRegistered(clientBuilder(URI.create(server.uri() + "?who=other")));
     ServerConnection sc = server.connections().stream()
-        .filter(x -> "kicked".equals(x.queryParameter("who")))
+        .filter(x -> "kicked".equals(x.handshake().queryParameter("who")))
         .findFirst()
         .orElseThrow();
     CompletableFuture<String> fromClient = c.remote(Tools.class).hang();

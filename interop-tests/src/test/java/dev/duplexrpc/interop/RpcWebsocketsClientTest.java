@@ -128,7 +128,7 @@ class RpcWebsocketsClientTest {
         .service(calc)
         .event("feed")
         .connectionListener(setup -> {
-          if ("rpc-websockets".equals(setup.queryParameter("events"))) {
+          if ("rpc-websockets".equals(setup.handshake().queryParameter("events"))) {
             setup.eventForm(EventForm.RPC_WEBSOCKETS);
           }
         })

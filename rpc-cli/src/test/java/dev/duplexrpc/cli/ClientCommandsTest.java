@@ -67,7 +67,7 @@ class ClientCommandsTest {
 
           @Override
           public String token() {
-            return ServerConnection.current().header("X-Token");
+            return ServerConnection.current().handshake().header("X-Token");
           }
         })
         .event("priceChanged")

@@ -6,7 +6,7 @@ import java.security.Principal;
  * Decides, from the WebSocket upgrade request, whether a client may connect and who it is. On the
  * embedded {@link RpcServer} it runs before the upgrade: a refusal is an HTTP 401 or 403 answer,
  * and no WebSocket frame is ever exchanged. The principal it returns is the connection's {@link
- * ServerConnection#principal()}, which every handler on that connection can read.
+ * Handshake#principal()}, which every handler on that connection can read.
  *
  * <pre>{@code
  * RpcServer.builder()
@@ -23,7 +23,7 @@ import java.security.Principal;
  *     })
  *
  * // in any handler of that connection:
- * User user = (User) ServerConnection.current().principal();
+ * User user = (User) ServerConnection.current().handshake().principal();
  * }</pre>
  *
  * <p>It runs on a socket worker thread of the server, once per connection attempt, and must be

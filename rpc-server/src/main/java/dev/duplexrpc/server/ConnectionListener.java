@@ -9,7 +9,7 @@ package dev.duplexrpc.server;
  * RpcServer.builder()
  *     .service(new LobbyImpl())                       // every connection
  *     .connectionListener(setup -> {
- *       String user = authenticate(setup.header("Authorization"));  // throws to refuse
+ *       String user = authenticate(setup.handshake().header("Authorization"));  // throws to refuse
  *       setup.attributes().put("user", user);
  *       setup.service(new InboxImpl(user));           // this connection only
  *     })

@@ -1,12 +1,6 @@
 package dev.duplexrpc.server;
 
 import dev.duplexrpc.core.Peer;
-import dev.duplexrpc.server.internal.HandshakeInfo;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.security.Principal;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 
@@ -20,13 +14,13 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class ConnectionSetup {
   private final String id;
-  private final HandshakeInfo handshake;
+  private final Handshake handshake;
   private final ConcurrentMap<String, Object> attributes;
   private final Peer.Builder peer;
   private boolean sealed;
   private EventForm eventForm = EventForm.JSON_RPC;
 
-  ConnectionSetup(String id, HandshakeInfo handshake, ConcurrentMap<String, Object> attributes,
+  ConnectionSetup(String id, Handshake handshake, ConcurrentMap<String, Object> attributes,
       Peer.Builder peer) {
     this.id = id;
     this.handshake = handshake;
@@ -35,90 +29,28 @@ public final class ConnectionSetup {
   }
 
   /**
-   * The connection's id, unique among the server's open connections (the WebSocket session id).
+   * The connection's id.
    *
-   * @return the id
+   * @return the id {@link ServerConnection#id()} will return
    */
   public String id() {
     return id;
   }
 
   /**
-   * The client's socket address: the TCP peer, so a proxy in front shows as the proxy. In a
-   * container other than the embedded server the port may be 0 (the container reports only the
-   * address), or the address null (it reports nothing).
+   * The client's handshake: its address, URI, headers and query, and its principal.
    *
-   * @return the address, or null if unknown
+   * @return the handshake {@link ServerConnection#handshake()} will return
    */
-  public InetSocketAddress remoteAddress() {
-    return handshake.remoteAddress();
-  }
-
-  /**
-   * Who the client is, as the server's {@link Authenticator} accepted it.
-   *
-   * @return the principal, or null when the server has no authenticator
-   */
-  public Principal principal() {
-    return handshake.principal();
-  }
-
-  /**
-   * The handshake's request URI.
-   *
-   * @return the URI
-   */
-  public URI requestUri() {
-    return handshake.requestUri();
-  }
-
-  /**
-   * The handshake's request headers. Names are case-insensitive.
-   *
-   * @return an unmodifiable map from header name to its values
-   */
-  public Map<String, List<String>> requestHeaders() {
-    return handshake.headers();
-  }
-
-  /**
-   * The first value of a handshake header.
-   *
-   * @param name the header name, case-insensitive
-   * @return the value, or null if absent
-   */
-  public String header(String name) {
-    Objects.requireNonNull(name, "name == null");
-    List<String> v = handshake.headers().get(name);
-    return v == null || v.isEmpty() ? null : v.get(0);
-  }
-
-  /**
-   * The handshake's query parameters.
-   *
-   * @return an unmodifiable map from parameter name to its values
-   */
-  public Map<String, List<String>> queryParameters() {
-    return handshake.query();
-  }
-
-  /**
-   * The first value of a query parameter.
-   *
-   * @param name the parameter name
-   * @return the value, or null if absent
-   */
-  public String queryParameter(String name) {
-    Objects.requireNonNull(name, "name == null");
-    List<String> v = handshake.query().get(name);
-    return v == null || v.isEmpty() ? null : v.get(0);
+  public Handshake handshake() {
+    return handshake;
   }
 
   /**
    * The connection's attributes, for the application: the same map as {@link
    * ServerConnection#attributes()}.
    *
-   * @return the thread-safe attribute map
+   * @return the thread-safe map
    */
   public ConcurrentMap<String, Object> attributes() {
     return attributes;
@@ -149,7 +81,7 @@ public final class ConnectionSetup {
    *
    * <pre>{@code
    * .connectionListener(setup -> {
-   *   if ("rpc-websockets".equals(setup.queryParameter("events"))) {
+   *   if ("rpc-websockets".equals(setup.handshake().queryParameter("events"))) {
    *     setup.eventForm(EventForm.RPC_WEBSOCKETS);
    *   }
    * })
@@ -184,6 +116,6 @@ public final class ConnectionSetup {
 
   @Override
   public String toString() {
-    return "ConnectionSetup[" + id + ", " + remoteAddress() + "]";
+    return "ConnectionSetup[" + id + ", " + handshake.remoteAddress() + "]";
   }
 }

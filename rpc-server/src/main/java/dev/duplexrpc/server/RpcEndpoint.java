@@ -305,6 +305,7 @@ public final class RpcEndpoint {
       }
       HandshakeInfo handshake =
           (h instanceof HandshakeInfo ? (HandshakeInfo) h : HandshakeInfo.of(session)).complete(session);
+      Handshake seen = new Handshake(handshake);
       SessionTransport transport = SessionTransport.attach(session, maxMessageSize,
           "server session " + id + " from " + handshake.remoteAddress(),
           frameListener == null ? null : (text, outgoing) -> frameListener.onFrame(id, text, outgoing));
@@ -318,7 +319,7 @@ public final class RpcEndpoint {
       transport.hold();
       session.getUserProperties().put(TRANSPORT, transport);
       if (transportHandler != null) {
-        openRaw(id, handshake, transport, session);
+        openRaw(id, seen, transport, session);
         return;
       }
 
@@ -327,7 +328,7 @@ public final class RpcEndpoint {
           .discoveryMethods(events.discoveryMethods()); // rpc.on and rpc.off, with the events declared now
       EventForm eventForm = EventForm.JSON_RPC;
       if (listener != null) {
-        ConnectionSetup setup = new ConnectionSetup(id, handshake, attributes, pb);
+        ConnectionSetup setup = new ConnectionSetup(id, seen, attributes, pb);
         try {
           listener.onOpen(setup);
         } catch (Exception | LinkageError e) {
@@ -358,7 +359,7 @@ public final class RpcEndpoint {
         return;
       }
       ServerConnection connection =
-          new ServerConnection(id, handshake, attributes, peer, transport, eventForm);
+          new ServerConnection(id, seen, attributes, peer, transport, eventForm);
       self[0] = connection;
       peer.attributes().put(ServerConnection.PEER_ATTRIBUTE, connection);
       open.put(id, connection);
@@ -377,11 +378,11 @@ public final class RpcEndpoint {
       }
     }
 
-    private void openRaw(String id, HandshakeInfo handshake, SessionTransport transport, Session session) {
+    private void openRaw(String id, Handshake handshake, SessionTransport transport, Session session) {
       raw.put(id, transport);
       transport.beforeClose(() -> raw.remove(id, transport));
       try {
-        transportHandler.onOpen(id, new Handshake(handshake), new LimitedTransport(transport, maxMessageSize));
+        transportHandler.onOpen(id, handshake, new LimitedTransport(transport, maxMessageSize));
       } catch (Exception | LinkageError e) {
         LOG.log(Level.INFO, "Connection " + id + " refused by the transport handler", e);
         raw.remove(id, transport);

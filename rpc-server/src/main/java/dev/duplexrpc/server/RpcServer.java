@@ -511,7 +511,7 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Decides, from each upgrade request, whether the client may connect and who it is; see
      * {@link Authenticator}. A refusal is answered with HTTP 401 or 403 before the upgrade. The
-     * accepted principal is {@link ServerConnection#principal()}.
+     * accepted principal is {@link Handshake#principal()}.
      *
      * @param authenticator the authenticator, or null for none (every client is accepted)
      * @return this builder

@@ -4,13 +4,7 @@ import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.transport.Transport;
-import dev.duplexrpc.server.internal.HandshakeInfo;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.security.Principal;
 import java.util.Collections;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,14 +42,14 @@ public final class ServerConnection implements AutoCloseable {
   static final String PEER_ATTRIBUTE = ServerConnection.class.getName();
 
   private final String id;
-  private final HandshakeInfo handshake;
+  private final Handshake handshake;
   private final ConcurrentMap<String, Object> attributes;
   private final Peer peer;
   private final Transport transport;
   private final Set<String> subscriptions = ConcurrentHashMap.newKeySet(); // also Events' lock
   private volatile EventForm eventForm;
 
-  ServerConnection(String id, HandshakeInfo handshake, ConcurrentMap<String, Object> attributes, Peer peer,
+  ServerConnection(String id, Handshake handshake, ConcurrentMap<String, Object> attributes, Peer peer,
       Transport transport, EventForm eventForm) {
     this.id = id;
     this.handshake = handshake;
@@ -107,72 +101,13 @@ public final class ServerConnection implements AutoCloseable {
   }
 
   /**
-   * The client's socket address; see {@link ConnectionSetup#remoteAddress()}.
+   * What the client sent with its handshake (address, URI, headers, query) and who it is (the
+   * principal the {@link Authenticator} accepted).
    *
-   * @return the address, or null if the container did not report it
+   * @return the handshake, the same as {@link ConnectionSetup#handshake()}
    */
-  public InetSocketAddress remoteAddress() {
-    return handshake.remoteAddress();
-  }
-
-  /**
-   * Who the client is, as the server's {@link Authenticator} accepted it.
-   *
-   * @return the principal, or null when the server has no authenticator
-   */
-  public Principal principal() {
-    return handshake.principal();
-  }
-
-  /**
-   * The handshake's request URI.
-   *
-   * @return the URI
-   */
-  public URI requestUri() {
-    return handshake.requestUri();
-  }
-
-  /**
-   * The handshake's request headers. Names are case-insensitive.
-   *
-   * @return an unmodifiable map from header name to its values
-   */
-  public Map<String, List<String>> requestHeaders() {
-    return handshake.headers();
-  }
-
-  /**
-   * The first value of a handshake header.
-   *
-   * @param name the header name, case-insensitive
-   * @return the value, or null if absent
-   */
-  public String header(String name) {
-    Objects.requireNonNull(name, "name == null");
-    List<String> v = handshake.headers().get(name);
-    return v == null || v.isEmpty() ? null : v.get(0);
-  }
-
-  /**
-   * The handshake's query parameters.
-   *
-   * @return an unmodifiable map from parameter name to its values
-   */
-  public Map<String, List<String>> queryParameters() {
-    return handshake.query();
-  }
-
-  /**
-   * The first value of a query parameter.
-   *
-   * @param name the parameter name
-   * @return the value, or null if absent
-   */
-  public String queryParameter(String name) {
-    Objects.requireNonNull(name, "name == null");
-    List<String> v = handshake.query().get(name);
-    return v == null || v.isEmpty() ? null : v.get(0);
+  public Handshake handshake() {
+    return handshake;
   }
 
   /**
@@ -289,6 +224,6 @@ public final class ServerConnection implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ServerConnection[" + id + ", " + remoteAddress() + (isOpen() ? "" : ", closed") + "]";
+    return "ServerConnection[" + id + ", " + handshake.remoteAddress() + (isOpen() ? "" : ", closed") + "]";
   }
 }

@@ -143,7 +143,7 @@ class CloseTest {
       raw.send("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"test.sync\"}");
       assertTrue(raw.next().contains("-32601"), "answered, so registered");
       ServerConnection rawSide = server.connections().stream()
-          .filter(c -> "raw".equals(c.queryParameter("who")))
+          .filter(c -> "raw".equals(c.handshake().queryParameter("who")))
           .findFirst()
           .orElseThrow();
       CompletableFuture<String> pending = rawSide.remote(Hang.class).hang();

@@ -88,7 +88,7 @@ class ConcurrencyTest {
     ConcurrentHashMap<String, String> nameById = new ConcurrentHashMap<>();
     try (RpcServer server = RpcServer.builder()
         .service(worker("server"))
-        .connectionListener(setup -> nameById.put(setup.id(), setup.queryParameter("name")))
+        .connectionListener(setup -> nameById.put(setup.id(), setup.handshake().queryParameter("name")))
         .build()
         .start()) {
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);

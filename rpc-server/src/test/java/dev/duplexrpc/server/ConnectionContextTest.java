@@ -2,6 +2,7 @@ package dev.duplexrpc.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,7 +70,7 @@ class ConnectionContextTest {
         .connectionListener(new ConnectionListener() {
           @Override
           public void onOpen(ConnectionSetup setup) {
-            String token = setup.header("authorization");
+            String token = setup.handshake().header("authorization");
             if (token == null || !token.startsWith("Bearer ")) {
               throw new SecurityException("missing token");
             }
@@ -106,15 +107,16 @@ class ConnectionContextTest {
     try (ClientConnection connection = connect("ada", "?room=math&room=logic&lang=en")) {
       ConnectionSetup setup = opened.poll(10, TimeUnit.SECONDS);
       Sync.registered(connection);
-      assertEquals(List.of("math", "logic"), setup.queryParameters().get("room"));
-      assertEquals("en", setup.queryParameter("lang"));
-      assertEquals("Bearer ada", setup.header("AUTHORIZATION"));
-      assertEquals("/chat", setup.requestUri().getPath());
-      assertEquals("127.0.0.1", setup.remoteAddress().getAddress().getHostAddress());
-      assertTrue(setup.remoteAddress().getPort() > 0);
+      assertEquals(List.of("math", "logic"), setup.handshake().queryParameters().get("room"));
+      assertEquals("en", setup.handshake().queryParameter("lang"));
+      assertEquals("Bearer ada", setup.handshake().header("AUTHORIZATION"));
+      assertEquals("/chat", setup.handshake().requestUri().getPath());
+      assertEquals("127.0.0.1", setup.handshake().remoteAddress().getAddress().getHostAddress());
+      assertTrue(setup.handshake().remoteAddress().getPort() > 0);
       ServerConnection serverSide = server.connection(setup.id()).orElseThrow();
-      assertEquals(setup.remoteAddress(), serverSide.remoteAddress());
-      assertEquals(setup.requestHeaders(), serverSide.requestHeaders());
+      assertEquals(setup.handshake().remoteAddress(), serverSide.handshake().remoteAddress());
+      assertEquals(setup.handshake().requestHeaders(), serverSide.handshake().requestHeaders());
+      assertSame(setup.handshake(), serverSide.handshake(), "one handshake value for both");
       assertEquals("ada", serverSide.attributes().get("user"));
       assertThrows(IllegalStateException.class, () -> setup.service((Inbox) () -> "late"));
     }

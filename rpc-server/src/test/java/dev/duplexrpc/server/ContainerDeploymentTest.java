@@ -56,7 +56,7 @@ class ContainerDeploymentTest {
     public String greet(String name, CallContext call) {
       ServerConnection connection = ServerConnection.of(call);
       return "Hello, " + name + " (" + call.peer().remote(Nickname.class).nickname() + ") via "
-          + connection.header("X-Via");
+          + connection.handshake().header("X-Via");
     }
 
     @RpcMethod
@@ -103,8 +103,8 @@ class ContainerDeploymentTest {
       ServerConnection serverSide = endpoint.connections().iterator().next();
       assertEquals(serverSide, endpoint.connection(serverSide.id()).orElseThrow());
       assertEquals("Ada", serverSide.remote(Nickname.class).nickname());
-      assertNotNull(serverSide.remoteAddress());
-      assertEquals("/app/rpc", serverSide.requestUri().getPath());
+      assertNotNull(serverSide.handshake().remoteAddress());
+      assertEquals("/app/rpc", serverSide.handshake().requestUri().getPath());
     }
   }
 

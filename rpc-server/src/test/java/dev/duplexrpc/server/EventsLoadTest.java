@@ -140,7 +140,7 @@ class EventsLoadTest {
         .event("tick")
         .maxMessageSize(16 * 1024) // small per-connection buffers for 1,000 sockets
         .connectionListener(setup -> {
-          if ("rpc-websockets".equals(setup.queryParameter("events"))) {
+          if ("rpc-websockets".equals(setup.handshake().queryParameter("events"))) {
             setup.eventForm(EventForm.RPC_WEBSOCKETS);
           }
         })

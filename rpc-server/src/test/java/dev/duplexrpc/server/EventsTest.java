@@ -57,7 +57,7 @@ class EventsTest {
         .event("feed")
         .event("tick")
         .connectionListener(setup -> {
-          if ("rpc-websockets".equals(setup.queryParameter("events"))) {
+          if ("rpc-websockets".equals(setup.handshake().queryParameter("events"))) {
             setup.eventForm(EventForm.RPC_WEBSOCKETS);
           }
         })

@@ -69,7 +69,7 @@ class IoThreadsTest {
     try (RpcServer server = RpcServer.builder()
         .service(new EchoImpl())
         .connectionListener(setup -> {
-          if ("slow".equals(setup.queryParameter("who"))) {
+          if ("slow".equals(setup.handshake().queryParameter("who"))) {
             blocked.countDown();
             assertTrue(release.await(30, TimeUnit.SECONDS));
           }

@@ -54,7 +54,7 @@ class AuthTest {
   static final class WhoAmIImpl implements WhoAmI {
     @Override
     public String whoAmI() {
-      Principal p = ServerConnection.current().principal();
+      Principal p = ServerConnection.current().handshake().principal();
       return p == null ? "nobody" : p.getName();
     }
   }
@@ -94,7 +94,7 @@ class AuthTest {
           @Override
           public void onOpen(ConnectionSetup setup) {
             opened.incrementAndGet();
-            assertEquals("alice", setup.principal().getName());
+            assertEquals("alice", setup.handshake().principal().getName());
           }
         })
         .build()
@@ -169,7 +169,7 @@ class AuthTest {
         assertEquals("alice", c.remote(WhoAmI.class).whoAmI());
       }
       assertEquals(1, opened.get());
-      assertEquals("alice", server.connections().iterator().next().principal().getName());
+      assertEquals("alice", server.connections().iterator().next().handshake().principal().getName());
     }
   }
 
@@ -218,7 +218,7 @@ class AuthTest {
     RpcServer open = RpcServer.builder().service(new WhoAmIImpl()).build().start();
     try (ClientConnection c = RpcClient.builder().uri(open.uri()).build().connect()) {
       assertEquals("nobody", c.remote(WhoAmI.class).whoAmI());
-      assertNull(open.connections().iterator().next().principal());
+      assertNull(open.connections().iterator().next().handshake().principal());
     } finally {
       open.close();
     }

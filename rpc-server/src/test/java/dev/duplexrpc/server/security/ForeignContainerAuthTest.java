@@ -56,7 +56,7 @@ class ForeignContainerAuthTest {
           }
           return (Principal) () -> "alice";
         })
-        .service((WhoAmI) () -> ServerConnection.current().principal().getName())
+        .service((WhoAmI) () -> ServerConnection.current().handshake().principal().getName())
         .buildEndpoint();
     container = ServerContainerFactory.createServerContainer(
         Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, 3 * (1 << 20) + 14));
