@@ -125,6 +125,7 @@ public final class ClientConnection implements AutoCloseable {
 
   private final RpcClient client;
   private final ReconnectPolicy policy;
+  private final boolean retryFirstConnect;
   private final ReconnectHook hook;
   private final Listener listener;
   private final int queueSize;
@@ -151,6 +152,7 @@ public final class ClientConnection implements AutoCloseable {
     RpcClient.Builder config = client.config();
     this.client = client;
     this.policy = config.reconnectPolicy;
+    this.retryFirstConnect = config.retryFirstConnect;
     this.hook = config.reconnectHook;
     this.listener = config.listener;
     this.queueSize = config.offlineQueueSize;
@@ -164,12 +166,12 @@ public final class ClientConnection implements AutoCloseable {
     return events;
   }
 
-  /** The first connect: one attempt, on the caller's thread. */
+  /** The first connect, on the caller's thread: one attempt, or retries if the client says so. */
   void open() throws IOException {
     announce(ConnectionState.CONNECTING);
     Line l;
     try {
-      l = client.openLine(this);
+      l = retryFirstConnect ? openRetrying() : client.openLine(this);
     } catch (IOException | RuntimeException e) {
       synchronized (lock) {
         state = ConnectionState.CLOSED;
@@ -184,6 +186,44 @@ public final class ClientConnection implements AutoCloseable {
       announce(ConnectionState.OPEN);
     }
     watch(l);
+  }
+
+  /**
+   * The first connect with the reconnect policy's delays between attempts, through the URIs in
+   * turn; 401 and 403 end it at once, as they end reconnecting.
+   */
+  private Line openRetrying() throws IOException {
+    List<URI> all = client.uris();
+    for (int attempt = 1; ; attempt++) {
+      URI target = all.get((attempt - 1) % all.size());
+      current = target;
+      IOException failure;
+      try {
+        return client.openLine(this, target);
+      } catch (HandshakeRejectedException e) {
+        if (e.statusCode() == 401 || e.statusCode() == 403) {
+          throw e;
+        }
+        failure = e;
+      } catch (IOException e) {
+        failure = e;
+      }
+      Duration delay = policy.delayBefore(attempt);
+      if (delay == null) {
+        throw failure;
+      }
+      LOG.log(Level.DEBUG, "Connect attempt {0} to {1} failed ({2}); next in {3}", attempt, target,
+          failure.getMessage(), delay);
+      try {
+        TimeUnit.NANOSECONDS.sleep(delay.toNanos()); // the caller asked to wait for the server
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        java.io.InterruptedIOException stop =
+            new java.io.InterruptedIOException("Interrupted while connecting to " + target);
+        stop.addSuppressed(failure);
+        throw stop;
+      }
+    }
   }
 
   private void watch(Line l) {
@@ -311,7 +351,9 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   /**
-   * How many times this connection has reconnected.
+   * How many times this connection has reconnected. A reconnect counts from the moment its new
+   * socket is open, so the reconnect hook reads 1 in the first reconnect; an attempt whose hook
+   * failed, or whose socket was lost at once, is taken back.
    *
    * @return the count, 0 until the first reconnect
    */
@@ -492,6 +534,7 @@ public final class ClientConnection implements AutoCloseable {
         return;
       }
       line = l;
+      reconnects++; // counted before the hook runs, so that the hook reads its own reconnect
       if (hook != null) {
         hookLine = l;
         hookThread = Thread.currentThread();
@@ -525,6 +568,7 @@ public final class ClientConnection implements AutoCloseable {
           lastClose = ex;
         }
         LOG.log(Level.INFO, "Reconnected socket to {0} lost at once; trying again", current);
+        reconnects--; // not a reconnect after all
         scheduleNext();
         return;
       }
@@ -535,7 +579,6 @@ public final class ClientConnection implements AutoCloseable {
         w.ready(l.peer);
       }
       attempt = 0;
-      reconnects++;
       state = ConnectionState.OPEN;
       announce(ConnectionState.OPEN);
     }

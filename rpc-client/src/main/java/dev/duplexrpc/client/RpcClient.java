@@ -24,6 +24,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.glassfish.tyrus.spi.UpgradeResponse;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -108,8 +110,8 @@ public final class RpcClient {
   /**
    * Opens a connection: the WebSocket handshake, with the configured headers, within the connect
    * timeout. When this returns, the server may already be calling the local services. This is one
-   * attempt: reconnecting (see {@link Builder#reconnectPolicy}) starts only once a connection was
-   * open.
+   * attempt, unless {@link Builder#retryFirstConnect} is on: reconnecting (see {@link
+   * Builder#reconnectPolicy}) starts only once a connection was open.
    *
    * @return the open connection
    * @throws HandshakeRejectedException if the server answered the handshake with an HTTP status
@@ -163,6 +165,8 @@ public final class RpcClient {
     manager.setDefaultMaxTextMessageBufferSize((int) Limits.maxFramePayload(config.maxMessageSize));
     Link link = new Link();
     manager.getProperties().put(GuardedClientContainer.LINK, link);
+    AtomicReference<UpgradeResponse> refusal = new AtomicReference<>();
+    manager.getProperties().put(GuardedClientContainer.REFUSAL, refusal);
     Map<String, List<String>> headers = config.headers;
     ClientEndpointConfig cec = ClientEndpointConfig.Builder.create()
         .sslContext(config.sslContext)
@@ -183,10 +187,14 @@ public final class RpcClient {
       manager.connectToServer(endpoint, cec, target);
     } catch (DeploymentException | IOException | RuntimeException e) {
       manager.shutdown();
-      int status = httpStatus(e);
+      UpgradeResponse refused = refusal.get();
+      int status = refused != null ? refused.getStatus() : httpStatus(e);
       String message = "Could not connect to " + target + ": " + e.getMessage();
       if (status > 0) {
-        throw new HandshakeRejectedException(message + " (HTTP " + status + ")", status, e);
+        String phrase = refused == null || refused.getReasonPhrase() == null ? "" : refused.getReasonPhrase();
+        throw new HandshakeRejectedException(
+            message + " (HTTP " + status + (phrase.isEmpty() ? "" : " " + phrase) + ")", status,
+            phrase, refused == null ? Map.of() : refused.getHeaders(), e);
       }
       throw new IOException(message, e);
     }
@@ -290,6 +298,7 @@ public final class RpcClient {
     ClientConnection.Listener listener;
     private FrameListener frameListener;
     ReconnectPolicy reconnectPolicy = ReconnectPolicy.exponential();
+    boolean retryFirstConnect;
     ClientConnection.ReconnectHook reconnectHook;
     int offlineQueueSize;
     private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
@@ -324,6 +333,7 @@ public final class RpcClient {
       b.listener = listener;
       b.frameListener = frameListener;
       b.reconnectPolicy = reconnectPolicy;
+      b.retryFirstConnect = retryFirstConnect;
       b.failoverUris = failoverUris;
       b.reconnectHook = reconnectHook;
       b.offlineQueueSize = offlineQueueSize;
@@ -600,6 +610,21 @@ public final class RpcClient {
      */
     public Builder reconnectPolicy(ReconnectPolicy policy) {
       this.reconnectPolicy = Objects.requireNonNull(policy, "policy == null");
+      return this;
+    }
+
+    /**
+     * Whether {@link RpcClient#connect()} retries a failed first connect with the {@linkplain
+     * #reconnectPolicy reconnect policy}'s delays, going through the URI and the {@linkplain
+     * #failoverUris failover URIs} in turn, until one attempt succeeds or the policy gives up
+     * (then it throws the last attempt's exception). A handshake refused with HTTP 401 or 403 is
+     * not retried. Off by default: {@code connect()} makes one attempt.
+     *
+     * @param retry true to retry
+     * @return this builder
+     */
+    public Builder retryFirstConnect(boolean retry) {
+      this.retryFirstConnect = retry;
       return this;
     }
 

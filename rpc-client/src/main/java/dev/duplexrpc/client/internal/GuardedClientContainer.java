@@ -4,6 +4,7 @@ import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
@@ -30,6 +31,13 @@ public final class GuardedClientContainer implements ClientContainer {
    */
   public static final String LINK = GuardedClientContainer.class.getName() + ".link";
 
+  /**
+   * The client property holding an {@code AtomicReference<UpgradeResponse>} that receives the
+   * server's answer when it is not 101 (Switching Protocols), so that a refusal can be reported
+   * with its reason phrase and headers, which Tyrus's exception leaves out.
+   */
+  public static final String REFUSAL = GuardedClientContainer.class.getName() + ".refusal";
+
   private final ClientContainer delegate = new GrizzlyClientContainer();
 
   /** Creates the container; called by Tyrus. */
@@ -46,19 +54,26 @@ public final class GuardedClientContainer implements ClientContainer {
     }
     long maxPayload = (Integer) size - (long) Limits.MAX_FRAME_HEADER;
     Object link = properties.get(LINK);
-    delegate.openClientSocket(cec, properties,
-        new GuardedEngine(engine, maxPayload, link instanceof Link ? (Link) link : new Link()));
+    @SuppressWarnings("unchecked")
+    AtomicReference<UpgradeResponse> refusal =
+        properties.get(REFUSAL) instanceof AtomicReference<?> r
+            ? (AtomicReference<UpgradeResponse>) r : new AtomicReference<>();
+    delegate.openClientSocket(cec, properties, new GuardedEngine(
+        engine, maxPayload, link instanceof Link ? (Link) link : new Link(), refusal));
   }
 
   private static final class GuardedEngine implements ClientEngine {
     private final ClientEngine engine;
     private final long maxPayload;
     private final Link link;
+    private final AtomicReference<UpgradeResponse> refusal;
 
-    GuardedEngine(ClientEngine engine, long maxPayload, Link link) {
+    GuardedEngine(ClientEngine engine, long maxPayload, Link link,
+        AtomicReference<UpgradeResponse> refusal) {
       this.engine = engine;
       this.maxPayload = maxPayload;
       this.link = link;
+      this.refusal = refusal;
     }
 
     @Override
@@ -69,6 +84,9 @@ public final class GuardedClientContainer implements ClientContainer {
     @Override
     public ClientUpgradeInfo processResponse(
         UpgradeResponse response, Writer writer, Connection.CloseListener closeListener) {
+      if (response.getStatus() != 101) {
+        refusal.set(response);
+      }
       // Tyrus's Grizzly client closes (or, with a private transport, shuts down) the socket here.
       link.abortWith(() -> closeListener.close(
           new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "connection dropped")));

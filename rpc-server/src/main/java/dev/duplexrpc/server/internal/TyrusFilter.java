@@ -274,7 +274,7 @@ final class TyrusFilter extends BaseFilter {
     HttpResponsePacket packet = request.getResponse();
     packet.setProtocol(Protocol.HTTP_1_1);
     packet.setStatus(verdict.status());
-    packet.setReasonPhrase(reasonPhrase(verdict.status()));
+    packet.setReasonPhrase(reasonPhrase(verdict.status(), verdict.reason()));
     if (verdict.challenge() != null) {
       packet.setHeader("WWW-Authenticate", verdict.challenge());
     }
@@ -300,7 +300,26 @@ final class TyrusFilter extends BaseFilter {
         });
   }
 
-  private static String reasonPhrase(int status) {
+  /**
+   * The status line's reason phrase: the standard one, followed by the refusal's reason when it
+   * is short printable ASCII (a client that does not read the body still learns why; anything
+   * else stays in the body only, so that no text of the application can break the status line).
+   */
+  static String reasonPhrase(int status, String reason) {
+    String standard = standardPhrase(status);
+    if (reason == null || reason.isEmpty() || reason.length() > 120) {
+      return standard;
+    }
+    for (int i = 0; i < reason.length(); i++) {
+      char c = reason.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return standard;
+      }
+    }
+    return standard + ": " + reason;
+  }
+
+  private static String standardPhrase(int status) {
     switch (status) {
       case 401:
         return "Unauthorized";

@@ -222,6 +222,7 @@ class ReconnectTest {
         .offlineQueue(100, Duration.ofSeconds(WAIT_SECONDS))
         .onReconnected(c -> {
           hookRuns.incrementAndGet();
+          assertEquals(1, c.reconnects(), "the hook's own reconnect is counted");
           assertEquals(ConnectionState.RECONNECTING, c.state(), "other callers are still held");
           c.remote(Feed.class).subscribe("prices"); // straight to the new socket from the hook
         }));
@@ -290,6 +291,54 @@ class ReconnectTest {
       received = prices.poll(WAIT_SECONDS * 10, TimeUnit.MILLISECONDS);
     }
     assertEquals("after", received);
+  }
+
+  @Test
+  void firstConnectIsOneAttemptByDefault() throws Exception {
+    startServer();
+    proxy.refuseNewConnections(true);
+    AtomicInteger asked = new AtomicInteger();
+    RpcClient.Builder builder = clientBuilder().reconnectPolicy(attempt -> {
+      asked.incrementAndGet();
+      return Duration.ZERO;
+    });
+    assertThrows(java.io.IOException.class, () -> builder.build().connect());
+    assertEquals(0, asked.get(), "the policy is not asked without retryFirstConnect");
+  }
+
+  @Test
+  void firstConnectRetriesWithThePolicyWhenAskedTo() throws Exception {
+    startServer();
+    proxy.refuseNewConnections(true);
+    List<Integer> attempts = new ArrayList<>();
+    ReconnectPolicy opensAfterTwoFailures = attempt -> {
+      attempts.add(attempt);
+      if (attempt == 2) {
+        try {
+          proxy.refuseNewConnections(false); // the server is up from the third attempt on
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return Duration.ofMillis(10);
+    };
+    connect(clientBuilder().reconnectPolicy(opensAfterTwoFailures).retryFirstConnect(true));
+    assertEquals(List.of(1, 2), attempts);
+    assertEquals("up", client.remote(Feed.class).echo("up"));
+    assertEquals(0, client.reconnects(), "a retried first connect is not a reconnect");
+  }
+
+  @Test
+  void retriedFirstConnectStopsWhenThePolicyGivesUp() throws Exception {
+    startServer();
+    proxy.refuseNewConnections(true);
+    RpcClient.Builder builder = clientBuilder()
+        .reconnectPolicy(ReconnectPolicy.exponential(Duration.ofMillis(1), Duration.ofMillis(5)).withMaxAttempts(3))
+        .retryFirstConnect(true);
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> builder.build().connect());
+    assertTrue(e.getMessage().contains("Could not connect"), e.getMessage());
+    assertEquals(ConnectionState.CONNECTING, nextState());
+    assertEquals(ConnectionState.CLOSED, nextState());
   }
 
   @Test

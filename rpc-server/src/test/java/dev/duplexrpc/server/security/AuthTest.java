@@ -82,6 +82,10 @@ class AuthTest {
           if ("mallory-token".equals(token)) {
             throw AuthenticationException.forbidden("mallory may not connect");
           }
+          if ("expired-token".equals(token)) {
+            throw AuthenticationException.unauthorized(
+                "token expired", "Bearer realm=\"shop\", error=\"invalid_token\"");
+          }
           if ("crash".equals(token)) {
             throw new IllegalStateException("token store is down");
           }
@@ -185,12 +189,30 @@ class AuthTest {
 
   @Test
   void libraryClientSeesTheRefusalAsHandshakeRejectedException() {
-    RpcClient client = RpcClient.builder().uri(server.uri()).build();
+    AtomicInteger retries = new AtomicInteger();
+    RpcClient client = RpcClient.builder().uri(server.uri())
+        .retryFirstConnect(true) // but never after 401 or 403
+        .reconnectPolicy(attempt -> {
+          retries.incrementAndGet();
+          return Duration.ZERO;
+        })
+        .build();
     HandshakeRejectedException e = assertThrows(HandshakeRejectedException.class, client::connect);
     assertEquals(401, e.statusCode());
+    assertEquals("Unauthorized: a bearer token is required", e.reasonPhrase());
+    assertEquals("Bearer", e.header("www-authenticate"), "the challenge, whatever the case of the name");
+    assertTrue(e.getMessage().contains("HTTP 401 Unauthorized: a bearer token is required"), e.getMessage());
     HandshakeRejectedException forbidden = assertThrows(HandshakeRejectedException.class,
         () -> client.newBuilder().header("Authorization", "Bearer mallory-token").build().connect());
     assertEquals(403, forbidden.statusCode());
+    assertEquals("Forbidden: mallory may not connect", forbidden.reasonPhrase());
+    assertNull(forbidden.header("WWW-Authenticate"));
+    HandshakeRejectedException expired = assertThrows(HandshakeRejectedException.class,
+        () -> client.newBuilder().header("Authorization", "Bearer expired-token").build().connect());
+    assertEquals("Bearer realm=\"shop\", error=\"invalid_token\"", expired.header("WWW-Authenticate"),
+        "a challenge with a comma comes back whole");
+    assertEquals("Unauthorized: token expired", expired.reasonPhrase());
+    assertEquals(0, retries.get(), "a refusal with 401 or 403 is not retried");
   }
 
   @Test
