@@ -201,7 +201,7 @@ class HostileInputTest {
       @Override
       public void close() {}
     };
-    Logger jul = Logger.getLogger(Peer.class.getName());
+    Logger jul = Logger.getLogger(dev.duplexrpc.core.internal.call.CallTable.class.getName());
     Level level = jul.getLevel();
     boolean useParent = jul.getUseParentHandlers();
     jul.setLevel(Level.ALL);

@@ -1,4 +1,4 @@
-package dev.duplexrpc.core.internal;
+package dev.duplexrpc.core.internal.codec;
 
 /**
  * One parsed JSON-RPC message (one item of a batch), with every member it had. Validation is left
