@@ -205,18 +205,18 @@ public final class CallTable {
   }
 
   /** Completes the call a response answers; drops a response to no pending call. */
-  public void onResponse(Message m) {
-    long own = m.id == null ? -1 : m.id.asOwnId();
+  public void onResponse(Message.Response m) {
+    long own = m.id() == null ? -1 : m.id().asOwnId();
     PendingCall call = own > 0 ? pending.remove(own) : null;
     if (call == null) {
       // Late answers to calls that timed out or were cancelled are expected, and the other end
       // can send any number of these: DEBUG. An error with id null is the other end saying a
       // message of ours was bad: INFO, no louder, as it can be flooded too.
-      if (m.hasError) {
-        LOG.log(Id.NULL.equals(m.id) ? Level.INFO : Level.DEBUG,
-            "Error response for unknown id {0} dropped: {1}", loggable(m.id), loggable(m.error));
+      if (m.isError()) {
+        LOG.log(Id.NULL.equals(m.id()) ? Level.INFO : Level.DEBUG,
+            "Error response for unknown id {0} dropped: {1}", loggable(m.id()), loggable(m.error()));
       } else {
-        LOG.log(Level.DEBUG, "Response for unknown id {0} dropped", loggable(m.id));
+        LOG.log(Level.DEBUG, "Response for unknown id {0} dropped", loggable(m.id()));
       }
       return;
     }

@@ -34,7 +34,7 @@ final class PendingCall {
 
   /** Completes the call from its response (conversion happens off the transport thread). */
   @SuppressWarnings("unchecked")
-  void respond(Message m) {
+  void respond(Message.Response m) {
     cancelTimer();
     CompletableFuture<Object> f = (CompletableFuture<Object>) future;
     if (!async) {

@@ -15,26 +15,26 @@ final class ResponseDecoder {
   private ResponseDecoder() {}
 
   /** A response not yet converted: what a blocked caller's future completes with. */
-  record Undecoded(PendingCall call, Message message) {
+  record Undecoded(PendingCall call, Message.Response message) {
     Object decode() {
       return ResponseDecoder.decode(call, message);
     }
   }
 
-  static Object decode(PendingCall call, Message m) {
-    if (m.hasError) {
+  static Object decode(PendingCall call, Message.Response m) {
+    if (m.isError()) {
       JsonElement error;
       try {
-        error = m.error == null ? null : m.error.tree();
+        error = m.error().tree();
       } catch (RuntimeException e) { // valid JSON that Gson cannot read (see JsonSlice#read)
         throw notConverted("Error", call, e);
       }
       throw remoteError(error);
     }
     try {
-      return call.adapter == null || m.result == null || m.result.isNull()
+      return call.adapter == null || m.result() == null || m.result().isNull()
           ? null
-          : m.result.read(call.adapter);
+          : m.result().read(call.adapter);
     } catch (RuntimeException e) {
       throw notConverted("Result", call, e);
     }

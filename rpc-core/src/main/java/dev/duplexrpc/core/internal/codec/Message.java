@@ -1,56 +1,58 @@
 package dev.duplexrpc.core.internal.codec;
 
 /**
- * One parsed JSON-RPC message (one item of a batch), with every member it had. Validation is left
- * to the dispatcher, which decides between request, response and invalid by shape.
+ * One parsed JSON-RPC message (one item of a batch), immutable, already classified by the parser:
+ * a request, a notification, a response, an invalid request to answer with -32600, or something
+ * to drop unanswered. Params, results and errors stay {@link JsonSlice slices} of the text, read
+ * only when needed.
  */
-public final class Message {
-  /** False when the item was not a JSON object. */
-  public boolean object;
+public sealed interface Message {
 
-  public boolean hasJsonrpc;
-  /** The {@code jsonrpc} member if it was a string, else null. */
-  public String jsonrpc;
-
-  public boolean hasMethod;
-  /** The {@code method} member if it was a string, else null. */
-  public String method;
-
-  public boolean hasId;
-  /** The id if it was a string, number or null; null if absent or of another type. */
-  public Id id;
-
-  public boolean hasParams;
-  public JsonSlice params;
-
-  public boolean hasResult;
-  public JsonSlice result;
-
-  public boolean hasError;
-  public JsonSlice error;
-
-  public boolean hasNotification;
   /**
-   * The top-level {@code notification} member if it was a string, else null: the event name of
-   * the {@code rpc-websockets} event form {@code {"notification": name, "params": ...}}.
+   * A request: it gets exactly one response.
+   *
+   * @param id the id, echoed verbatim (may be {@link Id#NULL})
+   * @param method the wire name
+   * @param params the params (an array or an object), or null when absent
    */
-  public String notification;
+  record Request(Id id, String method, JsonSlice params) implements Message {}
 
-  /** Whether the shape is a response: result or error, and no method. */
-  public boolean isResponse() {
-    return !hasMethod && (hasResult || hasError);
+  /**
+   * A notification: it never gets a response. The {@code rpc-websockets} event form {@code
+   * {"notification": name, "params": ...}} is one too.
+   *
+   * @param method the wire name
+   * @param params the params (an array or an object), or null when absent
+   */
+  record Notification(String method, JsonSlice params) implements Message {}
+
+  /**
+   * A response to one of our calls.
+   *
+   * @param id the id if it was a string, number or null; null if absent or of another type
+   * @param result the result, or null when absent
+   * @param error the error, or null when absent (then it is a success)
+   */
+  record Response(Id id, JsonSlice result, JsonSlice error) implements Message {
+    /** Whether the response carries an error. */
+    public boolean isError() {
+      return error != null;
+    }
   }
 
   /**
-   * Whether the shape is an {@code rpc-websockets} event: a string {@code notification} member
-   * and no {@code method}, {@code id}, {@code result} or {@code error}.
+   * Not a valid request: answered with -32600 Invalid Request.
+   *
+   * @param id the id to answer with: the request's if it was valid, else {@link Id#NULL}
+   * @param reason what is wrong, for the log
    */
-  public boolean isEventForm() {
-    return notification != null && !hasMethod && !hasId && !hasResult && !hasError;
-  }
+  record Invalid(Id id, String reason) implements Message {}
 
-  /** The id to answer an invalid request with: the id if it was valid, else null. */
-  public Id replyId() {
-    return id == null ? Id.NULL : id;
-  }
+  /**
+   * Dropped without an answer: an {@code rpc-websockets} event whose params are not an array or
+   * an object (an event, like a notification, never gets a response).
+   *
+   * @param reason what is wrong, for the log
+   */
+  record Dropped(String reason) implements Message {}
 }

@@ -58,53 +58,31 @@ public final class Dispatcher {
 
   /** Routes one message (one item of a batch); the responses it owes go to {@code replies}. */
   public void route(Message m, Replies replies) {
-    if (!m.object) {
+    if (m instanceof Message.Request r) {
+      request(r, replies.owe());
+    } else if (m instanceof Message.Notification n) {
+      notification(n);
+    } else if (m instanceof Message.Response r) {
+      calls.onResponse(r);
+    } else if (m instanceof Message.Invalid i) {
+      LOG.log(Level.DEBUG, "Invalid request: {0}", i.reason());
       replies.owe().reply(
-          Id.NULL, writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
-      return;
-    }
-    if (m.isResponse()) {
-      calls.onResponse(m);
-      return;
-    }
-    if (m.isEventForm()) { // rpc-websockets' {"notification": name, "params": ...}
-      if (m.hasParams && (m.params == null || !m.params.isStructured())) {
-        LOG.log(Level.DEBUG, "Dropping event {0}: params is not an array or object", m.notification);
-        return;
-      }
-      m.method = m.notification; // from here on, a notification of that name
-      m.hasMethod = true;
-      m.jsonrpc = "2.0";
-    }
-    if (m.hasId && m.id == null) { // an id that is neither string, number nor null
-      replies.owe().reply(
-          Id.NULL, writer.error(Id.NULL, ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
-      return;
-    }
-    boolean badParams =
-        m.hasParams && (m.params == null || !m.params.isStructured());
-    if (!"2.0".equals(m.jsonrpc) || m.method == null || badParams) {
-      replies.owe().reply(
-          m.replyId(), writer.error(m.replyId(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
-      return;
-    }
-    if (!m.hasId) {
-      notification(m);
+          i.id(), writer.error(i.id(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
     } else {
-      request(m, replies.owe());
+      LOG.log(Level.DEBUG, "Dropping {0}", ((Message.Dropped) m).reason());
     }
   }
 
-  private void notification(Message m) {
-    LocalMethod method = table.local(m.method);
+  private void notification(Message.Notification m) {
+    LocalMethod method = table.local(m.method());
     if (method == null) {
-      if (IncomingCancels.isCancel(m.method)) {
-        cancels.cancel(m.method, m.params);
+      if (IncomingCancels.isCancel(m.method())) {
+        cancels.cancel(m.method(), m.params());
         return;
       }
       method = table.fallback();
       if (method == null) {
-        LOG.log(Level.DEBUG, "Dropping notification for unknown method {0}", m.method);
+        LOG.log(Level.DEBUG, "Dropping notification for unknown method {0}", m.method());
         return;
       }
     }
@@ -116,23 +94,23 @@ public final class Dispatcher {
         return;
       }
       case SHUTTING_DOWN -> {
-        LOG.log(Level.DEBUG, "Dropping notification {0}: shutting down", m.method);
+        LOG.log(Level.DEBUG, "Dropping notification {0}: shutting down", m.method());
         return;
       }
       default -> { }
     }
     LocalMethod served = method;
     try {
-      notifications.execute(() -> runner.runNotification(served, m.method, m.params));
+      notifications.execute(() -> runner.runNotification(served, m.method(), m.params()));
     } catch (RejectedExecutionException e) {
       admission.notificationDone(false);
-      LOG.log(Level.WARNING, "Dropping notification {0}: executor rejected it", m.method);
+      LOG.log(Level.WARNING, "Dropping notification {0}: executor rejected it", m.method());
     }
   }
 
-  private void request(Message m, ReplySink sink) {
-    Id id = m.id;
-    LocalMethod local = table.local(m.method);
+  private void request(Message.Request m, ReplySink sink) {
+    Id id = m.id();
+    LocalMethod local = table.local(m.method());
     LocalMethod method = local != null ? local : table.fallback();
     if (method == null) {
       sink.reply(id, writer.error(id, ErrorCodes.METHOD_NOT_FOUND, "Method not found", null));
@@ -153,7 +131,7 @@ public final class Dispatcher {
     }
     Running run = cancels.track(id);
     try {
-      executor.execute(() -> runner.runRequest(method, m.method, m.params, run, sink));
+      executor.execute(() -> runner.runRequest(method, m.method(), m.params(), run, sink));
     } catch (RejectedExecutionException e) {
       cancels.untrack(run);
       admission.handled();
