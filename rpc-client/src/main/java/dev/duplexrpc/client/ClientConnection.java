@@ -155,7 +155,7 @@ public final class ClientConnection implements AutoCloseable {
     this.listener = config.listener;
     this.queueSize = config.offlineQueueSize;
     this.queueWaitNanos = config.offlineQueueWait.toNanos();
-    this.events = new ClientEvents(config.gson);
+    this.events = new ClientEvents(config.built.gson(), config.built.fallback());
     this.current = client.uri();
   }
 

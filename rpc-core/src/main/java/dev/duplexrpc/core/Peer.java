@@ -1,15 +1,9 @@
 package dev.duplexrpc.core;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.duplexrpc.core.internal.Builtins;
 import dev.duplexrpc.core.internal.ConnectionState;
-import dev.duplexrpc.core.internal.Defaults;
-import dev.duplexrpc.core.internal.Discovery;
-import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.MethodTable;
-import dev.duplexrpc.core.internal.OpenRpcGenerator;
-import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
 import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.call.ParamsWriter;
@@ -26,9 +20,6 @@ import java.lang.System.Logger.Level;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,9 +34,12 @@ import java.util.concurrent.RejectedExecutionException;
  * other end's services. Both sides of a connection, server and client, are Peers.
  *
  * <pre>{@code
+ * PeerConfig config = PeerConfig.builder()
+ *     .service(new CalculatorImpl())        // what the other end may call
+ *     .build();                             // shared by every Peer built with it
  * Peer peer = Peer.builder()
  *     .transport(transport)                 // a WebSocket session, or InMemoryTransport
- *     .service(new CalculatorImpl())        // what the other end may call
+ *     .config(config)
  *     .build();                             // starts reading
  * Greeter greeter = peer.remote(Greeter.class);
  * String hello = greeter.greet("Ada");      // blocks until the answer or the timeout
@@ -89,22 +83,8 @@ import java.util.concurrent.RejectedExecutionException;
 public final class Peer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Peer.class.getName());
 
-  /** Default {@link Builder#maxMessageSize(int)}: 1 MiB. */
-  public static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
-  /** Default {@link Builder#maxNestingDepth(int)}: 128. */
-  public static final int DEFAULT_MAX_NESTING_DEPTH = 128;
-  /** Default {@link Builder#maxBatchSize(int)}: 1000. */
-  public static final int DEFAULT_MAX_BATCH_SIZE = 1000;
-  /** Default {@link Builder#maxInFlight(int)}: 1024. */
-  public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
-  /** Default {@link Builder#maxQueuedNotifications(int)}: 10,000. */
-  public static final int DEFAULT_MAX_QUEUED_NOTIFICATIONS = 10_000;
-  /** Default {@link Builder#callTimeout(Duration)}: 30 seconds. */
-  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
-
-  private static final Gson DEFAULT_GSON = new GsonBuilder().disableHtmlEscaping().create();
-
   private final Transport transport;
+  private final PeerConfig config;
   private final Executor executor;
   private final MethodTable table;
   private final PeerListener listener;
@@ -118,21 +98,23 @@ public final class Peer implements AutoCloseable {
   private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
 
   private Peer(Builder b, MethodTable table) {
+    PeerConfig c = b.config;
     this.transport = b.transport;
-    this.executor = b.executor != null ? b.executor : Defaults.defaultExecutor();
+    this.config = c;
+    this.executor = c.executor();
     this.table = table;
     this.listener = b.listener;
-    MessageWriter writer = new MessageWriter(b.gson);
-    this.calls = new CallTable(transport, state, writer, executor, b.maxMessageSize, b.sendCancel,
-        b.callTimeout);
-    this.params = new ParamsWriter(b.gson);
-    this.admission = new Admission(state, this::close, b.maxInFlight, b.maxQueuedNotifications);
+    MessageWriter writer = new MessageWriter(c.gson());
+    this.calls = new CallTable(transport, state, writer, executor, c.maxMessageSize(),
+        c.sendCancel(), c.callTimeout());
+    this.params = new ParamsWriter(c.gson());
+    this.admission = new Admission(state, this::close, c.maxInFlight(), c.maxQueuedNotifications());
     Dispatcher dispatcher = new Dispatcher(transport, table, calls, writer, executor, admission,
-        new PeerContexts(this), this::close, b.exposeErrorDetails);
-    this.receiver = new Receiver(transport, state, this::close, b.maxMessageSize,
-        new MessageParser(b.maxNestingDepth, b.maxBatchSize), writer,
-        new Outbox(transport, state, writer, b.maxMessageSize), dispatcher);
-    this.proxies = new RemoteProxies(b.gson, new CallTarget() {
+        new PeerContexts(this), this::close, c.exposeErrorDetails());
+    this.receiver = new Receiver(transport, state, this::close, c.maxMessageSize(),
+        new MessageParser(c.maxNestingDepth(), c.maxBatchSize()), writer,
+        new Outbox(transport, state, writer, c.maxMessageSize()), dispatcher);
+    this.proxies = new RemoteProxies(c.gson(), new CallTarget() {
       @Override
       public CompletableFuture<Object> request(String method, MessageWriter.Body body,
           com.google.gson.TypeAdapter<?> adapter, long timeoutMillis, boolean async) {
@@ -277,7 +259,7 @@ public final class Peer implements AutoCloseable {
    *
    * @return the future of the document; it fails like any call, with an {@link RpcException} of
    *     code {@link ErrorCodes#METHOD_NOT_FOUND} if the other end has discovery off
-   * @see Builder#discovery(boolean)
+   * @see PeerConfig.Builder#discovery(boolean)
    * @since 0.1
    */
   public CompletableFuture<JsonObject> discover() {
@@ -319,6 +301,15 @@ public final class Peer implements AutoCloseable {
    */
   public int pendingCalls() {
     return calls.size();
+  }
+
+  /**
+   * The configuration this Peer was built with.
+   *
+   * @return the configuration
+   */
+  public PeerConfig config() {
+    return config;
   }
 
   /**
@@ -420,65 +411,40 @@ public final class Peer implements AutoCloseable {
     }
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Builder
-
   /**
-   * Builds a {@link Peer}. Every setter validates its argument at once. A builder is not
-   * thread-safe; {@link #copy()} makes an independent one (a server keeps one as a template and
-   * copies it for each connection).
+   * Builds a {@link Peer}: its transport, its {@link PeerConfig configuration} (shared by many
+   * Peers), and what belongs to this connection only. A builder is not thread-safe; {@link
+   * #copy()} makes an independent one.
    *
    * @since 0.1
    */
   public static final class Builder {
+    static {
+      Builtins.register((builder, builtins) -> builder.builtins = builtins);
+    }
+
     private Transport transport;
-    private final List<Object> services = new ArrayList<>();
-    private Executor executor;
-    private Gson gson = DEFAULT_GSON;
-    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
-    private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
-    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
-    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-    private int maxQueuedNotifications = DEFAULT_MAX_QUEUED_NOTIFICATIONS;
-    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
-    private boolean exposeErrorDetails;
-    private boolean sendCancel = true;
+    private PeerConfig config = PeerConfig.defaults();
     private PeerListener listener;
+    private final List<Object> services = new ArrayList<>();
     private FallbackHandler fallback;
-    private boolean discovery = true;
-    private String discoveryTitle = "Duplex RPC service";
-    private String discoveryVersion = "0.0.0";
-    private List<JsonObject> discoveryMethods = List.of(); // checked copies, never modified
-    private Discovery.Cache discoveryCache = new Discovery.Cache(); // shared with copies
+    private Builtins builtins;
 
     Builder() {}
 
     /**
-     * An independent copy of this builder, with the same settings and services.
+     * An independent copy of this builder.
      *
      * @return the copy
      */
     public Builder copy() {
       Builder b = new Builder();
       b.transport = transport;
-      b.services.addAll(services);
-      b.executor = executor;
-      b.gson = gson;
-      b.maxMessageSize = maxMessageSize;
-      b.maxNestingDepth = maxNestingDepth;
-      b.maxBatchSize = maxBatchSize;
-      b.maxInFlight = maxInFlight;
-      b.maxQueuedNotifications = maxQueuedNotifications;
-      b.callTimeout = callTimeout;
-      b.exposeErrorDetails = exposeErrorDetails;
-      b.sendCancel = sendCancel;
+      b.config = config;
       b.listener = listener;
+      b.services.addAll(services);
       b.fallback = fallback;
-      b.discovery = discovery;
-      b.discoveryTitle = discoveryTitle;
-      b.discoveryVersion = discoveryVersion;
-      b.discoveryMethods = discoveryMethods;
-      b.discoveryCache = discoveryCache;
+      b.builtins = builtins;
       return b;
     }
 
@@ -494,187 +460,41 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
-     * Adds a service whose annotated methods the other end may call. The instance is shared by
-     * every call (and by every connection the builder is copied for), so it must be thread-safe.
-     * Its class is checked at once.
+     * The engine settings and services. Default: {@link PeerConfig#builder()}'s defaults, no
+     * services.
      *
-     * @param service an object whose class or interfaces carry {@code @RpcMethod} or {@code
-     *     @RpcNotification} methods
+     * @param config the configuration, usually shared by many Peers
+     * @return this builder
+     */
+    public Builder config(PeerConfig config) {
+      this.config = Objects.requireNonNull(config, "config == null");
+      return this;
+    }
+
+    /**
+     * Adds a service for this Peer only, besides the configuration's (see {@link
+     * PeerConfig.Builder#service(Object)}); bound by {@link #build()}.
+     *
+     * @param service an object with {@code @RpcMethod} or {@code @RpcNotification} methods
      * @return this builder
      * @throws IllegalArgumentException if a method is invalid or the object has no RPC methods
      */
     public Builder service(Object service) {
       Objects.requireNonNull(service, "service == null");
       if (ServiceModel.of(service.getClass()).methods().isEmpty()) {
-        throw new IllegalArgumentException(
-            service.getClass().getName()
-                + " has no @RpcMethod or @RpcNotification methods (in itself, its superclasses or"
-                + " its interfaces)");
+        throw new IllegalArgumentException(service.getClass().getName()
+            + " has no @RpcMethod or @RpcNotification methods (in itself, its superclasses or"
+            + " its interfaces)");
       }
       services.add(service);
       return this;
     }
 
     /**
-     * The executor handlers run on. By default: virtual threads on Java 21 and later; on runtimes
-     * without them (17 to 20) a shared pool of {@code max(8, 4 × cores)} daemon threads that grows, up to 256, while
-     * handlers wait on calls. An executor given here belongs to the caller and is never shut
-     * down by the library.
+     * A fallback handler for this Peer only, in place of the configuration's {@link
+     * PeerConfig.Builder#fallback(FallbackHandler)}.
      *
-     * @param executor the executor, or null for the default
-     * @return this builder
-     */
-    public Builder executor(Executor executor) {
-      this.executor = executor;
-      return this;
-    }
-
-    /**
-     * The Gson instance that converts params and results; its type adapters and settings
-     * (field naming, null serialization, HTML escaping, pretty printing, ...) are honoured.
-     * Default: {@code new GsonBuilder().disableHtmlEscaping().create()}, so strings go out as
-     * they are rather than with {@code <}, {@code >}, {@code &}, {@code =} and {@code '} escaped.
-     *
-     * @param gson the Gson instance
-     * @return this builder
-     */
-    public Builder gson(Gson gson) {
-      this.gson = Objects.requireNonNull(gson, "gson == null");
-      return this;
-    }
-
-    /**
-     * The largest message, in characters, accepted or sent. A larger incoming message closes
-     * the connection with code 1009; a larger outgoing call, notification or batch fails with
-     * {@link ErrorCodes#LIMIT_EXCEEDED}; a larger response (a result or an error) is replaced by
-     * that error, with its id, or with id null if even the error is too large with its id. In a
-     * batch reply the largest responses are replaced until it fits (with id null where the id is
-     * what makes one large); if it still does not fit, the reply is one such error with id null.
-     * Default 1 MiB (1,048,576); at least 256.
-     *
-     * @param chars the limit in characters
-     * @return this builder
-     */
-    public Builder maxMessageSize(int chars) {
-      if (chars < 256) {
-        throw new IllegalArgumentException("maxMessageSize < 256: " + chars);
-      }
-      this.maxMessageSize = chars;
-      return this;
-    }
-
-    /**
-     * The deepest JSON nesting accepted in an incoming message (the envelope counts as one
-     * level). Deeper messages get {@link ErrorCodes#LIMIT_EXCEEDED}. Default 128; at least 3.
-     *
-     * @param depth the limit
-     * @return this builder
-     */
-    public Builder maxNestingDepth(int depth) {
-      if (depth < 3) {
-        throw new IllegalArgumentException("maxNestingDepth < 3: " + depth);
-      }
-      this.maxNestingDepth = depth;
-      return this;
-    }
-
-    /**
-     * The largest incoming batch. A longer batch gets one {@link ErrorCodes#LIMIT_EXCEEDED} error
-     * and none of it runs. Default 1000; at least 1.
-     *
-     * @param items the limit
-     * @return this builder
-     */
-    public Builder maxBatchSize(int items) {
-      if (items < 1) {
-        throw new IllegalArgumentException("maxBatchSize < 1: " + items);
-      }
-      this.maxBatchSize = items;
-      return this;
-    }
-
-    /**
-     * The most incoming requests being handled at once on this connection. Past it a request
-     * gets {@link ErrorCodes#OVERLOADED} at once and is not run; the caller may retry. Default
-     * 1024; at least 1.
-     *
-     * @param requests the limit
-     * @return this builder
-     */
-    public Builder maxInFlight(int requests) {
-      if (requests < 1) {
-        throw new IllegalArgumentException("maxInFlight < 1: " + requests);
-      }
-      this.maxInFlight = requests;
-      return this;
-    }
-
-    /**
-     * The most incoming notifications waiting or running on this connection (they run one at a
-     * time, in order). A notification cannot be answered with an error, so past the limit the
-     * connection is closed with code 1008 and a reason, rather than dropping anything silently.
-     * Default 10,000; at least 1.
-     *
-     * @param notifications the limit
-     * @return this builder
-     */
-    public Builder maxQueuedNotifications(int notifications) {
-      if (notifications < 1) {
-        throw new IllegalArgumentException("maxQueuedNotifications < 1: " + notifications);
-      }
-      this.maxQueuedNotifications = notifications;
-      return this;
-    }
-
-    /**
-     * How long an outgoing call waits for its response before failing with {@link
-     * RpcTimeoutException}. {@link Duration#ZERO} means no timeout. Default 30 seconds. A method's
-     * {@code @RpcMethod(timeoutMillis = ...)} and a per-call timeout take precedence.
-     *
-     * @param timeout the timeout, zero for none
-     * @return this builder
-     */
-    public Builder callTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout == null");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("callTimeout < 0: " + timeout);
-      }
-      this.callTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * Whether an unexpected handler exception puts its class name and message in the error's
-     * {@code data}. Off by default: the other end sees only "Internal error", and the exception
-     * is logged here. Stack traces are never sent.
-     *
-     * @param expose true to expose class and message
-     * @return this builder
-     */
-    public Builder exposeErrorDetails(boolean expose) {
-      this.exposeErrorDetails = expose;
-      return this;
-    }
-
-    /**
-     * Whether a call that is cancelled or times out sends the notification {@code rpc.cancel}
-     * with params {@code {"id": <the call's id>}}, so that the other end stops working on it. On
-     * by default; turn it off for a remote that answers unknown notifications with errors.
-     *
-     * @param send false to cancel locally only
-     * @return this builder
-     */
-    public Builder sendCancel(boolean send) {
-      this.sendCancel = send;
-      return this;
-    }
-
-    /**
-     * Serves the requests and notifications that no registered service has a method for (see
-     * {@link FallbackHandler}). Without one, such a request is answered {@link
-     * ErrorCodes#METHOD_NOT_FOUND} and such a notification is dropped.
-     *
-     * @param fallback the handler, or null for none
+     * @param fallback the handler, or null to keep the configuration's
      * @return this builder
      */
     public Builder fallback(FallbackHandler fallback) {
@@ -694,103 +514,20 @@ public final class Peer implements AutoCloseable {
     }
 
     /**
-     * Whether this Peer answers {@code rpc.discover} with the OpenRPC 1.3 document of its methods:
-     * their names, params and results with JSON Schemas of their Java types as the Peer's Gson
-     * writes them, declared {@link dev.duplexrpc.core.annotation.RpcError errors} and
-     * deprecation. On by default; off, {@code rpc.discover} gets {@link
-     * ErrorCodes#METHOD_NOT_FOUND}. The document is made on the first request and reused, also by
-     * the Peers built from copies of this builder.
-     *
-     * @param enabled false to turn discovery off
-     * @return this builder
-     * @since 0.1
-     */
-    public Builder discovery(boolean enabled) {
-      this.discovery = enabled;
-      return this;
-    }
-
-    /**
-     * The {@code info} of the {@code rpc.discover} document: the API's title and version (of the
-     * API, not of OpenRPC). Default title "Duplex RPC service", version "0.0.0".
-     *
-     * @param title the title, not empty
-     * @param version the version, not empty
-     * @return this builder
-     * @throws IllegalArgumentException if either is empty
-     * @since 0.1
-     */
-    public Builder discoveryInfo(String title, String version) {
-      Objects.requireNonNull(title, "title == null");
-      Objects.requireNonNull(version, "version == null");
-      if (title.isEmpty() || version.isEmpty()) {
-        throw new IllegalArgumentException("empty discovery title or version");
-      }
-      this.discoveryTitle = title;
-      this.discoveryVersion = version;
-      return this;
-    }
-
-    /**
-     * Method objects to list in the {@code rpc.discover} document besides those of the services:
-     * descriptions of methods this Peer serves without a service, through its {@link
-     * #fallback(FallbackHandler) fallback handler} (the server describes its {@code rpc.on} and
-     * {@code rpc.off} this way). Each is an OpenRPC 1.3 method object, listed as it is among the
-     * others in name order; its schemas must be self-contained (the document's {@code components}
-     * are made for the services). Replaces the objects set before; none by default. Ignored when
-     * discovery is off.
-     *
-     * <pre>{@code
-     * JsonObject echo = JsonParser.parseString("{\"name\": \"echo\", \"params\": [{\"name\": \"text\","
-     *     + " \"required\": true, \"schema\": {\"type\": \"string\"}}], \"result\": {\"name\":"
-     *     + " \"echoResult\", \"schema\": {\"type\": \"string\"}}}").getAsJsonObject();
-     * Peer.builder().fallback(echoHandler).discoveryMethods(List.of(echo)) ...
-     * }</pre>
-     *
-     * @param methods the method objects; copied, so changing them later changes nothing here
-     * @return this builder
-     * @throws IllegalArgumentException if one has no non-empty string {@code name} or no {@code
-     *     params} array, is named {@code rpc.discover}, or two share a name; {@link #build()}
-     *     also throws it if one names a method a service serves
-     * @since 0.1
-     */
-    public Builder discoveryMethods(Collection<JsonObject> methods) {
-      Objects.requireNonNull(methods, "methods == null");
-      this.discoveryMethods = OpenRpcGenerator.checkDescribed(methods);
-      return this;
-    }
-
-    /**
      * Builds the Peer and starts its transport: from here on messages are read and served.
      *
      * @return the open Peer
      * @throws IllegalStateException if no transport was set
-     * @throws IllegalArgumentException if two services register the same wire name, or a {@link
-     *     #discoveryMethods method object} names a method a service serves
+     * @throws IllegalArgumentException if a service added here registers a wire name already
+     *     served
      */
     public Peer build() {
       if (transport == null) {
         throw new IllegalStateException("transport == null: call transport(...) before build()");
       }
-      Map<String, LocalMethod> table = new LinkedHashMap<>();
-      for (Object service : services) {
-        for (ServiceMethod sm : ServiceModel.of(service.getClass()).methods()) {
-          LocalMethod lm = LocalMethod.bind(sm, service, gson);
-          LocalMethod clash = table.putIfAbsent(sm.wireName(), lm);
-          if (clash != null) {
-            throw new IllegalArgumentException(
-                "Duplicate RPC method name '" + sm.wireName() + "', also registered by "
-                    + clash.model().javaName() + "\n    for method " + sm.javaName());
-          }
-        }
-      }
-      Map<String, LocalMethod> builtins =
-          discovery
-              ? Discovery.methods(table.values(), discoveryMethods, discoveryTitle, discoveryVersion,
-                  gson, discoveryCache)
-              : Map.of();
-      Peer peer = new Peer(this, new MethodTable(Collections.unmodifiableMap(table), builtins,
-          fallback == null ? null : LocalMethod.fallback(fallback, gson)));
+      MethodTable table = config.table().with(
+          services, builtins, fallback, config.gson(), config.discoverySettings());
+      Peer peer = new Peer(this, table);
       transport.start(peer.new Inbound());
       return peer;
     }

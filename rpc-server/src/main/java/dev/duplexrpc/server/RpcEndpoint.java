@@ -2,7 +2,9 @@ package dev.duplexrpc.server;
 
 import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerListener;
+import dev.duplexrpc.core.internal.Builtins;
 import dev.duplexrpc.server.internal.HandshakeGate;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import dev.duplexrpc.server.internal.RpcSessionEndpoint;
@@ -65,7 +67,7 @@ public final class RpcEndpoint {
   private static final String REFUSED = RpcEndpoint.class.getName() + ".refused";
 
   private final String path;
-  private final Peer.Builder template;
+  private final PeerConfig peerConfig;
   private final int maxMessageSize;
   private final ConnectionListener listener;
   private final FrameListener frameListener;
@@ -84,9 +86,9 @@ public final class RpcEndpoint {
 
   RpcEndpoint(RpcServer.Builder b) {
     this.path = b.path;
-    this.events = new Events(b.events, b.gson, b.maxMessageSize);
-    this.template = b.peerTemplate().copy().fallback(events::serve); // rpc.on and rpc.off
-    this.maxMessageSize = b.maxMessageSize;
+    this.peerConfig = b.peerConfig();
+    this.events = new Events(b.events, peerConfig.gson(), peerConfig.maxMessageSize());
+    this.maxMessageSize = peerConfig.maxMessageSize();
     this.listener = b.connectionListener;
     this.frameListener = b.frameListener;
     this.pingInterval = b.pingInterval;
@@ -96,13 +98,14 @@ public final class RpcEndpoint {
     this.allowedOrigins = b.allowedOrigins;
     this.transportHandler = b.transportHandler;
     this.config = RpcSessionEndpoint.config(path, new Handler());
-    Peer.Builder remote = Peer.builder().callTimeout(b.callTimeout).maxMessageSize(b.maxMessageSize)
-        .executor(b.executor).discovery(false);
-    if (b.gson != null) {
-      remote.gson(b.gson);
-    }
-    this.cluster = new Cluster(this, events, b.backplane, remote);
+    // Calls to clients on other nodes: the same configuration as every connection's Peer.
+    this.cluster = new Cluster(this, events, b.backplane, Peer.builder().config(peerConfig));
     events.cluster = cluster;
+  }
+
+  /** The engine configuration of every connection's Peer, bound once. */
+  PeerConfig peerConfig() {
+    return peerConfig;
   }
 
   /**
@@ -318,8 +321,8 @@ public final class RpcEndpoint {
       }
 
       ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
-      Peer.Builder pb = template.copy().transport(transport)
-          .discoveryMethods(events.discoveryMethods()); // rpc.on and rpc.off, with the events declared now
+      Peer.Builder pb = Peer.builder().config(peerConfig).transport(transport);
+      Builtins.set(pb, events.builtins()); // rpc.on and rpc.off, described with the events declared now
       EventForm eventForm = EventForm.JSON_RPC;
       if (listener != null) {
         ConnectionSetup setup = new ConnectionSetup(id, handshake, attributes, pb);
