@@ -16,6 +16,8 @@ module dev.duplexrpc.core {
   exports dev.duplexrpc.core;
   exports dev.duplexrpc.core.annotation;
   exports dev.duplexrpc.core.transport;
-  // The bindings share the core's JSON writing (event payloads serialized once); nobody else.
+  // The bindings share the core's JSON writing (event payloads serialized once) and discovery
+  // documents; nobody else.
   exports dev.duplexrpc.core.internal to dev.duplexrpc.server, dev.duplexrpc.client;
+  exports dev.duplexrpc.core.internal.codec to dev.duplexrpc.server, dev.duplexrpc.client;
 }

@@ -11,7 +11,6 @@ import dev.duplexrpc.core.annotation.RpcNotification;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
@@ -157,7 +156,7 @@ public final class ClientConnection implements AutoCloseable {
     this.listener = config.listener;
     this.queueSize = config.offlineQueueSize;
     this.queueWaitNanos = config.offlineQueueWait.toNanos();
-    this.events = new ClientEvents(config.gson);
+    this.events = new ClientEvents(config.built.gson(), config.built.fallback());
     this.current = client.uri();
   }
 
@@ -656,12 +655,14 @@ public final class ClientConnection implements AutoCloseable {
     return Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service}, handler);
   }
 
+  /**
+   * Calls through the Peer's own proxy handler, not through {@code Method.invoke}: no reflection
+   * per call, and no access check on the interface, which this module may not be able to read
+   * (a package-private interface, or a package exported only to the core).
+   */
   private static Object invoke(Peer peer, Class<?> service, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(peer.remote(service), args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
+    Object target = peer.remote(service);
+    return Proxy.getInvocationHandler(target).invoke(target, method, args);
   }
 
   /** A call made while not OPEN: straight through if it just opened, else fail or queue. */

@@ -51,8 +51,12 @@ final class ClientEvents implements FallbackHandler {
   private final Map<String, Entry> entries = new LinkedHashMap<>(); // guarded by lock
   private Peer peer; // guarded by lock
 
-  ClientEvents(Gson gson) {
+  /** The application's fallback, asked for what no subscription takes; null for none. */
+  private final FallbackHandler fallback;
+
+  ClientEvents(Gson gson, FallbackHandler fallback) {
     this.gson = gson;
+    this.fallback = fallback;
   }
 
   /** One subscribed event: its handlers and the answer of the last {@code rpc.on} for it. */
@@ -226,13 +230,19 @@ final class ClientEvents implements FallbackHandler {
 
   /** An incoming notification no service handles: an event, if someone subscribed to it. */
   @Override
-  public Object handle(CallContext call, String params) {
+  public Object handle(CallContext call, String params) throws Exception {
     if (!call.isNotification()) {
+      if (fallback != null) {
+        return fallback.handle(call, params);
+      }
       throw new RpcException(ErrorCodes.METHOD_NOT_FOUND, "Method not found");
     }
     Entry e;
     synchronized (lock) {
       e = entries.get(call.method());
+    }
+    if (e == null && fallback != null) {
+      return fallback.handle(call, params);
     }
     if (e == null) {
       LOG.log(Level.DEBUG, "Notification {0} dropped: no service method and no subscription", call.method());

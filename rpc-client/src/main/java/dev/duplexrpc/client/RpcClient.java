@@ -1,13 +1,12 @@
 package dev.duplexrpc.client;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import dev.duplexrpc.client.internal.GuardedClientContainer;
 import dev.duplexrpc.client.internal.Limits;
 import dev.duplexrpc.client.internal.Link;
 import dev.duplexrpc.client.internal.SessionContainer;
 import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerOptions;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
@@ -71,8 +70,6 @@ public final class RpcClient {
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
   /** Default {@link Builder#maxQueuedBytes(long)}: 16 MiB. */
   public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
-
-  private static final Gson DEFAULT_GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private final Builder config;
 
@@ -161,8 +158,8 @@ public final class RpcClient {
           ThreadPoolConfig.defaultConfig().setCorePoolSize(workers).setMaxPoolSize(workers).setDaemon(true));
     }
     manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE,
-        Limits.incomingBufferSize(config.maxMessageSize));
-    manager.setDefaultMaxTextMessageBufferSize((int) Limits.maxFramePayload(config.maxMessageSize));
+        Limits.incomingBufferSize(config.built.maxMessageSize()));
+    manager.setDefaultMaxTextMessageBufferSize((int) Limits.maxFramePayload(config.built.maxMessageSize()));
     Link link = new Link();
     manager.getProperties().put(GuardedClientContainer.LINK, link);
     AtomicReference<UpgradeResponse> refusal = new AtomicReference<>();
@@ -256,11 +253,11 @@ public final class RpcClient {
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
       String name = "client session " + session.getId() + " to " + config.uri;
-      SessionTransport t = SessionTransport.attach(session, config.maxMessageSize, name,
+      SessionTransport t = SessionTransport.attach(session, config.built.maxMessageSize(), name,
           config.frameListener == null ? null : config.frameListener::onFrame);
       transport = t;
       t.maxQueuedBytes(config.maxQueuedBytes);
-      Peer peer = config.peerTemplate().copy().transport(t).fallback(events).build();
+      Peer peer = Peer.builder().config(config.built).transport(t).fallback(events).build();
       t.heartbeat(config.pingInterval, config.idleTimeout);
       line.complete(new Line(peer, t));
     }
@@ -290,7 +287,6 @@ public final class RpcClient {
   public static final class Builder extends PeerOptions<Builder> {
     private URI uri;
     private List<URI> failoverUris = List.of();
-    private int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -305,25 +301,24 @@ public final class RpcClient {
     private boolean sharedTransport;
     private SSLContext sslContext;
     Duration offlineQueueWait = Duration.ZERO;
-    Gson gson = DEFAULT_GSON;
+
+    /** Set on copies: the configuration every connection's Peer is built with, bound once. */
+    PeerConfig built;
 
     Builder() {
-      super(Peer.builder());
+      super(PeerConfig.builder());
     }
 
-    /** The Peer builder every connection's Peer is copied from. */
-    Peer.Builder peerTemplate() {
-      return peer;
+    private Builder(PeerConfig.Builder config) {
+      super(config);
     }
 
-    private Builder(Peer.Builder peer) {
-      super(peer);
-    }
-
+    /** A copy, with the engine configuration built (its services bound) once for all its Peers. */
     Builder copy() {
-      Builder b = new Builder(peer.copy());
+      PeerConfig c = config.build();
+      Builder b = new Builder(c.newBuilder());
+      b.built = c;
       b.uri = uri;
-      b.maxMessageSize = maxMessageSize;
       b.connectTimeout = connectTimeout;
       b.pingInterval = pingInterval;
       b.idleTimeout = idleTimeout;
@@ -341,7 +336,6 @@ public final class RpcClient {
       b.sslContext = sslContext;
       b.maxQueuedBytes = maxQueuedBytes;
       b.sharedTransport = sharedTransport;
-      b.gson = gson;
       return b;
     }
 
@@ -412,7 +406,7 @@ public final class RpcClient {
     }
 
     /**
-     * Adds a local service the server may call (see {@link Peer.Builder#service(Object)}). Shared
+     * Adds a local service the server may call (see {@link PeerConfig.Builder#service(Object)}). Shared
      * by every connection of this client, so it must be thread-safe.
      *
      * @param service an object with {@code @RpcMethod} / {@code @RpcNotification} methods
@@ -420,7 +414,7 @@ public final class RpcClient {
      * @throws IllegalArgumentException if the service is invalid
      */
     public Builder service(Object service) {
-      peer.service(service);
+      config.service(service);
       return this;
     }
 
@@ -568,34 +562,6 @@ public final class RpcClient {
         throw new IllegalArgumentException("header name is empty");
       }
       headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-      return this;
-    }
-
-    /**
-     * The Gson instance for params and results; see {@link Peer.Builder#gson(Gson)}.
-     *
-     * @param gson the Gson instance
-     * @return this builder
-     */
-    @Override
-    public Builder gson(Gson gson) {
-      super.gson(gson);
-      this.gson = gson;
-      return this;
-    }
-
-    /**
-     * The largest message in characters, both ways; see {@link Peer.Builder#maxMessageSize(int)}.
-     * A larger incoming message closes the connection with 1009. Tyrus's incoming buffer is sized
-     * from it. Default 1 MiB; at least 256.
-     *
-     * @param chars the limit
-     * @return this builder
-     */
-    @Override
-    public Builder maxMessageSize(int chars) {
-      super.maxMessageSize(chars);
-      this.maxMessageSize = chars;
       return this;
     }
 

@@ -1,7 +1,10 @@
 package dev.duplexrpc.core;
 
-import com.google.gson.TypeAdapter;
-import dev.duplexrpc.core.internal.MessageWriter;
+import dev.duplexrpc.core.internal.call.BatchEntry;
+import dev.duplexrpc.core.internal.call.CallFuture;
+import dev.duplexrpc.core.internal.call.CallTable;
+import dev.duplexrpc.core.internal.call.ParamsWriter;
+import dev.duplexrpc.core.internal.codec.MessageWriter;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,27 +30,14 @@ import java.util.concurrent.CompletableFuture;
  * @since 0.1
  */
 public final class Batch {
-  /** One queued item: a call when {@code future} is set, else a notification. */
-  static final class Entry {
-    final String method;
-    final MessageWriter.Body params;
-    final TypeAdapter<?> adapter;
-    final Peer.CallFuture<Object> future;
-
-    Entry(String method, MessageWriter.Body params, TypeAdapter<?> adapter, Peer.CallFuture<Object> future) {
-      this.method = method;
-      this.params = params;
-      this.adapter = adapter;
-      this.future = future;
-    }
-  }
-
-  private final Peer peer;
-  private final List<Entry> entries = new ArrayList<>();
+  private final CallTable calls;
+  private final ParamsWriter params;
+  private final List<BatchEntry> entries = new ArrayList<>();
   private boolean sent;
 
-  Batch(Peer peer) {
-    this.peer = peer;
+  Batch(CallTable calls, ParamsWriter params) {
+    this.calls = calls;
+    this.params = params;
   }
 
   /**
@@ -61,7 +51,7 @@ public final class Batch {
    */
   public <T> CompletableFuture<T> call(String method, Type resultType, Object... params) {
     Objects.requireNonNull(params, "params == null");
-    return add(method, resultType, peer.positional(params));
+    return add(method, resultType, this.params.positional(params));
   }
 
   /**
@@ -75,7 +65,7 @@ public final class Batch {
    */
   public <T> CompletableFuture<T> callNamed(String method, Type resultType, Map<String, ?> params) {
     Objects.requireNonNull(params, "params == null");
-    return add(method, resultType, peer.named(params));
+    return add(method, resultType, this.params.named(params));
   }
 
   /**
@@ -88,7 +78,8 @@ public final class Batch {
   public Batch notify(String method, Object... params) {
     Objects.requireNonNull(params, "params == null");
     checkOpen();
-    entries.add(new Entry(Objects.requireNonNull(method, "method == null"), peer.positional(params), null, null));
+    entries.add(new BatchEntry(
+        Objects.requireNonNull(method, "method == null"), this.params.positional(params), null, null));
     return this;
   }
 
@@ -114,7 +105,7 @@ public final class Batch {
       throw new IllegalStateException("empty batch: JSON-RPC does not allow sending []");
     }
     sent = true;
-    peer.sendBatch(entries);
+    calls.batch(entries);
   }
 
   @SuppressWarnings("unchecked")
@@ -122,8 +113,8 @@ public final class Batch {
     Objects.requireNonNull(method, "method == null");
     Objects.requireNonNull(resultType, "resultType == null");
     checkOpen();
-    Peer.CallFuture<Object> future = peer.newBatchFuture();
-    entries.add(new Entry(method, params, peer.batchAdapter(resultType), future));
+    CallFuture<Object> future = new CallFuture<>();
+    entries.add(new BatchEntry(method, params, this.params.adapter(resultType), future));
     return (CompletableFuture<T>) (CompletableFuture<?>) future;
   }
 

@@ -3,7 +3,8 @@ package dev.duplexrpc.core;
 /**
  * Serves the requests and notifications for which no registered service has a method: the hook
  * for names known only at run time, such as event subscriptions or protocol extensions. Set it
- * with {@link Peer.Builder#fallback(FallbackHandler)}.
+ * with {@link PeerConfig.Builder#fallback(FallbackHandler)} (or, for one Peer, {@link
+ * Peer.Builder#fallback(FallbackHandler)}).
  *
  * <pre>{@code
  * Peer peer = Peer.builder()
@@ -25,7 +26,7 @@ package dev.duplexrpc.core;
  * handles itself, nor for names a service registered.
  *
  * <p>The {@code rpc.discover} document does not list what it serves; describe those methods with
- * {@link Peer.Builder#discoveryMethods}.
+ * {@link PeerConfig.Builder#discoveryMethods}.
  *
  * @since 0.1
  */

@@ -8,9 +8,10 @@ import java.util.concurrent.Executor;
 /**
  * The settings of the JSON-RPC engine that a WebSocket binding's builder passes to the {@link
  * Peer} of every connection: handler executor, Gson, limits, call timeout, error details,
- * cancellation and discovery. {@code RpcServer.Builder} and {@code RpcClient.Builder} extend it,
- * so these settings read and behave the same at both ends; each is described in full on {@link
- * Peer.Builder}.
+ * cancellation, the fallback and discovery. {@code RpcServer.Builder} and {@code RpcClient.Builder}
+ * extend it, so these settings read and behave the same at both ends; each is described in full on
+ * {@link PeerConfig.Builder}, where they are written. The binding builds one {@link PeerConfig}
+ * for all its connections.
  *
  * <pre>{@code
  * RpcServer.builder()
@@ -27,17 +28,17 @@ import java.util.concurrent.Executor;
  * @since 0.1
  */
 public abstract class PeerOptions<B extends PeerOptions<B>> {
-  /** The Peer builder the settings go to; each connection's Peer is built from a copy of it. */
-  protected final Peer.Builder peer;
+  /** Where the settings go; the binding builds its connections' configuration from it. */
+  protected final PeerConfig.Builder config;
 
   /**
-   * Starts from a Peer builder.
+   * Starts from a configuration builder.
    *
-   * @param peer the builder the settings go to: {@link Peer#builder()}, or a copy of another
-   *     binding builder's when that builder is copied
+   * @param config the builder the settings go to: {@link PeerConfig#builder()}, or {@code
+   *     newBuilder()} of a configuration when a binding builder is copied
    */
-  protected PeerOptions(Peer.Builder peer) {
-    this.peer = Objects.requireNonNull(peer, "peer == null");
+  protected PeerOptions(PeerConfig.Builder config) {
+    this.config = Objects.requireNonNull(config, "config == null");
   }
 
   @SuppressWarnings("unchecked")
@@ -46,7 +47,7 @@ public abstract class PeerOptions<B extends PeerOptions<B>> {
   }
 
   /**
-   * The executor handlers run on; see {@link Peer.Builder#executor(Executor)}. The library never
+   * The executor handlers run on; see {@link PeerConfig.Builder#executor(Executor)}. The library never
    * shuts down an executor given here. Default: virtual threads on Java 21+, else a shared bounded
    * pool.
    *
@@ -54,23 +55,23 @@ public abstract class PeerOptions<B extends PeerOptions<B>> {
    * @return this builder
    */
   public B executor(Executor executor) {
-    peer.executor(executor);
+    config.executor(executor);
     return self();
   }
 
   /**
-   * The Gson instance for params and results; see {@link Peer.Builder#gson(Gson)}.
+   * The Gson instance for params and results; see {@link PeerConfig.Builder#gson(Gson)}.
    *
    * @param gson the Gson instance
    * @return this builder
    */
   public B gson(Gson gson) {
-    peer.gson(gson);
+    config.gson(gson);
     return self();
   }
 
   /**
-   * The largest message in characters, both ways; see {@link Peer.Builder#maxMessageSize(int)}.
+   * The largest message in characters, both ways; see {@link PeerConfig.Builder#maxMessageSize(int)}.
    * A larger incoming message closes the connection with 1009, and the WebSocket layer's incoming
    * buffer is sized from it. Default 1 MiB; at least 256.
    *
@@ -78,98 +79,123 @@ public abstract class PeerOptions<B extends PeerOptions<B>> {
    * @return this builder
    */
   public B maxMessageSize(int chars) {
-    peer.maxMessageSize(chars);
+    config.maxMessageSize(chars);
     return self();
   }
 
   /**
-   * The deepest JSON nesting accepted; see {@link Peer.Builder#maxNestingDepth(int)}. Default
+   * The deepest JSON nesting accepted; see {@link PeerConfig.Builder#maxNestingDepth(int)}. Default
    * 128.
    *
    * @param depth the limit
    * @return this builder
    */
   public B maxNestingDepth(int depth) {
-    peer.maxNestingDepth(depth);
+    config.maxNestingDepth(depth);
     return self();
   }
 
   /**
-   * The largest incoming batch; see {@link Peer.Builder#maxBatchSize(int)}. Default 1000.
+   * The largest incoming batch; see {@link PeerConfig.Builder#maxBatchSize(int)}. Default 1000.
    *
    * @param items the limit
    * @return this builder
    */
   public B maxBatchSize(int items) {
-    peer.maxBatchSize(items);
+    config.maxBatchSize(items);
     return self();
   }
 
   /**
    * The most incoming requests handled at once per connection; see {@link
-   * Peer.Builder#maxInFlight(int)}. Default 1024.
+   * PeerConfig.Builder#maxInFlight(int)}. Default 1024.
    *
    * @param requests the limit
    * @return this builder
    */
   public B maxInFlight(int requests) {
-    peer.maxInFlight(requests);
+    config.maxInFlight(requests);
+    return self();
+  }
+
+  /**
+   * The most incoming notifications queued per connection; see {@link
+   * PeerConfig.Builder#maxQueuedNotifications(int)}. Past it the connection closes with 1008.
+   * Default 10,000.
+   *
+   * @param notifications the limit
+   * @return this builder
+   */
+  public B maxQueuedNotifications(int notifications) {
+    config.maxQueuedNotifications(notifications);
+    return self();
+  }
+
+  /**
+   * Serves the requests and notifications no service has a method for; see {@link
+   * PeerConfig.Builder#fallback(FallbackHandler)}. None by default.
+   *
+   * @param fallback the handler, or null for none
+   * @return this builder
+   */
+  public B fallback(FallbackHandler fallback) {
+    config.fallback(fallback);
     return self();
   }
 
   /**
    * How long an outgoing call waits for its response; see {@link
-   * Peer.Builder#callTimeout(Duration)}. Default 30 seconds, {@link Duration#ZERO} for none.
+   * PeerConfig.Builder#callTimeout(Duration)}. Default 30 seconds, {@link Duration#ZERO} for none.
    *
    * @param timeout the timeout
    * @return this builder
    */
   public B callTimeout(Duration timeout) {
-    peer.callTimeout(timeout);
+    config.callTimeout(timeout);
     return self();
   }
 
   /**
    * Whether unexpected handler exceptions show their class and message to the other end; see
-   * {@link Peer.Builder#exposeErrorDetails(boolean)}. Off by default.
+   * {@link PeerConfig.Builder#exposeErrorDetails(boolean)}. Off by default.
    *
    * @param expose true to expose
    * @return this builder
    */
   public B exposeErrorDetails(boolean expose) {
-    peer.exposeErrorDetails(expose);
+    config.exposeErrorDetails(expose);
     return self();
   }
 
   /**
    * Whether a call that is cancelled or times out sends {@code rpc.cancel} to the other end, so
-   * that it stops working on it; see {@link Peer.Builder#sendCancel(boolean)}. On by default; turn
+   * that it stops working on it; see {@link PeerConfig.Builder#sendCancel(boolean)}. On by default; turn
    * it off for a remote that answers unknown notifications with errors.
    *
    * @param send false to cancel locally only
    * @return this builder
    */
   public B sendCancel(boolean send) {
-    peer.sendCancel(send);
+    config.sendCancel(send);
     return self();
   }
 
   /**
    * Whether this end answers {@code rpc.discover} with the OpenRPC document of its methods; see
-   * {@link Peer.Builder#discovery(boolean)}. On by default; off, {@code rpc.discover} gets -32601
+   * {@link PeerConfig.Builder#discovery(boolean)}. On by default; off, {@code rpc.discover} gets -32601
    * (method not found).
    *
    * @param enabled false to turn discovery off
    * @return this builder
    */
   public B discovery(boolean enabled) {
-    peer.discovery(enabled);
+    config.discovery(enabled);
     return self();
   }
 
   /**
    * The {@code info} of this end's {@code rpc.discover} document: the API's title and version; see
-   * {@link Peer.Builder#discoveryInfo(String, String)}. Default title "Duplex RPC service",
+   * {@link PeerConfig.Builder#discoveryInfo(String, String)}. Default title "Duplex RPC service",
    * version "0.0.0".
    *
    * @param title the title, not empty
@@ -178,7 +204,7 @@ public abstract class PeerOptions<B extends PeerOptions<B>> {
    * @throws IllegalArgumentException if either is empty
    */
   public B discoveryInfo(String title, String version) {
-    peer.discoveryInfo(title, version);
+    config.discoveryInfo(title, version);
     return self();
   }
 }

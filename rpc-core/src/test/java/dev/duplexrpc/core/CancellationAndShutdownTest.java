@@ -185,7 +185,7 @@ class CancellationAndShutdownTest {
 
   @Test
   void withSendCancelOffACancelStaysLocal() throws Exception {
-    raw = RawEnd.connect(Peer.builder().sendCancel(false));
+    raw = RawEnd.connect(Peer.builder().config(PeerConfig.builder().sendCancel(false).build()));
     CompletableFuture<String> call = raw.peer().call("remote.slow", String.class);
     assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"remote.slow\"}", raw.nextFrame());
     call.cancel(true);
@@ -200,7 +200,7 @@ class CancellationAndShutdownTest {
     ExecutorService one = Executors.newSingleThreadExecutor();
     closeables.add(one::shutdownNow);
     SlowImpl impl = new SlowImpl();
-    Peer[] p = connect(Peer.builder().service(impl).executor(one), Peer.builder());
+    Peer[] p = connect(Peer.builder().service(impl).config(PeerConfig.builder().executor(one).build()), Peer.builder());
     CompletableFuture<String> call = p[1].call("waitFor", String.class, "x");
     assertEquals("started x", impl.next());
     call.cancel(true);

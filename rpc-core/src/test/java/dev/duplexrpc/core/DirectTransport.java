@@ -15,12 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reaches the test. {@code send} records the frame and completes at once; {@code close} records
  * the code and reports the close to the Peer once, as a real transport does.
  *
- * <p>With {@code Peer.builder().executor(Runnable::run)} handlers run inline, and every reply to a
+ * <p>With {@code Peer.builder().config(PeerConfig.builder().executor(Runnable::run).build())} handlers run inline, and every reply to a
  * message has been sent when {@link #deliver} returns.
  *
  * <pre>{@code
  * DirectTransport transport = new DirectTransport();
- * Peer peer = Peer.builder().transport(transport).service(impl).executor(Runnable::run).build();
+ * Peer peer = Peer.builder().transport(transport).service(impl).config(PeerConfig.builder().executor(Runnable::run).build()).build();
  * List<String> replies = transport.deliver("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\"}");
  * }</pre>
  */

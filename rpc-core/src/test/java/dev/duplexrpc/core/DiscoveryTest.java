@@ -166,8 +166,8 @@ class DiscoveryTest {
   @Test
   void eachEndAnswersRpcDiscoverWithTheDocumentOfItsOwnMethods() throws Exception {
     Peer[] p = connect(
-        Peer.builder().service(GREETER).discoveryInfo("Greeter", "1.0.0"),
-        Peer.builder().service(COUNTER).discoveryInfo("Counter", "2.0.0"));
+        Peer.builder().service(GREETER).config(PeerConfig.builder().discoveryInfo("Greeter", "1.0.0").build()),
+        Peer.builder().service(COUNTER).config(PeerConfig.builder().discoveryInfo("Counter", "2.0.0").build()));
     JsonObject ofCounterEnd = await(p[0].discover());
     JsonObject ofGreeterEnd = await(p[1].discover());
     assertEquals(expected("Counter", "2.0.0", Counter.class), ofCounterEnd);
@@ -207,7 +207,7 @@ class DiscoveryTest {
 
   @Test
   void rpcDiscoverOnTheWireTakesNoParamsByPositionOrByName() {
-    RawEnd raw = raw(Peer.builder().service(COUNTER).discoveryInfo("Counter", "1"));
+    RawEnd raw = raw(Peer.builder().service(COUNTER).config(PeerConfig.builder().discoveryInfo("Counter", "1").build()));
     raw.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"rpc.discover\"}");
     JsonElement none = raw.nextJson();
     raw.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"rpc.discover\",\"params\":[]}");
@@ -236,14 +236,14 @@ class DiscoveryTest {
 
   @Test
   void discoveryOffAnswersMethodNotFound() throws Exception {
-    RawEnd raw = raw(Peer.builder().service(COUNTER).discovery(false));
+    RawEnd raw = raw(Peer.builder().service(COUNTER).config(PeerConfig.builder().discovery(false).build()));
     raw.send("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"rpc.discover\"}");
     assertEquals(
         "{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}",
         raw.nextFrame());
     raw.assertExhausted();
 
-    Peer[] p = connect(Peer.builder(), Peer.builder().service(COUNTER).discovery(false));
+    Peer[] p = connect(Peer.builder(), Peer.builder().service(COUNTER).config(PeerConfig.builder().discovery(false).build()));
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(p[0].discover()));
     RpcException rpc = assertInstanceOf(RpcException.class, e.getCause());
     assertEquals(ErrorCodes.METHOD_NOT_FOUND, rpc.code());
@@ -259,7 +259,7 @@ class DiscoveryTest {
   @Test
   void documentFollowsThePeersGson() throws Exception {
     Gson gson = new GsonBuilder().setFieldNamingPolicy(FieldNamingPolicy.UPPER_CAMEL_CASE).create();
-    Peer[] p = connect(Peer.builder().gson(gson), Peer.builder().service(GREETER).gson(gson));
+    Peer[] p = connect(Peer.builder().config(PeerConfig.builder().gson(gson).build()), Peer.builder().service(GREETER).config(PeerConfig.builder().gson(gson).build()));
     JsonObject greeting = await(p[0].discover())
         .getAsJsonObject("components").getAsJsonObject("schemas").getAsJsonObject("Greeting");
     assertEquals(List.of("Text", "SentAtMillis"),
@@ -277,30 +277,30 @@ class DiscoveryTest {
       }
       return f.getName();
     };
-    Peer.Builder template = Peer.builder()
-        .service(GREETER)
-        .gson(new GsonBuilder().setFieldNamingStrategy(counting).create());
-    Peer[] first = connect(Peer.builder(), template.copy());
+    PeerConfig config = PeerConfig.builder().service(GREETER)
+        .gson(new GsonBuilder().setFieldNamingStrategy(counting).create()).build();
+    Peer[] first = connect(Peer.builder(), Peer.builder().config(config));
     JsonObject doc = await(first[0].discover());
     int afterFirstDocument = namings.get();
-    Peer[] second = connect(Peer.builder(), template.copy());
+    Peer[] second = connect(Peer.builder(), Peer.builder().config(config));
     assertEquals(doc, await(first[0].discover()));
     assertEquals(doc, await(second[0].discover()));
     assertEquals(afterFirstDocument, namings.get(), "a second document was made");
 
-    Peer[] renamed = connect(Peer.builder(), template.copy().discoveryInfo("Renamed", "9"));
+    Peer[] renamed = connect(Peer.builder(),
+        Peer.builder().config(config.newBuilder().discoveryInfo("Renamed", "9").build()));
     JsonObject other = await(renamed[0].discover());
     assertEquals("Renamed", other.getAsJsonObject("info").get("title").getAsString());
     assertEquals(afterFirstDocument + 1, namings.get());
     assertEquals(doc.get("methods"), other.get("methods"));
-    Peer[] third = connect(Peer.builder(), template.copy()); // back to the first settings
+    Peer[] third = connect(Peer.builder(), Peer.builder().config(config)); // the first settings
     assertEquals(doc, await(third[0].discover()));
     assertEquals(afterFirstDocument + 1, namings.get(), "the first document was made again");
   }
 
   @Test
   void discoveryInfoRejectsEmptyAndNullValues() {
-    Peer.Builder b = Peer.builder();
+    PeerConfig.Builder b = PeerConfig.builder();
     assertThrows(IllegalArgumentException.class, () -> b.discoveryInfo("", "1"));
     assertThrows(IllegalArgumentException.class, () -> b.discoveryInfo("t", ""));
     assertThrows(NullPointerException.class, () -> b.discoveryInfo(null, "1"));
@@ -308,14 +308,14 @@ class DiscoveryTest {
   }
 
   @Test
-  void copiedBuilderKeepsDiscoverySettings() throws Exception {
-    Peer.Builder off = Peer.builder().service(COUNTER).discovery(false);
-    Peer[] p = connect(Peer.builder(), off.copy());
+  void derivedConfigKeepsDiscoverySettings() throws Exception {
+    PeerConfig off = PeerConfig.builder().service(COUNTER).discovery(false).build();
+    Peer[] p = connect(Peer.builder(), Peer.builder().config(off.newBuilder().build()));
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(p[0].discover()));
     assertEquals(ErrorCodes.METHOD_NOT_FOUND, ((RpcException) e.getCause()).code());
 
-    Peer.Builder named = Peer.builder().service(COUNTER).discoveryInfo("Counter", "3.1");
-    Peer[] q = connect(Peer.builder(), named.copy());
+    PeerConfig named = PeerConfig.builder().service(COUNTER).discoveryInfo("Counter", "3.1").build();
+    Peer[] q = connect(Peer.builder(), Peer.builder().config(named.newBuilder().build()));
     assertJsonEquals("{\"title\":\"Counter\",\"version\":\"3.1\"}",
         await(q[0].discover()).get("info").toString());
   }
@@ -335,7 +335,7 @@ class DiscoveryTest {
   void describedMethodsAreListedAsGivenAmongTheServedOnesInNameOrder() throws Exception {
     FallbackHandler echo = (call, params) -> JsonParser.parseString(params).getAsJsonArray().get(0);
     Peer[] p = connect(Peer.builder(), Peer.builder().service(COUNTER).fallback(echo)
-        .discoveryMethods(List.of(echoDescription(), described("zap"))));
+        .config(PeerConfig.builder().discoveryMethods(List.of(echoDescription(), described("zap"))).build()));
     JsonObject doc = await(p[0].discover());
     assertEquals(List.of("add", "echo", "reset", "zap", "rpc.discover"), methodNames(doc));
     assertEquals(echoDescription(), doc.getAsJsonArray("methods").get(1));
@@ -346,7 +346,7 @@ class DiscoveryTest {
   @Test
   void describedMethodsAreCopiedWhenSet() throws Exception {
     JsonObject echo = echoDescription();
-    Peer.Builder b = Peer.builder().discoveryMethods(List.of(echo));
+    Peer.Builder b = Peer.builder().config(PeerConfig.builder().discoveryMethods(List.of(echo)).build());
     echo.addProperty("name", "changed");
     echo.add("params", new JsonArray());
     Peer[] p = connect(Peer.builder(), b);
@@ -356,7 +356,7 @@ class DiscoveryTest {
 
   @Test
   void discoveryMethodsRejectsWhatIsNotAMethodObject() {
-    Peer.Builder b = Peer.builder();
+    PeerConfig.Builder b = PeerConfig.builder();
     String noName = assertThrows(IllegalArgumentException.class,
         () -> b.discoveryMethods(List.of(JsonParser.parseString("{\"params\":[]}").getAsJsonObject())))
         .getMessage();
@@ -382,8 +382,8 @@ class DiscoveryTest {
 
   @Test
   void describedMethodNamingAServedMethodFailsBuild() {
-    Peer.Builder b = Peer.builder().service(COUNTER).discoveryMethods(List.of(described("add")))
-        .transport(InMemoryTransport.pair().first());
+    PeerConfig.Builder b = PeerConfig.builder().service(COUNTER)
+        .discoveryMethods(List.of(described("add")));
     String m = assertThrows(IllegalArgumentException.class, b::build).getMessage();
     assertTrue(m.contains("'add'"), m);
     assertTrue(m.contains("for method Counter.add"), m);
@@ -398,17 +398,20 @@ class DiscoveryTest {
       }
       return f.getName();
     };
-    Peer.Builder template = Peer.builder().service(GREETER)
-        .gson(new GsonBuilder().setFieldNamingStrategy(counting).create());
-    Peer[] first = connect(Peer.builder(), template.copy().discoveryMethods(List.of(described("a"))));
+    PeerConfig template = PeerConfig.builder().service(GREETER)
+        .gson(new GsonBuilder().setFieldNamingStrategy(counting).create()).build();
+    Peer[] first = connect(Peer.builder(), Peer.builder()
+        .config(template.newBuilder().discoveryMethods(List.of(described("a"))).build()));
     JsonObject doc = await(first[0].discover());
     int afterFirstDocument = namings.get();
     // equal objects, not the same ones: the same document
-    Peer[] second = connect(Peer.builder(), template.copy().discoveryMethods(List.of(described("a"))));
+    Peer[] second = connect(Peer.builder(), Peer.builder()
+        .config(template.newBuilder().discoveryMethods(List.of(described("a"))).build()));
     assertEquals(doc, await(second[0].discover()));
     assertEquals(afterFirstDocument, namings.get(), "a second document was made");
 
-    Peer[] other = connect(Peer.builder(), template.copy().discoveryMethods(List.of(described("b"))));
+    Peer[] other = connect(Peer.builder(), Peer.builder()
+        .config(template.newBuilder().discoveryMethods(List.of(described("b"))).build()));
     assertEquals(List.of("b", "greeter.greet", "rpc.discover"), methodNames(await(other[0].discover())));
     assertEquals(afterFirstDocument + 1, namings.get());
   }
@@ -416,7 +419,7 @@ class DiscoveryTest {
   @Test
   void describedMethodsAreIgnoredWithDiscoveryOff() throws Exception {
     Peer[] p = connect(Peer.builder(),
-        Peer.builder().service(COUNTER).discoveryMethods(List.of(described("add"))).discovery(false));
+        Peer.builder().service(COUNTER).config(PeerConfig.builder().discoveryMethods(List.of(described("add"))).discovery(false).build()));
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(p[0].discover()));
     assertEquals(ErrorCodes.METHOD_NOT_FOUND, ((RpcException) e.getCause()).code());
     assertTrue(p[1].isOpen()); // built although "add" is both served and described

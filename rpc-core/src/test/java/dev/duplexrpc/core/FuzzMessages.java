@@ -848,7 +848,7 @@ final class FuzzMessages {
     }
 
     Case bigBatch() {
-      int n = r.nextBoolean() ? Peer.DEFAULT_MAX_BATCH_SIZE : Peer.DEFAULT_MAX_BATCH_SIZE + 1 + r.nextInt(100);
+      int n = r.nextBoolean() ? PeerConfig.DEFAULT_MAX_BATCH_SIZE : PeerConfig.DEFAULT_MAX_BATCH_SIZE + 1 + r.nextInt(100);
       String item = pick(new String[] {"1", "{\"jsonrpc\":\"2.0\",\"method\":\"fuzz.log\",\"params\":[\"x\"]}",
           "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"fuzz.add\",\"params\":[1,2]}"});
       String text = "[" + String.join(",", Collections.nCopies(n, item)) + "]";

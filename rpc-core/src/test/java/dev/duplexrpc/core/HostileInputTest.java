@@ -52,8 +52,7 @@ class HostileInputTest {
             return a + b;
           }
         })
-        .executor(Runnable::run)
-        .maxMessageSize(maxMessageSize)
+        .config(PeerConfig.builder().executor(Runnable::run).maxMessageSize(maxMessageSize).build())
         .build();
   }
 
@@ -85,7 +84,7 @@ class HostileInputTest {
    */
   @Test
   void loneSurrogatesAreEscapedInEveryMessageWritten() {
-    Peer peer = peer(Peer.DEFAULT_MAX_MESSAGE_SIZE);
+    Peer peer = peer(PeerConfig.DEFAULT_MAX_MESSAGE_SIZE);
     // Raw lone surrogates (Java escapes, so the message holds the chars themselves).
     assertEquals(
         List.of("{\"jsonrpc\":\"2.0\",\"id\":\"\\ud800x\",\"result\":\"a\\udc00\\udfff\\udbff\ud83d\ude00\"}"),
@@ -187,7 +186,7 @@ class HostileInputTest {
    */
   @Test
   void responsesForUnknownIdsAreLoggedAtDebugAndNullIdErrorsAtInfo() {
-    peer(Peer.DEFAULT_MAX_MESSAGE_SIZE);
+    peer(PeerConfig.DEFAULT_MAX_MESSAGE_SIZE);
     List<Level> levels = Collections.synchronizedList(new ArrayList<>());
     Handler handler = new Handler() {
       @Override
@@ -201,7 +200,7 @@ class HostileInputTest {
       @Override
       public void close() {}
     };
-    Logger jul = Logger.getLogger(Peer.class.getName());
+    Logger jul = Logger.getLogger(dev.duplexrpc.core.internal.call.CallTable.class.getName());
     Level level = jul.getLevel();
     boolean useParent = jul.getUseParentHandlers();
     jul.setLevel(Level.ALL);
@@ -237,7 +236,7 @@ class HostileInputTest {
    */
   @Test
   void cancelWithParamsGsonCannotReadIsIgnored() {
-    peer(Peer.DEFAULT_MAX_MESSAGE_SIZE);
+    peer(PeerConfig.DEFAULT_MAX_MESSAGE_SIZE);
     assertEquals(List.of(), transport.deliver(
         "{\"jsonrpc\":\"2.0\",\"method\":\"rpc.cancel\",\"params\":{\"id\":" + GSON_REJECTED_INTEGER + "}}"));
     assertEquals(List.of(), transport.deliver(
@@ -253,7 +252,7 @@ class HostileInputTest {
    */
   @Test
   void errorObjectGsonCannotReadFailsTheCallWithInvalidResponse() {
-    Peer peer = peer(Peer.DEFAULT_MAX_MESSAGE_SIZE);
+    Peer peer = peer(PeerConfig.DEFAULT_MAX_MESSAGE_SIZE);
     CompletableFuture<String> call = peer.call("remote.echo", String.class, "x");
     assertEquals(1, transport.drain().size());
     assertEquals(List.of(), transport.deliver("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":"

@@ -59,8 +59,8 @@ class ParserFuzzTest {
 
   /** The Peer's message size limit in this test: small enough to reach, big enough to stress. */
   static final int MAX_MESSAGE = 256 * 1024;
-  private static final int MAX_DEPTH = Peer.DEFAULT_MAX_NESTING_DEPTH;
-  private static final int MAX_BATCH = Peer.DEFAULT_MAX_BATCH_SIZE;
+  private static final int MAX_DEPTH = PeerConfig.DEFAULT_MAX_NESTING_DEPTH;
+  private static final int MAX_BATCH = PeerConfig.DEFAULT_MAX_BATCH_SIZE;
   /** Outgoing calls the fuzzed Peer keeps waiting, so that fuzzed responses can reach them. */
   private static final int PENDING_CALLS = 4;
 
@@ -179,9 +179,7 @@ class ParserFuzzTest {
     Peer peer = Peer.builder()
         .transport(transport)
         .service(new FuzzServiceImpl())
-        .executor(Runnable::run)
-        .maxMessageSize(256)
-        .callTimeout(Duration.ZERO)
+        .config(PeerConfig.builder().executor(Runnable::run).maxMessageSize(256).callTimeout(Duration.ZERO).build())
         .build();
     String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"fuzz.add\",\"params\":[2,3]}";
     String atLimit = call + " ".repeat(256 - call.length());
@@ -242,9 +240,7 @@ class ParserFuzzTest {
         peer = Peer.builder()
             .transport(transport)
             .service(service)
-            .executor(Runnable::run)
-            .maxMessageSize(MAX_MESSAGE)
-            .callTimeout(Duration.ZERO)
+            .config(PeerConfig.builder().executor(Runnable::run).maxMessageSize(MAX_MESSAGE).callTimeout(Duration.ZERO).build())
             .build();
         long start = System.nanoTime();
         long cpuStart = cpuMillis();

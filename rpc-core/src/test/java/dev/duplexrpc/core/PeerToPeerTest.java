@@ -182,8 +182,8 @@ class PeerToPeerTest {
     closeables.add(poolB::shutdownNow);
     Peer[] p =
         connect(
-            Peer.builder().executor(poolA).service(new ChainImpl("A")),
-            Peer.builder().executor(poolB).service(new ChainImpl("B")));
+            Peer.builder().service(new ChainImpl("A")).config(PeerConfig.builder().executor(poolA).build()),
+            Peer.builder().service(new ChainImpl("B")).config(PeerConfig.builder().executor(poolB).build()));
     CompletableFuture<List<String>> path =
         CompletableFuture.supplyAsync(() -> p[1].remote(Chain.class).descend(3, null));
     assertEquals(List.of("A", "B", "A", "B"), path.get(10, TimeUnit.SECONDS));
@@ -198,8 +198,8 @@ class PeerToPeerTest {
     closeables.add(poolB::shutdownNow);
     Peer[] p =
         connect(
-            Peer.builder().executor(poolA).service(new ChainImpl("A")),
-            Peer.builder().executor(poolB).service(new ChainImpl("B")));
+            Peer.builder().service(new ChainImpl("A")).config(PeerConfig.builder().executor(poolA).build()),
+            Peer.builder().service(new ChainImpl("B")).config(PeerConfig.builder().executor(poolB).build()));
     CompletableFuture<List<String>> path =
         CompletableFuture.supplyAsync(() -> p[1].remote(Chain.class).descend(11, null));
     assertEquals(12, path.get(10, TimeUnit.SECONDS).size());
@@ -349,7 +349,7 @@ class PeerToPeerTest {
   @Test
   void notificationBacklogOverTheLimitClosesTheConnectionWith1008() throws Exception {
     ShopImpl impl = new ShopImpl(0);
-    Peer[] p = connect(Peer.builder().service(impl).maxQueuedNotifications(2), Peer.builder());
+    Peer[] p = connect(Peer.builder().service(impl).config(PeerConfig.builder().maxQueuedNotifications(2).build()), Peer.builder());
     Shop shop = p[1].remote(Shop.class);
     shop.hold("n");
     assertEquals("n", impl.started.poll(5, TimeUnit.SECONDS)); // running: 1 of 2
@@ -420,7 +420,7 @@ class PeerToPeerTest {
     Peer[] p =
         connect(
             Peer.builder().service(new ShopImpl(0)),
-            Peer.builder().executor(Runnable::run).listener(listener));
+            Peer.builder().listener(listener).config(PeerConfig.builder().executor(Runnable::run).build()));
     p[0].close(4000, "bye");
     assertEquals("4000 bye", closes.poll(5, TimeUnit.SECONDS));
     p[1].close();
@@ -432,7 +432,7 @@ class PeerToPeerTest {
   void callTimesOutWithRpcTimeoutException() throws Exception {
     ShopImpl impl = new ShopImpl(0);
     Peer[] p =
-        connect(Peer.builder().service(impl), Peer.builder().callTimeout(Duration.ofMillis(100)));
+        connect(Peer.builder().service(impl), Peer.builder().config(PeerConfig.builder().callTimeout(Duration.ofMillis(100)).build()));
     RpcTimeoutException e =
         assertThrows(RpcTimeoutException.class, () -> p[1].remote(Shop.class).block("t"));
     assertEquals("block", e.method());
@@ -506,7 +506,7 @@ class PeerToPeerTest {
                   }
                 })
             .create();
-    Peer[] p = connect(Peer.builder().service(new ShopImpl(0)), Peer.builder().gson(recording));
+    Peer[] p = connect(Peer.builder().service(new ShopImpl(0)), Peer.builder().config(PeerConfig.builder().gson(recording).build()));
     assertEquals("s", p[1].remote(Shop.class).find("s").sku());
     assertEquals("a", p[1].<Item>call("find", Item.class, "a").get(5, TimeUnit.SECONDS).sku());
     // The blocking call converts on the caller's own thread; the async one on the executor.
@@ -570,7 +570,7 @@ class PeerToPeerTest {
     Gson gson =
         new GsonBuilder().setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
     Peer[] p =
-        connect(Peer.builder().gson(gson).service(new ShopImpl(0)), Peer.builder().gson(gson));
+        connect(Peer.builder().service(new ShopImpl(0)).config(PeerConfig.builder().gson(gson).build()), Peer.builder().config(PeerConfig.builder().gson(gson).build()));
     JsonElement raw = p[1].<JsonElement>call("find", JsonElement.class, "g").get(5, TimeUnit.SECONDS);
     assertTrue(raw.getAsJsonObject().has("price_cents"), raw.toString());
     assertEquals(1250, p[1].remote(Shop.class).find("g").priceCents());

@@ -675,7 +675,7 @@ class WireEdgeCasesTest {
 
   @Test
   void nestingAtTheLimitIsAccepted() {
-    connect(Peer.builder().maxNestingDepth(8));
+    connect(Peer.builder().config(PeerConfig.builder().maxNestingDepth(8).build()));
     // envelope (1) + params array (2) + 6 levels of value = 8
     raw.send(request("1", "echoJson", "[" + nested(6) + "]"));
     assertJsonEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + nested(6) + "}", raw.nextFrame());
@@ -683,7 +683,7 @@ class WireEdgeCasesTest {
 
   @Test
   void nestingDeeperThanTheLimitGetsMinus32003() {
-    connect(Peer.builder().maxNestingDepth(8));
+    connect(Peer.builder().config(PeerConfig.builder().maxNestingDepth(8).build()));
     raw.send(request("1", "echoJson", "[" + nested(7) + "]"));
     JsonObject reply = raw.nextJson().getAsJsonObject();
     assertTrue(reply.get("id").isJsonNull(), reply.toString());
@@ -696,7 +696,7 @@ class WireEdgeCasesTest {
 
   @Test
   void batchAtTheLimitIsAnswered() {
-    connect(Peer.builder().maxBatchSize(3));
+    connect(Peer.builder().config(PeerConfig.builder().maxBatchSize(3).build()));
     raw.send("[" + request("1", "echo", "[\"a\"]") + "," + request("2", "echo", "[\"b\"]") + ","
         + request("3", "echo", "[\"c\"]") + "]");
     assertBatchEquals(
@@ -707,7 +707,7 @@ class WireEdgeCasesTest {
 
   @Test
   void batchLongerThanTheLimitGetsOneMinus32003Object() {
-    connect(Peer.builder().maxBatchSize(3));
+    connect(Peer.builder().config(PeerConfig.builder().maxBatchSize(3).build()));
     raw.send("[" + request("1", "echo", "[\"a\"]") + "," + request("2", "echo", "[\"b\"]") + ","
         + request("3", "echo", "[\"c\"]") + "," + request("4", "echo", "[\"d\"]") + "]");
     JsonElement reply = raw.nextJson();
@@ -723,7 +723,7 @@ class WireEdgeCasesTest {
 
   @Test
   void messageAtTheSizeLimitIsAccepted() {
-    connect(Peer.builder().maxMessageSize(256));
+    connect(Peer.builder().config(PeerConfig.builder().maxMessageSize(256).build()));
     String base = request("1", "echo", "[\"x\"]");
     String message = base + " ".repeat(256 - base.length());
     assertEquals(256, message.length());
@@ -733,7 +733,7 @@ class WireEdgeCasesTest {
 
   @Test
   void messageOverTheSizeLimitClosesWith1009() throws Exception {
-    Peer peer = connect(Peer.builder().maxMessageSize(256)).peer();
+    Peer peer = connect(Peer.builder().config(PeerConfig.builder().maxMessageSize(256).build())).peer();
     String base = request("1", "echo", "[\"x\"]");
     raw.send(base + " ".repeat(257 - base.length()));
     RawEnd.Closed closed = raw.nextClose();
@@ -746,7 +746,7 @@ class WireEdgeCasesTest {
 
   @Test
   void responseOverTheSizeLimitIsReplacedByMinus32003() {
-    connect(Peer.builder().maxMessageSize(256));
+    connect(Peer.builder().config(PeerConfig.builder().maxMessageSize(256).build()));
     raw.send(request("1", "repeat", "[\"abcd\",100]"));
     JsonObject reply = raw.nextJson().getAsJsonObject();
     assertEquals(1, reply.get("id").getAsInt(), reply.toString());
@@ -757,7 +757,7 @@ class WireEdgeCasesTest {
 
   @Test
   void requestOverMaxInFlightGetsMinus32000() throws Exception {
-    connect(Peer.builder().maxInFlight(1));
+    connect(Peer.builder().config(PeerConfig.builder().maxInFlight(1).build()));
     raw.send(request("1", "block", "[\"t\"]"));
     assertTrue(edge.blockEntered.await(RawEnd.TIMEOUT_SECONDS, TimeUnit.SECONDS));
     raw.send(request("2", "echo", "[\"x\"]"));
@@ -783,7 +783,7 @@ class WireEdgeCasesTest {
   void inFlightSlotIsFreeBeforeTheResponseIsSent() {
     CountDownLatch nextAnswered = new CountDownLatch(1);
     String held = "{\"jsonrpc\":\"2.0\",\"id\":1,";
-    raw = RawEnd.connect(Peer.builder().service(edge).maxInFlight(1), t -> new Transport() {
+    raw = RawEnd.connect(Peer.builder().service(edge).config(PeerConfig.builder().maxInFlight(1).build()), t -> new Transport() {
       @Override
       public void start(Listener listener) {
         t.start(listener);
@@ -842,7 +842,7 @@ class WireEdgeCasesTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"throwPlain", "failPlain", "failPlainLater"})
   void otherHandlerExceptionCarriesClassAndMessageWhenDetailsAreExposed(String method) {
-    connect(Peer.builder().exposeErrorDetails(true)).send(request("1", method, null));
+    connect(Peer.builder().config(PeerConfig.builder().exposeErrorDetails(true).build())).send(request("1", method, null));
     assertEquals(
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32603,\"message\":\"Internal error\","
             + "\"data\":{\"exception\":\"java.lang.IllegalStateException\",\"message\":\"boom\"}}}",
@@ -851,7 +851,7 @@ class WireEdgeCasesTest {
 
   @Test
   void failedFutureMapsExactlyLikeThrownException() {
-    connect(Peer.builder().exposeErrorDetails(true));
+    connect(Peer.builder().config(PeerConfig.builder().exposeErrorDetails(true).build()));
     String[][] pairs = {{"throwRpc", "failRpc"}, {"throwRpc", "failRpcLater"},
         {"throwPlain", "failPlain"}, {"throwPlain", "failPlainLater"}};
     for (String[] pair : pairs) {

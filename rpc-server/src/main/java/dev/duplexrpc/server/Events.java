@@ -9,8 +9,9 @@ import com.google.gson.JsonParser;
 import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
-import dev.duplexrpc.core.internal.MessageWriter;
+import dev.duplexrpc.core.internal.Builtins;
 import dev.duplexrpc.core.internal.OpenRpcGenerator;
+import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.server.cluster.internal.ClusterNode;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -265,6 +266,11 @@ public final class Events {
    * only after a declaration, so the connections opened in between share one list, checked once
    * (the builder takes it without copying it), and, through the builder's cache, one document.
    */
+  /** The connections' built-in {@code rpc.on} and {@code rpc.off}, described with the events declared now. */
+  Builtins builtins() {
+    return new Builtins(Map.of(ON, this::serve, OFF, this::serve), discoveryMethods());
+  }
+
   List<JsonObject> discoveryMethods() {
     Described d = described;
     int count = declarations.get(); // read before the names: a later declaration is redone
@@ -319,7 +325,7 @@ public final class Events {
     return schema;
   }
 
-  /** The connections' fallback: serves {@code rpc.on} and {@code rpc.off}, refuses other names. */
+  /** Serves {@code rpc.on} and {@code rpc.off}. */
   Object serve(CallContext call, String params) {
     String method = call.method();
     boolean on = ON.equals(method);

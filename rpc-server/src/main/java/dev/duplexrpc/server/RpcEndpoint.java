@@ -2,7 +2,9 @@ package dev.duplexrpc.server;
 
 import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerListener;
+import dev.duplexrpc.core.internal.Builtins;
 import dev.duplexrpc.server.cluster.Cluster;
 import dev.duplexrpc.server.cluster.internal.ClusterAccess;
 import dev.duplexrpc.server.cluster.internal.ClusterNode;
@@ -68,7 +70,7 @@ public final class RpcEndpoint {
   private static final String REFUSED = RpcEndpoint.class.getName() + ".refused";
 
   private final String path;
-  private final Peer.Builder template;
+  private final PeerConfig peerConfig;
   private final int maxMessageSize;
   private final ConnectionListener listener;
   private final FrameListener frameListener;
@@ -88,9 +90,9 @@ public final class RpcEndpoint {
 
   RpcEndpoint(RpcServer.Builder b) {
     this.path = b.path;
-    this.events = new Events(b.events, b.gson, b.maxMessageSize);
-    this.template = b.peerTemplate().copy().fallback(events::serve); // rpc.on and rpc.off
-    this.maxMessageSize = b.maxMessageSize;
+    this.peerConfig = b.peerConfig();
+    this.events = new Events(b.events, peerConfig.gson(), peerConfig.maxMessageSize());
+    this.maxMessageSize = peerConfig.maxMessageSize();
     this.listener = b.connectionListener;
     this.frameListener = b.frameListener;
     this.pingInterval = b.pingInterval;
@@ -100,14 +102,21 @@ public final class RpcEndpoint {
     this.allowedOrigins = b.allowedOrigins;
     this.transportHandler = b.transportHandler;
     this.config = RpcSessionEndpoint.config(path, new Handler());
-    Peer.Builder remote = Peer.builder().callTimeout(b.callTimeout).maxMessageSize(b.maxMessageSize)
-        .executor(b.executor).discovery(false);
-    if (b.gson != null) {
-      remote.gson(b.gson);
-    }
-    this.node = new ClusterNode(this::connection, events::deliverFromCluster, b.backplane, remote);
+    // Calls to clients on other nodes: the same configuration as every connection's Peer.
+    this.node = new ClusterNode(this::connection, events::deliverFromCluster, b.backplane,
+        Peer.builder().config(peerConfig));
     this.cluster = ClusterAccess.cluster(node);
     events.cluster = node;
+  }
+
+  /** This server's cluster node: the relay to connections held elsewhere. */
+  ClusterNode clusterNode() {
+    return node;
+  }
+
+  /** The engine configuration of every connection's Peer, bound once. */
+  PeerConfig peerConfig() {
+    return peerConfig;
   }
 
   /**
@@ -324,8 +333,8 @@ public final class RpcEndpoint {
       }
 
       ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
-      Peer.Builder pb = template.copy().transport(transport)
-          .discoveryMethods(events.discoveryMethods()); // rpc.on and rpc.off, with the events declared now
+      Peer.Builder pb = Peer.builder().config(peerConfig).transport(transport);
+      Builtins.set(pb, events.builtins()); // rpc.on and rpc.off, described with the events declared now
       EventForm eventForm = EventForm.JSON_RPC;
       if (listener != null) {
         ConnectionSetup setup = new ConnectionSetup(id, seen, attributes, pb);

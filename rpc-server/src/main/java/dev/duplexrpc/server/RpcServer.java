@@ -1,7 +1,7 @@
 package dev.duplexrpc.server;
 
-import com.google.gson.Gson;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerOptions;
 import dev.duplexrpc.client.internal.Background;
 import dev.duplexrpc.server.cluster.Cluster;
@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
@@ -88,13 +87,13 @@ public final class RpcServer implements AutoCloseable {
   private RpcServer(Builder b) {
     this.host = b.host;
     this.port = b.port;
-    this.maxMessageSize = b.maxMessageSize;
     this.sslContext = b.sslContext;
     this.staticFiles = b.staticFolders.isEmpty() && b.browserClientPath == null
         ? null
         : new StaticFiles(b.staticFolders, b.browserClientPath);
     this.endpoint = b.buildEndpoint();
     this.config = b.copy();
+    this.maxMessageSize = endpoint.peerConfig().maxMessageSize();
   }
 
   /**
@@ -313,8 +312,8 @@ public final class RpcServer implements AutoCloseable {
 
   /**
    * Builds an {@link RpcServer}, or an {@link RpcEndpoint} for another container. Setters validate
-   * their argument at once. Limits and timeouts are the core {@link Peer.Builder}'s, applied to
-   * every connection. Not thread-safe.
+   * their argument at once. Limits and timeouts are the core {@link PeerConfig}'s, built once and
+   * applied to every connection. Not thread-safe.
    *
    * @since 0.1
    */
@@ -322,7 +321,6 @@ public final class RpcServer implements AutoCloseable {
     private String host = DEFAULT_HOST;
     private int port;
     String path = DEFAULT_PATH;
-    int maxMessageSize = Peer.DEFAULT_MAX_MESSAGE_SIZE;
     ConnectionListener connectionListener;
     FrameListener frameListener;
     Duration pingInterval = DEFAULT_PING_INTERVAL;
@@ -331,9 +329,6 @@ public final class RpcServer implements AutoCloseable {
     Authenticator authenticator;
     Set<String> allowedOrigins;
     SSLContext sslContext;
-    Gson gson;
-    Duration callTimeout = Peer.DEFAULT_CALL_TIMEOUT;
-    Executor executor;
     dev.duplexrpc.server.cluster.Backplane backplane;
     final Set<String> events = new LinkedHashSet<>();
     final List<StaticFiles.Folder> staticFolders = new ArrayList<>();
@@ -342,25 +337,24 @@ public final class RpcServer implements AutoCloseable {
     private boolean services;
 
     Builder() {
-      super(Peer.builder());
+      super(PeerConfig.builder());
     }
 
-    /** The Peer builder every connection's Peer is copied from. */
-    Peer.Builder peerTemplate() {
-      return peer;
+    /** The configuration every connection's Peer is built with, its services bound now. */
+    PeerConfig peerConfig() {
+      return config.build();
     }
 
-    private Builder(Peer.Builder peer) {
-      super(peer);
+    private Builder(PeerConfig.Builder config) {
+      super(config);
     }
 
     /** An independent copy with the same settings, except the backplane (one server's own). */
     Builder copy() {
-      Builder b = new Builder(peer.copy());
+      Builder b = new Builder(config.build().newBuilder());
       b.host = host;
       b.port = port;
       b.path = path;
-      b.maxMessageSize = maxMessageSize;
       b.connectionListener = connectionListener;
       b.frameListener = frameListener;
       b.pingInterval = pingInterval;
@@ -369,9 +363,6 @@ public final class RpcServer implements AutoCloseable {
       b.authenticator = authenticator;
       b.allowedOrigins = allowedOrigins;
       b.sslContext = sslContext;
-      b.gson = gson;
-      b.callTimeout = callTimeout;
-      b.executor = executor;
       b.events.addAll(events);
       b.staticFolders.addAll(staticFolders);
       b.browserClientPath = browserClientPath;
@@ -427,7 +418,7 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * Adds a service every connection gets (see {@link Peer.Builder#service(Object)}). One
+     * Adds a service every connection gets (see {@link PeerConfig.Builder#service(Object)}). One
      * instance serves all clients at once, so it must be thread-safe; use {@link
      * ConnectionSetup#service(Object)} for per-connection instances.
      *
@@ -436,7 +427,7 @@ public final class RpcServer implements AutoCloseable {
      * @throws IllegalArgumentException if the service is invalid
      */
     public Builder service(Object service) {
-      peer.service(service);
+      config.service(service);
       services = true;
       return this;
     }
@@ -728,62 +719,6 @@ public final class RpcServer implements AutoCloseable {
         throw new IllegalStateException(
             "a transport handler takes the connections whole: no services, events or connection listener with it");
       }
-    }
-
-    /**
-     * The executor handlers run on; see {@link Peer.Builder#executor(Executor)}. The library never
-     * shuts down an executor given here.
-     *
-     * @param executor the executor, or null for the library's default
-     * @return this builder
-     */
-    @Override
-    public Builder executor(Executor executor) {
-      super.executor(executor);
-      this.executor = executor;
-      return this;
-    }
-
-    /**
-     * The Gson instance for params and results; see {@link Peer.Builder#gson(Gson)}.
-     *
-     * @param gson the Gson instance
-     * @return this builder
-     */
-    @Override
-    public Builder gson(Gson gson) {
-      super.gson(gson);
-      this.gson = gson;
-      return this;
-    }
-
-    /**
-     * The largest message in characters, both ways; see {@link Peer.Builder#maxMessageSize(int)}.
-     * A larger incoming message closes its connection with 1009. Tyrus's incoming buffer is sized
-     * from it. Default 1 MiB; at least 256.
-     *
-     * @param chars the limit
-     * @return this builder
-     */
-    @Override
-    public Builder maxMessageSize(int chars) {
-      super.maxMessageSize(chars);
-      this.maxMessageSize = chars;
-      return this;
-    }
-
-    /**
-     * How long a call to a client waits for its response; see {@link
-     * Peer.Builder#callTimeout(Duration)}. Default 30 seconds, {@link Duration#ZERO} for none.
-     *
-     * @param timeout the timeout
-     * @return this builder
-     */
-    @Override
-    public Builder callTimeout(Duration timeout) {
-      super.callTimeout(timeout);
-      this.callTimeout = timeout;
-      return this;
     }
 
     /**

@@ -179,7 +179,7 @@ class EventsTest {
 
   @Test
   void payloadWithALoneSurrogateIsSentEscaped() throws Exception {
-    assertEquals("\"a\\ud800b\\udc00\ud83d\ude00\"", dev.duplexrpc.core.internal.MessageWriter.valueText(new com.google.gson.Gson(), "a\ud800b\udc00\ud83d\ude00"));
+    assertEquals("\"a\\ud800b\\udc00\ud83d\ude00\"", dev.duplexrpc.core.internal.codec.MessageWriter.valueText(new com.google.gson.Gson(), "a\ud800b\udc00\ud83d\ude00"));
     start();
     try (JdkWebSocketClient ws = JdkWebSocketClient.connect(server.uri())) {
       request(ws, 1, "rpc.on", "[\"tick\"]");

@@ -3,6 +3,7 @@ package dev.duplexrpc.bench.jmh;
 import dev.duplexrpc.bench.servers.BenchService;
 import dev.duplexrpc.bench.servers.LspTarget;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.transport.Transport;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -106,8 +107,8 @@ public class CorePathBenchmark {
       request = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"echo\",\"params\":[\"" + new String(text) + "\"]}";
     }
     transport = new LastFrame();
-    peer = Peer.builder().transport(transport).service(new BenchService.Impl()).executor(Runnable::run).build();
-    caller = Peer.builder().transport(new Answering()).executor(Runnable::run).callTimeout(java.time.Duration.ZERO).build();
+    peer = Peer.builder().transport(transport).service(new BenchService.Impl()).config(PeerConfig.builder().executor(Runnable::run).build()).build();
+    caller = Peer.builder().transport(new Answering()).config(PeerConfig.builder().executor(Runnable::run).callTimeout(java.time.Duration.ZERO).build()).build();
     callerProxy = caller.remote(BenchService.Client.class);
     lspHandler = new MessageJsonHandler(ServiceEndpoints.getSupportedMethods(LspTarget.Service.class));
     lspEndpoint = new RemoteEndpoint(message -> lspLast = lspHandler.serialize(message),

@@ -20,6 +20,18 @@ public final class Discovery {
   private Discovery() {}
 
   /**
+   * What a Peer's discovery serves.
+   *
+   * @param enabled whether {@code rpc.discover} is served
+   * @param title the document's {@code info.title}
+   * @param version the document's {@code info.version}
+   * @param described method objects listed as they are
+   * @param cache where the documents are kept, shared by the Peers of one configuration
+   */
+  public record Settings(boolean enabled, String title, String version, List<JsonObject> described,
+      Cache cache) {}
+
+  /**
    * The built-in methods for a Peer that serves {@code served}, by wire name.
    *
    * @param served the Peer's own methods, in registration order

@@ -10,6 +10,9 @@ import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.FallbackHandler;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.internal.codec.JsonSlice;
+import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.codec.SimpleValues;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -85,13 +88,21 @@ public final class LocalMethod {
    * Its model's wire name is a placeholder for logs; the served name is the message's.
    */
   public static LocalMethod fallback(FallbackHandler handler, Gson gson) {
+    return handler("(fallback handler)", handler, gson);
+  }
+
+  /**
+   * A method served by a handler that takes the params as text, as a {@link FallbackHandler}
+   * does: the fallback, or a binding's built-in {@code rpc.} method.
+   */
+  public static LocalMethod handler(String wireName, FallbackHandler handler, Gson gson) {
     Method m;
     try {
       m = FallbackHandler.class.getMethod("handle", CallContext.class, String.class);
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
-    ServiceMethod model = new ServiceMethod("(fallback handler)", ServiceMethod.Kind.REQUEST, m,
+    ServiceMethod model = new ServiceMethod(wireName, ServiceMethod.Kind.REQUEST, m,
         ServiceMethod.ResultKind.FUTURE, Object.class, List.of(), List.of(), Map.of(), 0);
     return new LocalMethod(model, handler, gson);
   }

@@ -3,6 +3,7 @@ package dev.duplexrpc.core.internal;
 import com.google.gson.Gson;
 import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
+import dev.duplexrpc.core.internal.codec.MessageWriter;
 import java.util.Optional;
 
 /** One method of a remote interface, bound to the Peer's Gson: writes the params of a proxy call. */

@@ -12,6 +12,7 @@ import com.google.gson.stream.JsonWriter;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.annotation.RpcMethod;
+import dev.duplexrpc.core.internal.codec.JsonSlice;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

@@ -48,6 +48,11 @@ public final class ConnectionHandle {
     this.peer = remotePeer;
   }
 
+  /** The Peer calls go through: the local connection's, or the relay's. */
+  Peer peer() {
+    return peer;
+  }
+
   /**
    * The connection's id.
    *

@@ -1,4 +1,4 @@
-package dev.duplexrpc.core.internal;
+package dev.duplexrpc.core.internal.codec;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
@@ -33,17 +33,17 @@ public final class JsonSlice {
   }
 
   /** The message text the slice is a range of. */
-  String text() {
+  public String text() {
     return text;
   }
 
   /** Where the value starts in {@link #text()}. */
-  int start() {
+  public int start() {
     return start;
   }
 
   /** Where the value ends (exclusive) in {@link #text()}. */
-  int end() {
+  public int end() {
     return end;
   }
 

@@ -1,4 +1,4 @@
-package dev.duplexrpc.core.internal;
+package dev.duplexrpc.core.internal.codec;
 
 import dev.duplexrpc.core.ErrorCodes;
 import java.util.ArrayList;
@@ -42,6 +42,45 @@ public final class MessageParser {
       return new Scan(text).message();
     } catch (Failure f) {
       return ParseResult.failure(f.code, f.getMessage());
+    }
+  }
+
+  /** The envelope members of one object as scanned, before it is classified. */
+  private static final class Members {
+    String jsonrpc; // null if absent or not a string
+    boolean hasMethod;
+    String method; // null if absent or not a string
+    boolean hasId;
+    Id id; // null if absent or neither string, number nor null
+    JsonSlice params;
+    JsonSlice result;
+    JsonSlice error;
+    String notification; // the rpc-websockets event name; null if absent or not a string
+
+    Message classify() {
+      if (!hasMethod && (result != null || error != null)) {
+        return new Message.Response(id, result, error);
+      }
+      boolean badParams = params != null && !params.isStructured();
+      if (notification != null && !hasMethod && !hasId) { // {"notification": name, "params": ...}
+        return badParams
+            ? new Message.Dropped("event " + notification + " with params that are not an array or object")
+            : new Message.Notification(notification, params);
+      }
+      if (hasId && id == null) {
+        return new Message.Invalid(Id.NULL, "id is neither a string, a number nor null");
+      }
+      Id replyId = id == null ? Id.NULL : id;
+      if (!"2.0".equals(jsonrpc)) {
+        return new Message.Invalid(replyId, "jsonrpc is not \"2.0\"");
+      }
+      if (method == null) {
+        return new Message.Invalid(replyId, "method is missing or not a string");
+      }
+      if (badParams) {
+        return new Message.Invalid(replyId, "params is not an array or an object");
+      }
+      return hasId ? new Message.Request(id, method, params) : new Message.Notification(method, params);
     }
   }
 
@@ -117,18 +156,17 @@ public final class MessageParser {
 
     private Message item(int depth) throws Failure {
       skipWs();
-      Message m = new Message();
       if (peek() != '{') {
         skipValue(depth);
-        return m;
+        return new Message.Invalid(Id.NULL, "not an object");
       }
-      m.object = true;
+      Members m = new Members();
       enter(depth);
       pos++;
       skipWs();
       if (peek() == '}') {
         pos++;
-        return m;
+        return m.classify();
       }
       while (true) {
         skipWs();
@@ -143,7 +181,6 @@ public final class MessageParser {
         skipWs();
         switch (name) {
           case "jsonrpc":
-            m.hasJsonrpc = true;
             m.jsonrpc = peek() == '"' ? string() : skipped(depth + 1);
             break;
           case "method":
@@ -155,19 +192,15 @@ public final class MessageParser {
             m.id = id(depth + 1);
             break;
           case "params":
-            m.hasParams = true;
             m.params = slice(depth + 1);
             break;
           case "result":
-            m.hasResult = true;
             m.result = slice(depth + 1);
             break;
           case "error":
-            m.hasError = true;
             m.error = slice(depth + 1);
             break;
           case "notification":
-            m.hasNotification = true;
             m.notification = peek() == '"' ? string() : skipped(depth + 1);
             break;
           default:
@@ -176,7 +209,7 @@ public final class MessageParser {
         skipWs();
         char c = next();
         if (c == '}') {
-          return m;
+          return m.classify();
         }
         if (c != ',') {
           throw parseError("expected ',' or '}' in an object");

@@ -1,4 +1,4 @@
-package dev.duplexrpc.core.internal;
+package dev.duplexrpc.core.internal.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,22 +75,41 @@ class MessageParserTest {
     assertTrue(accepted > 1000 && rejected > 1000, accepted + " accepted, " + rejected + " rejected");
   }
 
-  @Test
-  void slicesReadBackAsTheValuesTheyCover() {
-    String text = SEEDS[1];
-    Message m = new MessageParser(64, 10).parse(text).messages().get(0);
-    assertEquals("a\u00e9\n", m.method);
-    assertEquals("s", m.id.text());
-    assertEquals(JsonParser.parseString(text).getAsJsonObject().get("params"), m.params.tree());
+  private static Message parsed(String text) {
+    return new MessageParser(64, 10).parse(text).messages().get(0);
   }
 
   @Test
-  void envelopeMembersOfTheWrongTypeAreRecordedAsAbsentValues() {
-    Message m = new MessageParser(64, 10).parse("{\"jsonrpc\":2,\"method\":[1],\"id\":{}}").messages().get(0);
-    assertTrue(m.hasJsonrpc && m.hasMethod && m.hasId);
-    assertNull(m.jsonrpc);
-    assertNull(m.method);
-    assertNull(m.id);
+  void slicesReadBackAsTheValuesTheyCover() {
+    String text = SEEDS[1];
+    Message.Request m = (Message.Request) parsed(text);
+    assertEquals("a\u00e9\n", m.method());
+    assertEquals("s", m.id().text());
+    assertEquals(JsonParser.parseString(text).getAsJsonObject().get("params"), m.params().tree());
+  }
+
+  @Test
+  void envelopeMembersOfTheWrongTypeMakeAnInvalidRequestWithIdNull() {
+    Message.Invalid m = (Message.Invalid) parsed("{\"jsonrpc\":2,\"method\":[1],\"id\":{}}");
+    assertEquals(Id.NULL, m.id());
+    assertEquals(Id.NULL, ((Message.Invalid) parsed("1")).id());
+  }
+
+  @Test
+  void invalidRequestKeepsItsValidIdToAnswerWith() {
+    assertEquals(Id.ofString("x"), ((Message.Invalid) parsed("{\"jsonrpc\":\"1.0\",\"method\":\"m\",\"id\":\"x\"}")).id());
+    assertEquals(Id.ofString("x"), ((Message.Invalid) parsed("{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"params\":1,\"id\":\"x\"}")).id());
+    assertEquals(Id.ofString("x"), ((Message.Invalid) parsed("{\"jsonrpc\":\"2.0\",\"id\":\"x\"}")).id());
+  }
+
+  @Test
+  void responsesKeepResultErrorAndId() {
+    Message.Response ok = (Message.Response) parsed("{\"jsonrpc\":\"2.0\",\"result\":[1],\"id\":7}");
+    assertEquals("[1]", ok.result().toString());
+    assertFalse(ok.isError());
+    Message.Response bad = (Message.Response) parsed("{\"error\":{},\"id\":[]}");
+    assertTrue(bad.isError());
+    assertNull(bad.id());
   }
 
   @Test
@@ -114,26 +133,21 @@ class MessageParserTest {
   @Test
   void numberIdsKeepTheirLiteralText() {
     for (String id : new String[] {"12345678901234567890", "1.5", "-0", "1E+3", "0.000e-0"}) {
-      Message m = new MessageParser(64, 10).parse("{\"id\":" + id + "}").messages().get(0);
-      assertEquals(Id.Kind.NUMBER, m.id.kind());
-      assertEquals(id, m.id.text());
+      Message.Invalid m = (Message.Invalid) parsed("{\"id\":" + id + "}");
+      assertEquals(Id.Kind.NUMBER, m.id().kind());
+      assertEquals(id, m.id().text());
     }
   }
 
   @Test
-  void topLevelNotificationMemberIsRecordedOnlyWhenItIsAString() {
-    Message m = new MessageParser(64, 10)
-        .parse("{\"notification\":\"feed\\u0021\",\"params\":{\"notification\":\"inner\"}}")
-        .messages().get(0);
-    assertTrue(m.hasNotification);
-    assertEquals("feed!", m.notification);
-    assertTrue(m.isEventForm());
-    assertEquals("{\"notification\":\"inner\"}", m.params.toString());
-    Message n = new MessageParser(64, 10).parse("{\"notification\":[\"x\"]}").messages().get(0);
-    assertTrue(n.hasNotification);
-    assertNull(n.notification);
-    assertFalse(n.isEventForm());
-    Message r = new MessageParser(64, 10).parse("{\"notification\":\"x\",\"result\":1}").messages().get(0);
-    assertFalse(r.isEventForm());
+  void eventFormIsParsedIntoANotificationOfThatName() {
+    Message.Notification m = (Message.Notification)
+        parsed("{\"notification\":\"feed\\u0021\",\"params\":{\"notification\":\"inner\"}}");
+    assertEquals("feed!", m.method());
+    assertEquals("{\"notification\":\"inner\"}", m.params().toString());
+    assertTrue(parsed("{\"notification\":\"feed\",\"params\":1}") instanceof Message.Dropped);
+    assertTrue(parsed("{\"notification\":[\"x\"]}") instanceof Message.Invalid);
+    assertTrue(parsed("{\"notification\":\"x\",\"result\":1}") instanceof Message.Response);
+    assertTrue(parsed("{\"notification\":\"x\",\"id\":1}") instanceof Message.Invalid);
   }
 }

@@ -1,4 +1,4 @@
-package dev.duplexrpc.core.internal;
+package dev.duplexrpc.core.internal.codec;
 
 import java.util.List;
 

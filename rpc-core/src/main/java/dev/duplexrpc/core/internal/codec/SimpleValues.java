@@ -1,4 +1,4 @@
-package dev.duplexrpc.core.internal;
+package dev.duplexrpc.core.internal.codec;
 
 import com.google.gson.Gson;
 import com.google.gson.TypeAdapter;
@@ -11,10 +11,10 @@ import com.google.gson.TypeAdapter;
  * user-registered adapter is always used); these values read exactly as Gson reads them. Anything
  * else is left to Gson, which also words the errors.
  */
-final class SimpleValues {
+public final class SimpleValues {
   private SimpleValues() {}
 
-  static final byte NONE = 0;
+  public static final byte NONE = 0;
   static final byte INT = 1;
   static final byte LONG = 2;
   static final byte BOOLEAN = 3;
@@ -28,7 +28,7 @@ final class SimpleValues {
   private static final TypeAdapter<?> STRING_ADAPTER = DEFAULTS.getAdapter(String.class);
 
   /** The kind an adapter reads, or {@link #NONE}. */
-  static byte kind(TypeAdapter<?> a) {
+  public static byte kind(TypeAdapter<?> a) {
     if (a == INT_ADAPTER) {
       return INT;
     }
@@ -49,7 +49,7 @@ final class SimpleValues {
    * there is not one. A number must not be followed by {@code .}, {@code e} or {@code E} (then it
    * is not plain); the caller checks what follows the value.
    */
-  static int scanEnd(byte kind, String t, int pos, int end) {
+  public static int scanEnd(byte kind, String t, int pos, int end) {
     if (pos >= end) {
       return -1;
     }
@@ -97,7 +97,7 @@ final class SimpleValues {
   }
 
   /** The value of the plain token {@code [pos, tokenEnd)} that {@link #scanEnd} found. */
-  static Object value(byte kind, String t, int pos, int tokenEnd) {
+  public static Object value(byte kind, String t, int pos, int tokenEnd) {
     switch (kind) {
       case INT:
       case LONG: {

@@ -1,0 +1,125 @@
+package dev.duplexrpc.core.internal.proxy;
+
+import com.google.gson.Gson;
+import dev.duplexrpc.core.ErrorCodes;
+import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.internal.RemoteMethod;
+import dev.duplexrpc.core.internal.ServiceMethod;
+import dev.duplexrpc.core.internal.ServiceModel;
+import dev.duplexrpc.core.internal.call.CallFuture;
+import dev.duplexrpc.core.internal.call.CallTable;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Typed proxies of the other end's services, one per interface, sending through one {@link
+ * CallTarget}. Each interface's methods are modelled and bound to Gson once, when its proxy is
+ * made; a call is a map lookup, the params written by their adapters, and the target's send.
+ */
+public final class RemoteProxies {
+  private static final Object[] NO_ARGS = {};
+
+  private final Gson gson;
+  private final CallTarget target;
+  private final Object owner; // names the proxies in toString
+  private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+
+  /**
+   * @param gson converts params and results
+   * @param target where calls go
+   * @param owner what the proxies' {@code toString} names as the other end
+   */
+  public RemoteProxies(Gson gson, CallTarget target, Object owner) {
+    this.gson = gson;
+    this.target = target;
+    this.owner = owner;
+  }
+
+  /**
+   * The proxy of an interface, made on first use.
+   *
+   * @throws IllegalArgumentException if {@code service} is not an interface or a method is not a
+   *     valid RPC method (the message names the method)
+   */
+  public <T> T get(Class<T> service) {
+    Objects.requireNonNull(service, "service == null");
+    return service.cast(proxies.computeIfAbsent(service, this::newProxy));
+  }
+
+  private Object newProxy(Class<?> service) {
+    if (!service.isInterface()) {
+      throw new IllegalArgumentException(
+          "remote(" + service.getName() + "): only interfaces can be proxied");
+    }
+    ServiceModel model = ServiceModel.of(service);
+    Map<Method, RemoteMethod> table = new HashMap<>();
+    for (ServiceMethod sm : model.methods()) {
+      table.put(sm.method(), new RemoteMethod(sm, gson));
+    }
+    for (Method m : service.getMethods()) {
+      if (Modifier.isAbstract(m.getModifiers()) && !table.containsKey(m)) {
+        throw ServiceModel.error(m, "Method is not annotated with @RpcMethod or @RpcNotification.");
+      }
+    }
+    return Proxy.newProxyInstance(
+        service.getClassLoader(), new Class<?>[] {service}, new Handler(service, table));
+  }
+
+  private final class Handler implements InvocationHandler {
+    private final Class<?> service;
+    private final Map<Method, RemoteMethod> table;
+
+    Handler(Class<?> service, Map<Method, RemoteMethod> table) {
+      this.service = service;
+      this.table = table;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      RemoteMethod rm = table.get(method);
+      if (rm == null) {
+        if (method.getDeclaringClass() == Object.class) {
+          switch (method.getName()) {
+            case "equals":
+              return proxy == args[0];
+            case "hashCode":
+              return System.identityHashCode(proxy);
+            default:
+              return "Remote " + service.getSimpleName() + " of " + owner;
+          }
+        }
+        if (method.isDefault()) {
+          return InvocationHandler.invokeDefault(proxy, method, args);
+        }
+        throw new UnsupportedOperationException(method.toString());
+      }
+      ServiceMethod sm = rm.model();
+      Object[] a = args == null ? NO_ARGS : args;
+      if (sm.kind() == ServiceMethod.Kind.NOTIFICATION) {
+        target.notification(sm.wireName(), rm.params(a));
+        return null;
+      }
+      long t = sm.timeoutMillis();
+      long timeout = t == 0 ? CallTable.DEFAULT_TIMEOUT : t < 0 ? 0 : t;
+      boolean async = sm.resultKind() == ServiceMethod.ResultKind.FUTURE;
+      CompletableFuture<Object> f =
+          target.request(sm.wireName(), rm.params(a), rm.resultAdapter(), timeout, async);
+      if (async) {
+        return f;
+      }
+      Object v = CallFuture.await(sm.wireName(), f);
+      if (v == null && method.getReturnType().isPrimitive() && method.getReturnType() != void.class) {
+        throw new RpcException(ErrorCodes.INVALID_RESPONSE,
+            "Result of '" + sm.wireName() + "' is null, but " + method.getReturnType() + " was expected");
+      }
+      return v;
+    }
+  }
+}
