@@ -4,6 +4,7 @@ import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerListener;
 import dev.duplexrpc.server.internal.HandshakeGate;
+import dev.duplexrpc.server.internal.MessageRateLimit;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import dev.duplexrpc.server.internal.RpcSessionEndpoint;
 import dev.duplexrpc.server.internal.SessionHandler;
@@ -69,6 +70,7 @@ public final class RpcEndpoint {
   private final int maxMessageSize;
   private final ConnectionListener listener;
   private final FrameListener frameListener;
+  private final int maxMessagesPerSecond;
   private final Duration pingInterval;
   private final Duration idleTimeout;
   private final long maxQueuedBytes;
@@ -92,6 +94,7 @@ public final class RpcEndpoint {
     this.pingInterval = b.pingInterval;
     this.idleTimeout = b.idleTimeout;
     this.maxQueuedBytes = b.maxQueuedBytes;
+    this.maxMessagesPerSecond = b.connectionLimits.maxMessagesPerSecond();
     this.authenticator = b.authenticator;
     this.allowedOrigins = b.allowedOrigins;
     this.transportHandler = b.transportHandler;
@@ -318,7 +321,8 @@ public final class RpcEndpoint {
       }
 
       ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
-      Peer.Builder pb = template.copy().transport(transport)
+      Peer.Builder pb = template.copy().transport(maxMessagesPerSecond == 0 ? transport
+              : new MessageRateLimit(transport, maxMessagesPerSecond, "server session " + id))
           .discoveryMethods(events.discoveryMethods()); // rpc.on and rpc.off, with the events declared now
       EventForm eventForm = EventForm.JSON_RPC;
       if (listener != null) {
