@@ -24,6 +24,16 @@ public final class GuardedServerMain {
    * @param args the limits, see the class
    */
   public static void main(String[] args) throws IOException {
+    // Whatever kills a thread is printed plainly (the default handler may itself need classes).
+    Thread.UncaughtExceptionHandler plain = (t, e) -> {
+      System.out.println("UNCAUGHT in " + t.getName() + ": " + e);
+      for (StackTraceElement el : e.getStackTrace()) {
+        System.out.println("  at " + el);
+      }
+      System.out.flush();
+    };
+    plain.hashCode();
+    Thread.setDefaultUncaughtExceptionHandler(plain);
     ConnectionLimits limits = ConnectionLimits.builder()
         .handshakeTimeout(Duration.ofMillis(Long.parseLong(args[0])))
         .maxConnections(Integer.parseInt(args[1]))
