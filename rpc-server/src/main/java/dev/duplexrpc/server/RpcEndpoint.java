@@ -380,7 +380,8 @@ public final class RpcEndpoint {
       raw.put(id, transport);
       transport.beforeClose(() -> raw.remove(id, transport));
       try {
-        transportHandler.onOpen(id, new Handshake(handshake), new LimitedTransport(transport, maxMessageSize));
+        transportHandler.onOpen(id, new Handshake(handshake), new LimitedTransport(maxMessagesPerSecond == 0 ? transport
+            : new MessageRateLimit(transport, maxMessagesPerSecond, "server session " + id), maxMessageSize));
       } catch (Exception | LinkageError e) {
         LOG.log(Level.INFO, "Connection " + id + " refused by the transport handler", e);
         raw.remove(id, transport);
