@@ -270,7 +270,10 @@ public final class ConnectionGuard {
       if (!header.isRequest() || header == state.lastRequest) {
         return ctx.getInvokeAction();
       }
-      state.lastRequest = header;
+      boolean upgrade = UpgradeRequestCheck.isUpgrade(header);
+      if (!upgrade) {
+        state.lastRequest = header; // an upgrade's parsed request is not kept: TyrusFilter drops it
+      }
       HttpRequestPacket request = (HttpRequestPacket) header;
       InetAddress forwarded = forwardedClient(state, request);
       String why = null;
@@ -307,7 +310,7 @@ public final class ConnectionGuard {
         ((HttpContent) m).recycle();
         return ctx.getStopAction();
       }
-      if (!UpgradeRequestCheck.isUpgrade(header)) {
+      if (!upgrade) {
         // Plain HTTP: once its response is written, the next request has the same deadline.
         synchronized (ConnectionGuard.this) {
           if (!state.released) {
