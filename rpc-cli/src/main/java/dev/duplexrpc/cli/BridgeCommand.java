@@ -109,6 +109,7 @@ final class BridgeCommand implements Callable<Integer> {
     RpcServer.Builder b = RpcServer.builder()
         .host(host)
         .port(serverOptions.port)
+        .connectionLimits(serverOptions.limits())
         .path(path)
         .maxMessageSize(maxMessageSize)
         .transportHandler((id, handshake, transport) -> {

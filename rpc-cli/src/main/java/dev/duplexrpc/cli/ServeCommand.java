@@ -43,6 +43,7 @@ final class ServeCommand implements Callable<Integer> {
     RpcServer rpc = serverOptions.start(RpcServer.builder()
         .host(host)
         .port(serverOptions.port)
+        .connectionLimits(serverOptions.limits())
         .path(path)
         .service(new TestService())
         .event("tick")

@@ -1,5 +1,6 @@
 package dev.duplexrpc.cli;
 
+import dev.duplexrpc.server.ConnectionLimits;
 import dev.duplexrpc.server.RpcServer;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
@@ -9,7 +10,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * What {@code serve} and {@code bridge} share: {@code --port}, checking it with the command's
+ * What {@code serve} and {@code bridge} share: {@code --port}, the connection limits ({@code
+ * --handshake-timeout}, {@code --max-connections}, ...), checking them with the command's
  * {@code --path}, listening, and running until Ctrl-C or SIGTERM. Their {@code --host} and {@code
  * --path} stay in each command: the help texts and defaults differ.
  */
@@ -20,6 +22,26 @@ final class ServerOptions {
   @Option(names = {"-p", "--port"}, required = true, paramLabel = "PORT",
       description = "The port; 0 for an ephemeral one (read the printed URL).")
   int port;
+
+  @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
+      description = "How long a new connection has to send its whole upgrade request; 0 for no limit. Default: ${DEFAULT-VALUE}.")
+  java.time.Duration handshakeTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+      description = "The most connections at once (HTTP 503 past it); keep it under ulimit -n; 0 for no limit. Default: ${DEFAULT-VALUE}.")
+  int maxConnections;
+
+  @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "1024",
+      description = "The most connections from one client address (HTTP 429 past it); 0 for no limit. Default: ${DEFAULT-VALUE}.")
+  int maxConnectionsPerAddress;
+
+  @Option(names = "--trusted-proxy", paramLabel = "IP",
+      description = "A reverse proxy whose X-Forwarded-For is believed for the per-address limits; repeatable.")
+  java.util.List<String> trustedProxies = new java.util.ArrayList<>();
+
+  @Option(names = "--max-messages-per-second", paramLabel = "N", defaultValue = "0",
+      description = "The most messages a connection may send per second (closed with 1008 past it); 0 for no limit. Default: ${DEFAULT-VALUE}.")
+  int maxMessagesPerSecond;
 
   /**
    * Checks {@code --port} and the command's {@code --path}: bad usage (exit 2) if either is
@@ -35,6 +57,26 @@ final class ServerOptions {
     if (!path.startsWith("/")) {
       throw new ParameterException(spec.commandLine(),
           "Invalid value for option '--path': '" + path + "' must start with /");
+    }
+  }
+
+  /**
+   * The connection limits from the options (the library's defaults for the rest).
+   *
+   * @return the limits
+   * @throws ParameterException if a value is out of range
+   */
+  ConnectionLimits limits() {
+    try {
+      return ConnectionLimits.builder()
+          .handshakeTimeout(handshakeTimeout)
+          .maxConnections(maxConnections)
+          .maxConnectionsPerAddress(maxConnectionsPerAddress)
+          .trustedProxies(trustedProxies.toArray(new String[0]))
+          .maxMessagesPerSecond(maxMessagesPerSecond)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

@@ -4,11 +4,13 @@ import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerListener;
+import dev.duplexrpc.core.transport.Transport;
 import dev.duplexrpc.core.internal.Builtins;
 import dev.duplexrpc.server.cluster.Cluster;
 import dev.duplexrpc.server.cluster.internal.ClusterAccess;
 import dev.duplexrpc.server.cluster.internal.ClusterNode;
 import dev.duplexrpc.server.internal.HandshakeGate;
+import dev.duplexrpc.server.internal.MessageRateLimit;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import dev.duplexrpc.server.internal.RpcSessionEndpoint;
 import dev.duplexrpc.server.internal.SessionHandler;
@@ -74,6 +76,7 @@ public final class RpcEndpoint {
   private final int maxMessageSize;
   private final ConnectionListener listener;
   private final FrameListener frameListener;
+  private final int maxMessagesPerSecond;
   private final Duration pingInterval;
   private final Duration idleTimeout;
   private final long maxQueuedBytes;
@@ -98,6 +101,7 @@ public final class RpcEndpoint {
     this.pingInterval = b.pingInterval;
     this.idleTimeout = b.idleTimeout;
     this.maxQueuedBytes = b.maxQueuedBytes;
+    this.maxMessagesPerSecond = b.connectionLimits.maxMessagesPerSecond();
     this.authenticator = b.authenticator;
     this.allowedOrigins = b.allowedOrigins;
     this.transportHandler = b.transportHandler;
@@ -107,6 +111,13 @@ public final class RpcEndpoint {
         Peer.builder().config(peerConfig));
     this.cluster = ClusterAccess.cluster(node);
     events.cluster = node;
+  }
+
+  /** The session's transport, behind the incoming message rate limit when one is set. */
+  private Transport rateLimited(Transport transport, String id) {
+    return maxMessagesPerSecond == 0
+        ? transport
+        : new MessageRateLimit(transport, maxMessagesPerSecond, "server session " + id);
   }
 
   /** This server's cluster node: the relay to connections held elsewhere. */
@@ -333,7 +344,7 @@ public final class RpcEndpoint {
       }
 
       ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
-      Peer.Builder pb = Peer.builder().config(peerConfig).transport(transport);
+      Peer.Builder pb = Peer.builder().config(peerConfig).transport(rateLimited(transport, id));
       Builtins.set(pb, events.builtins()); // rpc.on and rpc.off, described with the events declared now
       EventForm eventForm = EventForm.JSON_RPC;
       if (listener != null) {
@@ -391,7 +402,7 @@ public final class RpcEndpoint {
       raw.put(id, transport);
       transport.beforeClose(() -> raw.remove(id, transport));
       try {
-        transportHandler.onOpen(id, handshake, new LimitedTransport(transport, maxMessageSize));
+        transportHandler.onOpen(id, handshake, new LimitedTransport(rateLimited(transport, id), maxMessageSize));
       } catch (Exception | LinkageError e) {
         LOG.log(Level.INFO, "Connection " + id + " refused by the transport handler", e);
         raw.remove(id, transport);

@@ -80,6 +80,7 @@ public final class RpcServer implements AutoCloseable {
   private final SSLContext sslContext;
   private final StaticFiles staticFiles;
   private final Builder config;
+  private final ConnectionLimits connectionLimits;
   private final Object lock = new Object();
   private EmbeddedContainer container; // guarded by lock
   private boolean closed; // guarded by lock
@@ -88,6 +89,7 @@ public final class RpcServer implements AutoCloseable {
     this.host = b.host;
     this.port = b.port;
     this.sslContext = b.sslContext;
+    this.connectionLimits = b.connectionLimits;
     this.staticFiles = b.staticFolders.isEmpty() && b.browserClientPath == null
         ? null
         : new StaticFiles(b.staticFolders, b.browserClientPath);
@@ -133,7 +135,8 @@ public final class RpcServer implements AutoCloseable {
         throw new IllegalStateException("server already started");
       }
       endpoint.start(); // the backplane first: a bad one fails here, before anything listens
-      EmbeddedContainer c = new EmbeddedContainer(host, port, maxMessageSize, endpoint.gate(), sslContext, staticFiles);
+      EmbeddedContainer c = new EmbeddedContainer(host, port, maxMessageSize, endpoint.gate(), sslContext, staticFiles,
+          connectionLimits);
       try {
         c.addEndpoint(endpoint.config());
         c.start("/", port);
@@ -293,6 +296,18 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The socket counters: connections and pending handshakes open now, and what the {@link
+   * ConnectionLimits} refused or closed since the start, for metrics.
+   *
+   * @return a snapshot; all zero before the start
+   */
+  public ConnectionStats connectionStats() {
+    synchronized (lock) {
+      return container == null ? new ConnectionStats(0, 0, 0, 0, 0, 0, 0) : container.stats();
+    }
+  }
+
   private EmbeddedContainer started() {
     synchronized (lock) {
       if (container == null) {
@@ -334,6 +349,7 @@ public final class RpcServer implements AutoCloseable {
     final List<StaticFiles.Folder> staticFolders = new ArrayList<>();
     String browserClientPath;
     TransportHandler transportHandler;
+    ConnectionLimits connectionLimits = ConnectionLimits.defaults();
     private boolean services;
 
     Builder() {
@@ -363,6 +379,7 @@ public final class RpcServer implements AutoCloseable {
       b.authenticator = authenticator;
       b.allowedOrigins = allowedOrigins;
       b.sslContext = sslContext;
+      b.connectionLimits = connectionLimits;
       b.events.addAll(events);
       b.staticFolders.addAll(staticFolders);
       b.browserClientPath = browserClientPath;
@@ -699,6 +716,18 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * The handshake deadline, socket limits and message rate limit; see {@link ConnectionLimits}
+     * for each default. In another container only its message rate limit applies.
+     *
+     * @param limits the limits
+     * @return this builder
+     */
+    public Builder connectionLimits(ConnectionLimits limits) {
+      this.connectionLimits = Objects.requireNonNull(limits, "limits == null");
       return this;
     }
 

@@ -1,6 +1,8 @@
 package dev.duplexrpc.server.internal;
 
 import dev.duplexrpc.client.internal.Limits;
+import dev.duplexrpc.server.ConnectionLimits;
+import dev.duplexrpc.server.ConnectionStats;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -21,7 +23,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
 /**
  * A Tyrus server container on a Grizzly listener bound to one host address, unlike Tyrus's own
  * Grizzly container, which binds {@code 0.0.0.0} whatever host it is given. Tyrus's incoming
- * buffer is sized from the library's message limit.
+ * buffer is sized from the library's message limit. A {@link ConnectionGuard} enforces the
+ * {@link ConnectionLimits}.
  */
 public final class EmbeddedContainer extends TyrusServerContainer {
   private final String host;
@@ -32,6 +35,8 @@ public final class EmbeddedContainer extends TyrusServerContainer {
   private final SSLContext sslContext;
   private final StaticFiles staticFiles;
   private final TyrusFilter.SocketCount sockets = new TyrusFilter.SocketCount();
+  private final ConnectionLimits limits;
+  private volatile ConnectionGuard guard;
   private volatile String contextPath = "/";
   private volatile HttpServer server;
   private volatile NetworkListener listener;
@@ -61,7 +66,24 @@ public final class EmbeddedContainer extends TyrusServerContainer {
    */
   public EmbeddedContainer(String host, int port, int maxMessageChars, HandshakeGate gate, SSLContext sslContext,
       StaticFiles staticFiles) {
+    this(host, port, maxMessageChars, gate, sslContext, staticFiles, ConnectionLimits.defaults());
+  }
+
+  /**
+   * Creates the container; nothing is bound until {@link #start(String, int)}.
+   *
+   * @param host the address to listen on
+   * @param port the port, 0 for an ephemeral one
+   * @param maxMessageChars the library's message limit
+   * @param gate judges each upgrade request before Tyrus sees it, or null
+   * @param sslContext the TLS context for {@code wss://}, or null for plain {@code ws://}
+   * @param staticFiles serves plain HTTP requests (not upgrades), or null to answer them all 404
+   * @param limits the handshake deadline and the socket limits
+   */
+  public EmbeddedContainer(String host, int port, int maxMessageChars, HandshakeGate gate, SSLContext sslContext,
+      StaticFiles staticFiles, ConnectionLimits limits) {
     super((Set<Class<?>>) null);
+    this.limits = limits;
     this.host = host;
     this.gate = gate;
     this.sslContext = sslContext;
@@ -107,9 +129,13 @@ public final class EmbeddedContainer extends TyrusServerContainer {
   public void start(String rootPath, int port) throws IOException, DeploymentException {
     contextPath = rootPath;
     super.start(rootPath, requestedPort); // registers the endpoints
+    Descriptors.warmUp(); // while descriptors are plentiful: see there
+    ConnectionGuard g = new ConnectionGuard(limits, sslContext != null);
+    guard = g;
     HttpServer http = new HttpServer();
     NetworkListener l = new NetworkListener("duplex-rpc", host, requestedPort);
-    l.getTransport().setIOStrategy(FramesOnSelectorStrategy.INSTANCE);
+    l.getTransport().setIOStrategy(new FramesOnSelectorStrategy(g));
+    l.setMaxHttpHeaderSize(limits.maxRequestHeaderSize());
     l.getKeepAlive().setIdleTimeoutInSeconds(-1);
     if (sslContext != null) {
       l.setSecure(true);
@@ -126,6 +152,7 @@ public final class EmbeddedContainer extends TyrusServerContainer {
       http.start();
     } catch (IOException e) {
       super.stop();
+      g.stop();
       throw e;
     }
     doneDeployment();
@@ -169,6 +196,16 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     if (http != null) {
       http.shutdownNow();
     }
+    ConnectionGuard g = guard;
+    if (g != null) {
+      g.stop();
+    }
+  }
+
+  /** The socket counters, or all zero before start. */
+  public ConnectionStats stats() {
+    ConnectionGuard g = guard;
+    return g == null ? new ConnectionStats(0, 0, 0, 0, 0, 0, 0) : g.stats();
   }
 
   /** Puts the {@link TyrusFilter} in front of Grizzly's HTTP server filter. */
@@ -184,11 +221,13 @@ public final class EmbeddedContainer extends TyrusServerContainer {
       int index = builder.indexOfType(HttpServerFilter.class);
       if (index >= 0) {
         builder.add(index, new TyrusFilter(EmbeddedContainer.this, rootPath, maxFramePayload, gate, sockets));
+        builder.add(index, guard.headers()); // after the codec: sees complete request headers
       }
       int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
       if (codec >= 0) {
         builder.add(codec, new UpgradedFramesFilter());
       }
+      builder.add(1, guard.front()); // right after the transport, ahead of TLS: sees accepts and raw bytes
     }
   }
 }

@@ -205,7 +205,8 @@ final class TyrusFilter extends BaseFilter {
     if (!upgrade.getRequestURI().getPath().startsWith(contextPath)) {
       return ctx.getInvokeAction();
     }
-    InetSocketAddress remote = new InetSocketAddress(request.getRemoteAddress(), request.getRemotePort());
+    InetSocketAddress remote = ConnectionGuard.clientAddress(ctx.getConnection(),
+        new InetSocketAddress(request.getRemoteAddress(), request.getRemotePort()));
     Principal principal = null;
     if (gate != null) {
       HandshakeGate.Verdict verdict;
@@ -216,7 +217,7 @@ final class TyrusFilter extends BaseFilter {
         verdict = HandshakeGate.Verdict.refuse(500, "handshake check failed", null);
       }
       if (!verdict.admitted()) {
-        refuse(ctx, request, verdict);
+        refuse(ctx, request, verdict, true);
         content.recycle();
         return ctx.getStopAction();
       }
@@ -268,9 +269,11 @@ final class TyrusFilter extends BaseFilter {
    * Answers a refused upgrade with a plain HTTP response (no WebSocket frame is ever sent) and
    * closes the connection once it is written.
    */
-  private static void refuse(FilterChainContext ctx, HttpRequestPacket request, HandshakeGate.Verdict verdict) {
-    LOG.log(Level.INFO, "Upgrade from {0}:{1} refused with {2}: {3}", request.getRemoteAddress(),
-        String.valueOf(request.getRemotePort()), String.valueOf(verdict.status()), verdict.reason());
+  static void refuse(FilterChainContext ctx, HttpRequestPacket request, HandshakeGate.Verdict verdict, boolean log) {
+    if (log) {
+      LOG.log(Level.INFO, "Upgrade from {0}:{1} refused with {2}: {3}", request.getRemoteAddress(),
+          String.valueOf(request.getRemotePort()), String.valueOf(verdict.status()), verdict.reason());
+    }
     HttpResponsePacket packet = request.getResponse();
     packet.setProtocol(Protocol.HTTP_1_1);
     packet.setStatus(verdict.status());
@@ -325,6 +328,8 @@ final class TyrusFilter extends BaseFilter {
         return "Unauthorized";
       case 403:
         return "Forbidden";
+      case 429:
+        return "Too Many Requests";
       case 503:
         return "Service Unavailable";
       default:

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.annotation.RpcMethod;
+import dev.duplexrpc.server.ConnectionLimits;
 import dev.duplexrpc.server.ConnectionListener;
 import dev.duplexrpc.server.ConnectionSetup;
 import dev.duplexrpc.server.RpcServer;
@@ -69,6 +70,9 @@ class LoadTest {
           return CompletableFuture.completedFuture(a + b);
         })
         .callTimeout(Duration.ofSeconds(WAIT_SECONDS))
+        // Thousands of clients from one address, connecting at once: no per-address limits.
+        .connectionLimits(ConnectionLimits.builder()
+            .maxConnectionsPerAddress(0).maxPendingHandshakesPerAddress(0).maxPendingHandshakes(0).build())
         .connectionListener(new ConnectionListener() {
           @Override
           public void onOpen(ConnectionSetup setup) {}

@@ -28,6 +28,7 @@ public final class JvmProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
 
   private JvmProcess(String name, Process process) {
     this.name = name;
@@ -45,7 +46,21 @@ public final class JvmProcess implements AutoCloseable {
    * @throws IOException if the JVM cannot be started
    */
   public static JvmProcess start(String name, Class<?> main, String... args) throws IOException {
+    return start(name, 0, main, args);
+  }
+
+  /**
+   * Starts {@code main} as {@link #start(String, Class, String...)} does, but with at most {@code
+   * maxOpenFiles} file descriptors ({@code ulimit -n}, through {@code bash}) and its stderr
+   * merged into the lines read (see {@link #output()}).
+   *
+   * @param maxOpenFiles the descriptor limit, or 0 for the inherited one and stderr passed through
+   */
+  public static JvmProcess start(String name, int maxOpenFiles, Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>();
+    if (maxOpenFiles > 0) {
+      command.addAll(List.of("bash", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$0\" \"$@\""));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx128m");
     command.add("-XX:TieredStopAtLevel=1");
@@ -58,13 +73,20 @@ public final class JvmProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    ProcessBuilder builder = new ProcessBuilder(command);
+    if (maxOpenFiles > 0) {
+      builder.redirectErrorStream(true);
+    } else {
+      builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+    }
+    Process p = builder.start();
     JvmProcess jvm = new JvmProcess(name, p);
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           jvm.lines.add(line);
+          jvm.output.add(line);
         }
       } catch (IOException e) {
         // the process ended
@@ -104,6 +126,24 @@ public final class JvmProcess implements AutoCloseable {
         return line;
       }
     }
+  }
+
+  /** Every line it printed so far (stdout, and stderr when merged), in order. */
+  public List<String> output() {
+    synchronized (output) {
+      return new ArrayList<>(output);
+    }
+  }
+
+  /** Writes a line to its standard input. */
+  public void send(String line) throws IOException {
+    process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+  }
+
+  /** Its process id. */
+  public long pid() {
+    return process.pid();
   }
 
   /**

@@ -62,6 +62,14 @@ public final class RawWebSocket implements AutoCloseable {
     return ws;
   }
 
+  /**
+   * Wraps a socket whose opening handshake the caller did itself (see {@link HttpProbe}), its
+   * response head read to the end.
+   */
+  public static RawWebSocket over(Socket s) throws IOException {
+    return new RawWebSocket(s);
+  }
+
   private String readHead() throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
