@@ -1,5 +1,6 @@
 package dev.duplexrpc.client.internal;
 
+import dev.duplexrpc.websocket.internal.Background;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.Extension;
@@ -8,7 +9,6 @@ import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.glassfish.tyrus.core.BaseContainer;
 
 /**
@@ -16,23 +16,10 @@ import org.glassfish.tyrus.core.BaseContainer;
  * {@code ClientManager} is its sessions' container, with a private scheduled pool that grows to
  * ten threads per connection (Tyrus schedules a task on it for every message sent or received, to
  * restart the session's idle timer). This one hands every session the same process-wide daemon
- * executors, and keeps only the buffer limits. It never connects anything itself.
+ * executors (the library's one timer thread and its background executor), and keeps only the
+ * buffer limits. It never connects anything itself.
  */
 public final class SessionContainer extends BaseContainer {
-  private static final class Scheduler {
-    static final ScheduledThreadPoolExecutor INSTANCE = create();
-
-    private static ScheduledThreadPoolExecutor create() {
-      ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "duplex-rpc-tyrus-timer");
-        t.setDaemon(true);
-        return t;
-      });
-      s.setRemoveOnCancelPolicy(true);
-      return s;
-    }
-  }
-
   private volatile int maxTextMessageBufferSize = 8192;
   private volatile int maxBinaryMessageBufferSize = 8192;
   private volatile long asyncSendTimeout;
@@ -47,7 +34,7 @@ public final class SessionContainer extends BaseContainer {
 
   @Override
   public ScheduledExecutorService getScheduledExecutorService() {
-    return Scheduler.INSTANCE;
+    return Background.scheduler();
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.duplexrpc.server.internal;
 
-import dev.duplexrpc.client.internal.Limits;
+import dev.duplexrpc.websocket.internal.Limits;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
