@@ -4,9 +4,9 @@
  *
  * <p>Exports {@code dev.duplexrpc.websocket}, the {@link dev.duplexrpc.websocket.SocketSettings}
  * both builders hold. The internal package (the session transport and its byte-bounded send
- * queue, the frame guard, the heartbeat, the link under a session, the background executor) is
- * exported only to the two bindings, and to Tyrus, which calls the session's message handlers
- * registered from there.
+ * queue, the frame guard, the heartbeat, the link under a session, the background executor, the
+ * scheduler Tyrus's sessions get) is exported only to the two bindings, and to Tyrus, which calls
+ * the session's message handlers registered from there.
  */
 module dev.duplexrpc.websocket {
   requires transitive dev.duplexrpc.core;

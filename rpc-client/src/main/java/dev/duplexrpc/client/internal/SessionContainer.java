@@ -1,6 +1,7 @@
 package dev.duplexrpc.client.internal;
 
 import dev.duplexrpc.websocket.internal.Background;
+import dev.duplexrpc.websocket.internal.QuietIdleTimeouts;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.Extension;
@@ -20,6 +21,8 @@ import org.glassfish.tyrus.core.BaseContainer;
  * buffer limits. It never connects anything itself.
  */
 public final class SessionContainer extends BaseContainer {
+  private static final ScheduledExecutorService QUIET_SCHEDULER = new QuietIdleTimeouts(Background.scheduler());
+
   private volatile int maxTextMessageBufferSize = 8192;
   private volatile int maxBinaryMessageBufferSize = 8192;
   private volatile long asyncSendTimeout;
@@ -32,9 +35,10 @@ public final class SessionContainer extends BaseContainer {
     return Background.executor();
   }
 
+  /** The library's one timer, without Tyrus's per-message idle checks; see {@link QuietIdleTimeouts}. */
   @Override
   public ScheduledExecutorService getScheduledExecutorService() {
-    return Background.scheduler();
+    return QUIET_SCHEDULER;
   }
 
   @Override

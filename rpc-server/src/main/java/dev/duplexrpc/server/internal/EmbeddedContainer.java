@@ -1,6 +1,7 @@
 package dev.duplexrpc.server.internal;
 
 import dev.duplexrpc.websocket.internal.Limits;
+import dev.duplexrpc.websocket.internal.QuietIdleTimeouts;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
