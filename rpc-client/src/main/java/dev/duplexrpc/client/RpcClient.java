@@ -437,7 +437,6 @@ public final class RpcClient {
 
     /**
      * How often to ping the server; see {@link SocketSettings.Builder#pingInterval(Duration)}.
-     * Default 15 seconds; {@link Duration#ZERO} for none.
      *
      * @param interval the time between pings, zero or positive
      * @return this builder
@@ -449,8 +448,7 @@ public final class RpcClient {
 
     /**
      * How long the connection may stay silent before it is dropped; see {@link
-     * SocketSettings.Builder#idleTimeout(Duration)}. Default 30 seconds; {@link Duration#ZERO} for
-     * never.
+     * SocketSettings.Builder#idleTimeout(Duration)}.
      *
      * @param timeout the longest silence, zero or positive
      * @return this builder
@@ -463,7 +461,7 @@ public final class RpcClient {
     /**
      * The most bytes waiting to be written to the server; see {@link
      * SocketSettings.Builder#maxQueuedBytes(long)}. Past it the socket is dropped (1001), and the
-     * connection reconnects as its policy says. Default 16 MiB; 0 for no limit.
+     * connection reconnects as its policy says.
      *
      * @param bytes the limit, zero or positive
      * @return this builder

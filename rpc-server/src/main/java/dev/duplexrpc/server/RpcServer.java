@@ -625,7 +625,7 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * The most bytes waiting to be written to one client; see {@link
-     * SocketSettings.Builder#maxQueuedBytes(long)}. Default 16 MiB; 0 for no limit.
+     * SocketSettings.Builder#maxQueuedBytes(long)}.
      *
      * @param bytes the limit, zero or positive
      * @return this builder
@@ -637,7 +637,6 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * How often to ping each client; see {@link SocketSettings.Builder#pingInterval(Duration)}.
-     * Default 15 seconds; {@link Duration#ZERO} for none.
      *
      * @param interval the time between pings, zero or positive
      * @return this builder
@@ -649,8 +648,7 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * How long a connection may stay silent before it is dropped; see {@link
-     * SocketSettings.Builder#idleTimeout(Duration)}. Default 30 seconds; {@link Duration#ZERO} for
-     * never.
+     * SocketSettings.Builder#idleTimeout(Duration)}.
      *
      * @param timeout the longest silence, zero or positive
      * @return this builder
