@@ -17,7 +17,7 @@ module dev.duplexrpc.core {
   exports dev.duplexrpc.core.annotation;
   exports dev.duplexrpc.core.transport;
   // The bindings share the core's JSON writing (event payloads serialized once) and discovery
-  // documents; nobody else.
-  exports dev.duplexrpc.core.internal to dev.duplexrpc.server, dev.duplexrpc.client;
+  // documents, and the WebSocket layer the core's one timer thread and serial executor; nobody else.
+  exports dev.duplexrpc.core.internal to dev.duplexrpc.websocket, dev.duplexrpc.server, dev.duplexrpc.client;
   exports dev.duplexrpc.core.internal.codec to dev.duplexrpc.server, dev.duplexrpc.client;
 }

@@ -10,11 +10,14 @@
  * handshake capture), exported only to Tyrus, which creates the library's endpoint class
  * reflectively; and {@code dev.duplexrpc.server.cluster.internal} (the relay between nodes and
  * its protocol), used inside this module only.
+ *
+ * <p>What the server shares with the client (the session transport, frame guard, heartbeat and
+ * socket settings) is in {@code dev.duplexrpc.websocket}; the server does not depend on the client.
  */
 module dev.duplexrpc.server {
   requires transitive dev.duplexrpc.core;
   requires transitive jakarta.websocket;
-  requires dev.duplexrpc.client;
+  requires transitive dev.duplexrpc.websocket;
   requires org.glassfish.tyrus.core;
   requires org.glassfish.tyrus.spi;
   requires org.glassfish.tyrus.server;

@@ -1,13 +1,13 @@
 package dev.duplexrpc.client;
 
 import dev.duplexrpc.client.RpcClient.Line;
-import dev.duplexrpc.client.internal.Background;
-import dev.duplexrpc.client.internal.Serial;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.annotation.RpcNotification;
+import dev.duplexrpc.core.internal.SerialExecutor;
+import dev.duplexrpc.websocket.internal.Background;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationHandler;
@@ -129,7 +129,7 @@ public final class ClientConnection implements AutoCloseable {
   private final Listener listener;
   private final int queueSize;
   private final long queueWaitNanos;
-  private final Serial announcements = new Serial();
+  private final SerialExecutor announcements = new SerialExecutor(Background.executor(), "A connection listener");
   private final ClientEvents events;
   private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();

@@ -1,10 +1,11 @@
 package dev.duplexrpc.client;
 
 import dev.duplexrpc.client.internal.GuardedClientContainer;
-import dev.duplexrpc.client.internal.Limits;
-import dev.duplexrpc.client.internal.Link;
+import dev.duplexrpc.websocket.internal.Limits;
+import dev.duplexrpc.websocket.internal.Link;
 import dev.duplexrpc.client.internal.SessionContainer;
-import dev.duplexrpc.client.internal.SessionTransport;
+import dev.duplexrpc.websocket.internal.SessionTransport;
+import dev.duplexrpc.websocket.SocketSettings;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerOptions;
@@ -64,12 +65,6 @@ public final class RpcClient {
 
   /** Default {@link Builder#connectTimeout(Duration)}: 10 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  /** Default {@link Builder#pingInterval(Duration)}: 15 seconds. */
-  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
-  /** Default {@link Builder#idleTimeout(Duration)}: 30 seconds. */
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-  /** Default {@link Builder#maxQueuedBytes(long)}: 16 MiB. */
-  public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
 
   private final Builder config;
 
@@ -256,9 +251,10 @@ public final class RpcClient {
       SessionTransport t = SessionTransport.attach(session, config.built.maxMessageSize(), name,
           config.frameListener == null ? null : config.frameListener::onFrame);
       transport = t;
-      t.maxQueuedBytes(config.maxQueuedBytes);
+      SocketSettings socket = config.socket.build();
+      t.maxQueuedBytes(socket.maxQueuedBytes());
       Peer peer = Peer.builder().config(config.built).transport(t).fallback(events).build();
-      t.heartbeat(config.pingInterval, config.idleTimeout);
+      t.heartbeat(socket.pingInterval(), socket.idleTimeout());
       line.complete(new Line(peer, t));
     }
 
@@ -288,8 +284,7 @@ public final class RpcClient {
     private URI uri;
     private List<URI> failoverUris = List.of();
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private Duration pingInterval = DEFAULT_PING_INTERVAL;
-    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private SocketSettings.Builder socket = SocketSettings.builder();
     private Map<String, List<String>> headers = new LinkedHashMap<>();
     ClientConnection.Listener listener;
     private FrameListener frameListener;
@@ -297,7 +292,6 @@ public final class RpcClient {
     boolean retryFirstConnect;
     ClientConnection.ReconnectHook reconnectHook;
     int offlineQueueSize;
-    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
     private boolean sharedTransport;
     private SSLContext sslContext;
     Duration offlineQueueWait = Duration.ZERO;
@@ -320,8 +314,7 @@ public final class RpcClient {
       b.built = c;
       b.uri = uri;
       b.connectTimeout = connectTimeout;
-      b.pingInterval = pingInterval;
-      b.idleTimeout = idleTimeout;
+      b.socket = socket.build().newBuilder();
       for (Map.Entry<String, List<String>> h : headers.entrySet()) {
         b.headers.put(h.getKey(), Collections.unmodifiableList(new ArrayList<>(h.getValue())));
       }
@@ -334,7 +327,6 @@ public final class RpcClient {
       b.offlineQueueSize = offlineQueueSize;
       b.offlineQueueWait = offlineQueueWait;
       b.sslContext = sslContext;
-      b.maxQueuedBytes = maxQueuedBytes;
       b.sharedTransport = sharedTransport;
       return b;
     }
@@ -435,58 +427,51 @@ public final class RpcClient {
     }
 
     /**
-     * How often to send a WebSocket ping to the server, which answers with a pong; the pongs keep
-     * a quiet connection from being taken as dead by {@link #idleTimeout(Duration)}, here and on
-     * the server. Default 15 seconds; {@link Duration#ZERO} sends no pings.
+     * The settings of the connection's socket: heartbeat and send queue; see {@link
+     * SocketSettings}. Replaces what {@link #pingInterval}, {@link #idleTimeout} and {@link
+     * #maxQueuedBytes} set.
+     *
+     * @param settings the settings
+     * @return this builder
+     */
+    public Builder socketSettings(SocketSettings settings) {
+      this.socket = Objects.requireNonNull(settings, "settings == null").newBuilder();
+      return this;
+    }
+
+    /**
+     * How often to ping the server; see {@link SocketSettings.Builder#pingInterval(Duration)}.
      *
      * @param interval the time between pings, zero or positive
      * @return this builder
      */
     public Builder pingInterval(Duration interval) {
-      this.pingInterval = nonNegative(interval, "pingInterval");
+      socket.pingInterval(interval);
       return this;
     }
 
     /**
-     * How long the connection may stay silent (no message, pong, ping or part of a frame read)
-     * before it is taken as dead: the socket is dropped and every pending call fails at once with
-     * {@link dev.duplexrpc.core.ConnectionClosedException} (close code 1006, the reason naming the
-     * heartbeat). Must be longer than {@link #pingInterval(Duration)} when both are on. Default 30
-     * seconds; {@link Duration#ZERO} never drops a silent connection.
+     * How long the connection may stay silent before it is dropped; see {@link
+     * SocketSettings.Builder#idleTimeout(Duration)}.
      *
      * @param timeout the longest silence, zero or positive
      * @return this builder
      */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      socket.idleTimeout(timeout);
       return this;
     }
 
-    private static Duration nonNegative(Duration d, String name) {
-      Objects.requireNonNull(d, name + " == null");
-      if (d.isNegative()) {
-        throw new IllegalArgumentException(name + " < 0: " + d);
-      }
-      return d;
-    }
-
     /**
-     * The most bytes (UTF-8) that may wait, on the connection, to be written to a socket the other
-     * end is slow to read. Past it, with something already waiting, the connection is dropped
-     * instead of letting the heap grow: locally it closes with 1001 and a reason that names the
-     * send queue, and every call pending on it fails at once; the socket is closed without a
-     * closing handshake, which could not get through. A single message larger than the limit
-     * still goes out when nothing else waits. Default 16 MiB (as OkHttp's WebSocket); 0 for no
-     * limit.
+     * The most bytes waiting to be written to the server; see {@link
+     * SocketSettings.Builder#maxQueuedBytes(long)}. Past it the socket is dropped (1001), and the
+     * connection reconnects as its policy says.
      *
      * @param bytes the limit, zero or positive
      * @return this builder
      */
     public Builder maxQueuedBytes(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxQueuedBytes < 0: " + bytes);
-      }
-      this.maxQueuedBytes = bytes;
+      socket.maxQueuedBytes(bytes);
       return this;
     }
 
@@ -661,16 +646,14 @@ public final class RpcClient {
      * Builds the client. No connection is made until {@link RpcClient#connect()}.
      *
      * @return the client
-     * @throws IllegalStateException if no URI was set
+     * @throws IllegalStateException if no URI was set, or the idle timeout is not longer than the
+     *     ping interval
      */
     public RpcClient build() {
       if (uri == null) {
         throw new IllegalStateException("uri == null: call uri(...) before build()");
       }
-      if (!pingInterval.isZero() && !idleTimeout.isZero() && idleTimeout.compareTo(pingInterval) <= 0) {
-        throw new IllegalStateException("idleTimeout (" + idleTimeout + ") must be longer than pingInterval ("
-            + pingInterval + ")");
-      }
+      socket.build(); // the idle timeout must be longer than the ping interval
       return new RpcClient(this);
     }
   }

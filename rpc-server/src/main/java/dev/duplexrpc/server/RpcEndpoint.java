@@ -1,6 +1,5 @@
 package dev.duplexrpc.server;
 
-import dev.duplexrpc.client.internal.SessionTransport;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerListener;
@@ -14,6 +13,8 @@ import dev.duplexrpc.server.internal.MessageRateLimit;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import dev.duplexrpc.server.internal.RpcSessionEndpoint;
 import dev.duplexrpc.server.internal.SessionHandler;
+import dev.duplexrpc.websocket.SocketSettings;
+import dev.duplexrpc.websocket.internal.SessionTransport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
@@ -77,9 +78,7 @@ public final class RpcEndpoint {
   private final ConnectionListener listener;
   private final FrameListener frameListener;
   private final int maxMessagesPerSecond;
-  private final Duration pingInterval;
-  private final Duration idleTimeout;
-  private final long maxQueuedBytes;
+  private final SocketSettings socket;
   private final Authenticator authenticator;
   private final Set<String> allowedOrigins;
   private final ServerEndpointConfig config;
@@ -98,10 +97,8 @@ public final class RpcEndpoint {
     this.maxMessageSize = peerConfig.maxMessageSize();
     this.listener = b.connectionListener;
     this.frameListener = b.frameListener;
-    this.pingInterval = b.pingInterval;
-    this.idleTimeout = b.idleTimeout;
-    this.maxQueuedBytes = b.maxQueuedBytes;
     this.maxMessagesPerSecond = b.connectionLimits.maxMessagesPerSecond();
+    this.socket = b.socket.build();
     this.authenticator = b.authenticator;
     this.allowedOrigins = b.allowedOrigins;
     this.transportHandler = b.transportHandler;
@@ -329,7 +326,7 @@ public final class RpcEndpoint {
       SessionTransport transport = SessionTransport.attach(session, maxMessageSize,
           "server session " + id + " from " + handshake.remoteAddress(),
           frameListener == null ? null : (text, outgoing) -> frameListener.onFrame(id, text, outgoing));
-      transport.maxQueuedBytes(maxQueuedBytes);
+      transport.maxQueuedBytes(socket.maxQueuedBytes());
       if (session.getMaxIdleTimeout() != 0) {
         // The container's own idle timeout (Jetty: 30 s by default) would close a quiet
         // connection that the library's settings keep (idleTimeout ZERO, or longer than the
@@ -391,7 +388,7 @@ public final class RpcEndpoint {
       };
       transport.beforeClose(forget);
       peer.closeFuture().thenRun(forget); // a close the session missed; subscriptions that raced it
-      transport.heartbeat(pingInterval, idleTimeout);
+      transport.heartbeat(socket.pingInterval(), socket.idleTimeout());
       transport.release();
       if (closed) { // close() ran while this connection was opening
         connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
@@ -410,7 +407,7 @@ public final class RpcEndpoint {
             e.getMessage() == null ? "refused" : e.getMessage());
         return;
       }
-      transport.heartbeat(pingInterval, idleTimeout);
+      transport.heartbeat(socket.pingInterval(), socket.idleTimeout());
       transport.release();
       if (closed) { // close() ran while this connection was opening
         transport.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");

@@ -3,8 +3,9 @@ package dev.duplexrpc.server;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerOptions;
-import dev.duplexrpc.client.internal.Background;
 import dev.duplexrpc.server.cluster.Cluster;
+import dev.duplexrpc.websocket.SocketSettings;
+import dev.duplexrpc.websocket.internal.Background;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
 import dev.duplexrpc.server.internal.StaticFiles;
 import jakarta.websocket.DeploymentException;
@@ -63,12 +64,6 @@ public final class RpcServer implements AutoCloseable {
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** Default {@link Builder#path(String)}: {@code /}. */
   public static final String DEFAULT_PATH = "/";
-  /** Default {@link Builder#pingInterval(Duration)}: 15 seconds. */
-  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
-  /** Default {@link Builder#idleTimeout(Duration)}: 30 seconds. */
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-  /** Default {@link Builder#maxQueuedBytes(long)}: 16 MiB. */
-  public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
 
   /** How long {@link #close()} waits for the clients to answer the close frames. */
   private static final long CLOSE_LINGER_MILLIS = 2_000;
@@ -338,9 +333,7 @@ public final class RpcServer implements AutoCloseable {
     String path = DEFAULT_PATH;
     ConnectionListener connectionListener;
     FrameListener frameListener;
-    Duration pingInterval = DEFAULT_PING_INTERVAL;
-    Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-    long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+    SocketSettings.Builder socket = SocketSettings.builder();
     Authenticator authenticator;
     Set<String> allowedOrigins;
     SSLContext sslContext;
@@ -373,9 +366,7 @@ public final class RpcServer implements AutoCloseable {
       b.path = path;
       b.connectionListener = connectionListener;
       b.frameListener = frameListener;
-      b.pingInterval = pingInterval;
-      b.idleTimeout = idleTimeout;
-      b.maxQueuedBytes = maxQueuedBytes;
+      b.socket = socket.build().newBuilder();
       b.authenticator = authenticator;
       b.allowedOrigins = allowedOrigins;
       b.sslContext = sslContext;
@@ -672,50 +663,49 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * The most bytes (UTF-8) that may wait, on one connection, to be written to a socket the other
-     * end is slow to read. Past it, with something already waiting, the connection is dropped
-     * instead of letting the heap grow: locally it closes with 1001 and a reason that names the
-     * send queue, and every call pending on it fails at once; the socket is closed without a
-     * closing handshake, which could not get through. A single message larger than the limit
-     * still goes out when nothing else waits. Default 16 MiB (as OkHttp's WebSocket); 0 for no
-     * limit.
+     * The settings of every client's socket: heartbeat and send queue; see {@link SocketSettings}.
+     * Replaces what {@link #pingInterval}, {@link #idleTimeout} and {@link #maxQueuedBytes} set.
+     *
+     * @param settings the settings
+     * @return this builder
+     */
+    public Builder socketSettings(SocketSettings settings) {
+      this.socket = Objects.requireNonNull(settings, "settings == null").newBuilder();
+      return this;
+    }
+
+    /**
+     * The most bytes waiting to be written to one client; see {@link
+     * SocketSettings.Builder#maxQueuedBytes(long)}.
      *
      * @param bytes the limit, zero or positive
      * @return this builder
      */
     public Builder maxQueuedBytes(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("maxQueuedBytes < 0: " + bytes);
-      }
-      this.maxQueuedBytes = bytes;
+      socket.maxQueuedBytes(bytes);
       return this;
     }
 
     /**
-     * How often to send a WebSocket ping to each client, which answers with a pong; the pongs keep
-     * a quiet connection from being taken as dead by {@link #idleTimeout(Duration)}, here and on
-     * the client. Default 15 seconds; {@link Duration#ZERO} sends no pings.
+     * How often to ping each client; see {@link SocketSettings.Builder#pingInterval(Duration)}.
      *
      * @param interval the time between pings, zero or positive
      * @return this builder
      */
     public Builder pingInterval(Duration interval) {
-      this.pingInterval = nonNegative(interval, "pingInterval");
+      socket.pingInterval(interval);
       return this;
     }
 
     /**
-     * How long a connection may stay silent (no message, pong, ping or part of a frame read)
-     * before it is taken as dead: its socket is dropped and every call pending on it fails at once
-     * with {@link dev.duplexrpc.core.ConnectionClosedException} (close code 1006, the reason naming
-     * the heartbeat). Must be longer than {@link #pingInterval(Duration)} when both are on. Default
-     * 30 seconds; {@link Duration#ZERO} never drops a silent connection.
+     * How long a connection may stay silent before it is dropped; see {@link
+     * SocketSettings.Builder#idleTimeout(Duration)}.
      *
      * @param timeout the longest silence, zero or positive
      * @return this builder
      */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      socket.idleTimeout(timeout);
       return this;
     }
 
@@ -731,19 +721,8 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
-    private static Duration nonNegative(Duration d, String name) {
-      Objects.requireNonNull(d, name + " == null");
-      if (d.isNegative()) {
-        throw new IllegalArgumentException(name + " < 0: " + d);
-      }
-      return d;
-    }
-
     private void check() {
-      if (!pingInterval.isZero() && !idleTimeout.isZero() && idleTimeout.compareTo(pingInterval) <= 0) {
-        throw new IllegalStateException("idleTimeout (" + idleTimeout + ") must be longer than pingInterval ("
-            + pingInterval + ")");
-      }
+      socket.build(); // the idle timeout must be longer than the ping interval
       if (transportHandler != null && (services || !events.isEmpty() || connectionListener != null)) {
         throw new IllegalStateException(
             "a transport handler takes the connections whole: no services, events or connection listener with it");

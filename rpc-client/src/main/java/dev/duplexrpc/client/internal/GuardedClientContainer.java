@@ -1,5 +1,8 @@
 package dev.duplexrpc.client.internal;
 
+import dev.duplexrpc.websocket.internal.FrameGuard;
+import dev.duplexrpc.websocket.internal.Limits;
+import dev.duplexrpc.websocket.internal.Link;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;

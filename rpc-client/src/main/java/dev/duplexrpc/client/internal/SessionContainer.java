@@ -1,5 +1,7 @@
 package dev.duplexrpc.client.internal;
 
+import dev.duplexrpc.websocket.internal.Background;
+import dev.duplexrpc.websocket.internal.QuietIdleTimeouts;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.Extension;
@@ -8,7 +10,6 @@ import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.glassfish.tyrus.core.BaseContainer;
 
 /**
@@ -16,22 +17,11 @@ import org.glassfish.tyrus.core.BaseContainer;
  * {@code ClientManager} is its sessions' container, with a private scheduled pool that grows to
  * ten threads per connection (Tyrus schedules a task on it for every message sent or received, to
  * restart the session's idle timer). This one hands every session the same process-wide daemon
- * executors, and keeps only the buffer limits. It never connects anything itself.
+ * executors (the library's one timer thread and its background executor), and keeps only the
+ * buffer limits. It never connects anything itself.
  */
 public final class SessionContainer extends BaseContainer {
-  private static final class Scheduler {
-    static final ScheduledThreadPoolExecutor INSTANCE = create();
-
-    private static ScheduledThreadPoolExecutor create() {
-      ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "duplex-rpc-tyrus-timer");
-        t.setDaemon(true);
-        return t;
-      });
-      s.setRemoveOnCancelPolicy(true);
-      return s;
-    }
-  }
+  private static final ScheduledExecutorService QUIET_SCHEDULER = new QuietIdleTimeouts(Background.scheduler());
 
   private volatile int maxTextMessageBufferSize = 8192;
   private volatile int maxBinaryMessageBufferSize = 8192;
@@ -45,9 +35,10 @@ public final class SessionContainer extends BaseContainer {
     return Background.executor();
   }
 
+  /** The library's one timer, without Tyrus's per-message idle checks; see {@link QuietIdleTimeouts}. */
   @Override
   public ScheduledExecutorService getScheduledExecutorService() {
-    return Scheduler.INSTANCE;
+    return QUIET_SCHEDULER;
   }
 
   @Override

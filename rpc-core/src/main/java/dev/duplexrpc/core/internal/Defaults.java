@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Process-wide defaults: the handler executor and the timer. Both are created lazily, use daemon
- * threads, and are shared by every Peer that was not given its own executor.
+ * Process-wide defaults: the handler executor and the timer. Both are created lazily and use daemon
+ * threads; the executor is shared by every Peer that was not given its own, the timer by the whole
+ * library.
  */
 public final class Defaults {
   private Defaults() {}
@@ -42,7 +43,11 @@ public final class Defaults {
     return DefaultExecutor.VIRTUAL;
   }
 
-  /** The shared timer for call timeouts. */
+  /**
+   * The process-wide timer, one daemon thread named {@code duplex-rpc-timer}: call timeouts here,
+   * and in the WebSocket layer heartbeats, reconnect delays and Tyrus's client session timers.
+   * Tasks on it must be short and never block; nobody shuts it down.
+   */
   public static ScheduledThreadPoolExecutor timer() {
     return Timer.INSTANCE;
   }

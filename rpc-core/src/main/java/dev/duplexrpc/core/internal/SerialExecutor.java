@@ -1,22 +1,41 @@
 package dev.duplexrpc.core.internal;
 
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 
 /**
  * Runs tasks one at a time, in submission order, on a delegate executor; no thread is held while
- * the queue is empty. Used for one connection's notifications.
+ * the queue is empty. A task that throws is logged and the next one runs. The one serial executor
+ * of the library: a Peer's notifications, a client connection's listener callbacks.
  */
 public final class SerialExecutor implements Executor {
   private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
 
   private final Executor delegate;
+  private final String what;
   private final Queue<Runnable> queue = new ArrayDeque<>();
   private boolean running;
 
+  /**
+   * An idle serial executor over {@code delegate}.
+   *
+   * @param delegate runs each batch of queued tasks
+   */
   public SerialExecutor(Executor delegate) {
-    this.delegate = delegate;
+    this(delegate, "Serial task");
+  }
+
+  /**
+   * An idle serial executor over {@code delegate} whose failures are logged as {@code what}.
+   *
+   * @param delegate runs each batch of queued tasks
+   * @param what what a task is, for the log, for example {@code "A connection listener"}
+   */
+  public SerialExecutor(Executor delegate, String what) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate == null");
+    this.what = Objects.requireNonNull(what, "what == null");
   }
 
   @Override
@@ -52,7 +71,7 @@ public final class SerialExecutor implements Executor {
       try {
         next.run();
       } catch (RuntimeException | Error e) {
-        LOG.log(System.Logger.Level.WARNING, "Serial task failed", e);
+        LOG.log(System.Logger.Level.WARNING, what + " failed", e);
       }
     }
   }

@@ -1,8 +1,10 @@
 package dev.duplexrpc.server.internal;
 
-import dev.duplexrpc.client.internal.Limits;
 import dev.duplexrpc.server.ConnectionLimits;
 import dev.duplexrpc.server.ConnectionStats;
+import dev.duplexrpc.websocket.internal.Background;
+import dev.duplexrpc.websocket.internal.Limits;
+import dev.duplexrpc.websocket.internal.QuietIdleTimeouts;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -27,6 +29,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * {@link ConnectionLimits}.
  */
 public final class EmbeddedContainer extends TyrusServerContainer {
+  private static final ScheduledExecutorService QUIET_SCHEDULER = new QuietIdleTimeouts(Background.scheduler());
+
   private final String host;
   private final int requestedPort;
   private final long maxFramePayload;
@@ -111,10 +115,13 @@ public final class EmbeddedContainer extends TyrusServerContainer {
     return engine;
   }
 
-  /** Tyrus's scheduler without the per-message idle-timeout wake-ups; see {@link QuietIdleTimeouts}. */
+  /**
+   * The library's one timer thread instead of a Tyrus pool per server, without the per-message
+   * idle-timeout wake-ups; see {@link QuietIdleTimeouts}.
+   */
   @Override
   public ScheduledExecutorService getScheduledExecutorService() {
-    return new QuietIdleTimeouts(super.getScheduledExecutorService());
+    return QUIET_SCHEDULER;
   }
 
   /**

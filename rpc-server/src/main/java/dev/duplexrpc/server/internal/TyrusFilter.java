@@ -1,7 +1,7 @@
 package dev.duplexrpc.server.internal;
 
-import dev.duplexrpc.client.internal.FrameGuard;
-import dev.duplexrpc.client.internal.Link;
+import dev.duplexrpc.websocket.internal.FrameGuard;
+import dev.duplexrpc.websocket.internal.Link;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -15,7 +15,11 @@ import dev.duplexrpc.server.ServerConnection;
 import dev.duplexrpc.server.testing.FaultProxy;
 import dev.duplexrpc.server.testing.FaultProxy.Direction;
 import dev.duplexrpc.server.testing.Sync;
+import dev.duplexrpc.websocket.SocketSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -73,12 +77,13 @@ class HeartbeatTest {
     }
   }
 
+  /** A server and a client through the proxy, both ends given the same socket settings. */
   private void start(Duration ping, Duration idle) throws Exception {
+    SocketSettings socket = SocketSettings.builder().pingInterval(ping).idleTimeout(idle).build();
     server = RpcServer.builder()
         .service(new Hanger())
         .callTimeout(CALL_TIMEOUT)
-        .pingInterval(ping)
-        .idleTimeout(idle)
+        .socketSettings(socket)
         .build()
         .start();
     proxy = FaultProxy.start(server.address());
@@ -86,8 +91,7 @@ class HeartbeatTest {
         .uri(proxy.via(server.uri()))
         .service(new Hanger())
         .callTimeout(CALL_TIMEOUT)
-        .pingInterval(ping)
-        .idleTimeout(idle)
+        .socketSettings(socket)
         .reconnectPolicy(ReconnectPolicy.none()) // the drop is final here; ReconnectTest covers the rest
         .build()
         .connect();
@@ -167,8 +171,35 @@ class HeartbeatTest {
     assertTrue(link.bytesRead(Direction.UPSTREAM) - up < 100, "just the request");
   }
 
+  /**
+   * Both ends' heartbeats, the call timeouts and Tyrus's session timers run on one daemon thread
+   * for the whole process, not one per concern or per server.
+   */
   @Test
-  void idleTimeoutMustBeLongerThanThePingInterval() {
+  void bothEndsShareOneDaemonTimerThread() throws Exception {
+    start(PING, IDLE);
+    ServerConnection serverSide = server.connections().iterator().next();
+    assertEquals("up", client.remote(Hang.class).echo("up"));
+    assertEquals("down", serverSide.remote(Hang.class).echo("down"));
+    // By now both heartbeats, the calls' timeouts and both ends' Tyrus sessions have scheduled tasks.
+
+    List<Thread> timers = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      String name = t.getName().toLowerCase(Locale.ROOT);
+      // The library's by name, Tyrus's container pools ("tyrus-N-thread-M") by origin; not the JDK's
+      // CompletableFutureDelayScheduler, which other tests in this JVM may start.
+      boolean ours = name.startsWith("duplex-rpc-") && (name.contains("timer") || name.contains("schedul"));
+      if (ours || name.startsWith("tyrus-")) {
+        timers.add(t);
+      }
+    }
+    assertEquals(1, timers.size(), "timer threads: " + timers);
+    assertEquals("duplex-rpc-timer", timers.get(0).getName());
+    assertTrue(timers.get(0).isDaemon());
+  }
+
+  @Test
+  void socketSettingsAreValidatedOnceForBothBuilders() {
     assertThrows(IllegalStateException.class, () -> RpcServer.builder()
         .pingInterval(Duration.ofSeconds(10)).idleTimeout(Duration.ofSeconds(10)).build());
     assertThrows(IllegalStateException.class, () -> RpcClient.builder().uri("ws://127.0.0.1:1/")
@@ -177,9 +208,28 @@ class HeartbeatTest {
         () -> RpcServer.builder().pingInterval(Duration.ofSeconds(-1)));
     assertThrows(IllegalArgumentException.class,
         () -> RpcClient.builder().idleTimeout(Duration.ofSeconds(-1)));
+    assertThrows(IllegalStateException.class, () -> SocketSettings.builder()
+        .pingInterval(Duration.ofSeconds(40)).build()); // over the default idle timeout of 30 s
+    assertThrows(IllegalArgumentException.class, () -> SocketSettings.builder().maxQueuedBytes(-1));
     // Either one alone, or neither, is fine.
     RpcServer.builder().pingInterval(Duration.ZERO).idleTimeout(Duration.ofSeconds(1)).build();
     RpcClient.builder().uri("ws://127.0.0.1:1/").pingInterval(Duration.ofSeconds(1))
         .idleTimeout(Duration.ZERO).build();
+
+    // One set of defaults, in the value both builders hold; variants derive from it.
+    SocketSettings defaults = SocketSettings.defaults();
+    assertEquals(Duration.ofSeconds(15), defaults.pingInterval());
+    assertEquals(Duration.ofSeconds(30), defaults.idleTimeout());
+    assertEquals(16L << 20, defaults.maxQueuedBytes());
+    assertEquals(defaults, SocketSettings.builder().build());
+
+    SocketSettings quiet = defaults.newBuilder().pingInterval(Duration.ZERO).idleTimeout(Duration.ZERO).build();
+    assertEquals(Duration.ZERO, quiet.pingInterval());
+    assertEquals(16L << 20, quiet.maxQueuedBytes());
+    assertEquals(Duration.ofSeconds(15), defaults.pingInterval(), "the original is unchanged");
+    // A whole value replaces what the shortcuts set before it; a shortcut after it adjusts it.
+    RpcServer.builder().pingInterval(Duration.ofMinutes(5)).socketSettings(defaults).build();
+    assertThrows(IllegalStateException.class, () -> RpcClient.builder().uri("ws://127.0.0.1:1/")
+        .socketSettings(defaults).pingInterval(Duration.ofMinutes(5)).build());
   }
 }

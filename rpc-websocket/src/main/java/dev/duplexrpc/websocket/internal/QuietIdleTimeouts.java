@@ -1,4 +1,4 @@
-package dev.duplexrpc.server.internal;
+package dev.duplexrpc.websocket.internal;
 
 import java.util.Collection;
 import java.util.List;
@@ -12,26 +12,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The scheduler Tyrus sessions get from the embedded container: Tyrus's own, minus the idle-timeout
- * checks that cannot do anything.
+ * The scheduler Tyrus sessions get from the library's containers (the embedded server's and the
+ * client sessions'): the given one, minus the idle-timeout checks that cannot do anything.
  *
  * <p>Tyrus 2.2 re-arms a session's idle timeout on every message received and sent, also when the
  * session has no idle timeout (the default): it then schedules its idle-timeout command with a
  * delay of 0, which wakes a scheduler thread for every message only for the command to see that
  * there is no timeout and return. This wrapper drops exactly those: the command is Tyrus's
  * idle-timeout command and the delay is not positive (a delay of 0 means the timeout is off;
- * turning a timeout on re-arms it with its positive delay). Everything else goes to Tyrus's
- * scheduler unchanged. The benchmark (rpc-bench) showed the dropped wake-ups as about a tenth of the
+ * turning a timeout on re-arms it with its positive delay). Everything else goes to the delegate
+ * unchanged. The benchmark (rpc-bench) showed the dropped wake-ups as about a tenth of the
  * server's CPU per call.
  */
-final class QuietIdleTimeouts implements ScheduledExecutorService {
+public final class QuietIdleTimeouts implements ScheduledExecutorService {
   /** Tyrus's idle-timeout task; a test checks that Tyrus still has it under this name. */
   static final String IDLE_TIMEOUT_COMMAND = "org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand";
 
   private final ScheduledExecutorService delegate;
 
-  QuietIdleTimeouts(ScheduledExecutorService delegate) {
-    this.delegate = delegate;
+  /**
+   * Wraps a scheduler.
+   *
+   * @param delegate the scheduler every task but the dropped checks goes to
+   */
+  public QuietIdleTimeouts(ScheduledExecutorService delegate) {
+    this.delegate = java.util.Objects.requireNonNull(delegate, "delegate == null");
   }
 
   /** Whether scheduling {@code command} after {@code delay} can only run a check that does nothing. */

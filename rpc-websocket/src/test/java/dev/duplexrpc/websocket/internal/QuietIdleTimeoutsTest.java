@@ -1,4 +1,4 @@
-package dev.duplexrpc.server.internal;
+package dev.duplexrpc.websocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
-package dev.duplexrpc.client.internal;
+package dev.duplexrpc.websocket.internal;
 
+import dev.duplexrpc.core.internal.Defaults;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -10,28 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads the WebSocket bindings use for their own work, shared by every connection in the
- * process and created lazily, all daemon threads: one scheduler thread that only starts short
- * tasks (heartbeat pings and deadlines, reconnect delays), and an executor for work that may
- * block (connecting, reconnect hooks, listener callbacks): virtual threads on Java 21 and later,
- * otherwise a cached pool whose idle threads end after a minute.
+ * process and created lazily, all daemon threads: the core's one timer thread ({@link
+ * Defaults#timer()}), which only starts short tasks (call timeouts, heartbeat pings and deadlines,
+ * reconnect delays, Tyrus's session timers), and an executor for work that may block (connecting,
+ * reconnect hooks, listener callbacks): virtual threads on Java 21 and later, otherwise a cached
+ * pool whose idle threads end after a minute.
  */
 public final class Background {
   private Background() {}
-
-  private static final class Scheduler {
-    static final ScheduledThreadPoolExecutor INSTANCE = create();
-
-    private static ScheduledThreadPoolExecutor create() {
-      ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "duplex-rpc-scheduler");
-        t.setDaemon(true);
-        return t;
-      });
-      s.setRemoveOnCancelPolicy(true);
-      s.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-      return s;
-    }
-  }
 
   private static final class Work {
     static final ExecutorService INSTANCE = create();
@@ -50,9 +37,12 @@ public final class Background {
     }
   }
 
-  /** The shared scheduler; tasks run on it must be short and never block. */
+  /**
+   * The process-wide scheduler, the core's timer; tasks run on it must be short and never block.
+   * Never shut it down.
+   */
   public static ScheduledThreadPoolExecutor scheduler() {
-    return Scheduler.INSTANCE;
+    return Defaults.timer();
   }
 
   /** The shared executor for work that may block. */

@@ -1,4 +1,4 @@
-package dev.duplexrpc.client.internal;
+package dev.duplexrpc.websocket.internal;
 
 import jakarta.websocket.Session;
 

@@ -1,4 +1,4 @@
-package dev.duplexrpc.client.internal;
+package dev.duplexrpc.websocket.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.duplexrpc.client.internal;
+package dev.duplexrpc.websocket.internal;
 
 /** How the library's message limit, in characters, maps onto Tyrus's byte-sized buffers. */
 public final class Limits {
