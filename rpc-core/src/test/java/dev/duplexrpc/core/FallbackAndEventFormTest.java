@@ -231,4 +231,18 @@ class FallbackAndEventFormTest {
     raw.assertNothingSent();
     assertTrue(seen.isEmpty());
   }
+
+  /** rpc-websockets servers answer a handler that returned nothing with {"jsonrpc":"2.0","id":N}. */
+  @Test
+  void responseWithoutResultOrErrorCompletesTheCallWithNull() throws Exception {
+    raw = RawEnd.connect(Peer.builder().service(ticker));
+    CompletableFuture<String> call = raw.peer().call("nothing", String.class);
+    long id = com.google.gson.JsonParser.parseString(raw.nextFrame()).getAsJsonObject().get("id").getAsLong();
+    raw.send("{\"jsonrpc\":\"2.0\",\"id\":" + id + "}");
+    assertNull(call.get(RawEnd.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    // With no call of that id pending it is what the specification says: an invalid request.
+    raw.send("{\"jsonrpc\":\"2.0\",\"id\":" + id + "}");
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":" + id
+        + ",\"error\":{\"code\":-32600,\"message\":\"Invalid Request\"}}", raw.nextFrame());
+  }
 }

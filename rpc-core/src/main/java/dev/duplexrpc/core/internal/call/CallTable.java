@@ -223,6 +223,23 @@ public final class CallTable {
     call.respond(m);
   }
 
+  /**
+   * Completes the pending call a response without result or error answers, with null (see
+   * {@link Message.Bare}).
+   *
+   * @return false if no call of ours has that id
+   */
+  public boolean onBareResponse(Message.Bare m) {
+    long own = m.id().asOwnId();
+    PendingCall call = own > 0 ? pending.remove(own) : null;
+    if (call == null) {
+      return false;
+    }
+    LOG.log(Level.DEBUG, "Response to {0} without result or error: completed with null", call.method);
+    call.respond(new Message.Response(m.id(), null, null));
+    return true;
+  }
+
   /** Fails every pending call with the close. */
   public void closed(ConnectionClosedException ex) {
     for (PendingCall call : new ArrayList<>(pending.values())) {

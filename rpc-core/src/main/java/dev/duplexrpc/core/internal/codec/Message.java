@@ -41,6 +41,17 @@ public sealed interface Message {
   }
 
   /**
+   * A response without {@code result} or {@code error}: an object with {@code "jsonrpc": "2.0"}
+   * and an id, and no {@code method}, {@code result}, {@code error} or {@code params}. The
+   * specification makes it an invalid request, but {@code rpc-websockets} servers send exactly this
+   * for a handler that returned nothing. It completes our pending call of that id with null;
+   * with no such call it is answered as an invalid request.
+   *
+   * @param id the id
+   */
+  record Bare(Id id) implements Message {}
+
+  /**
    * Not a valid request: answered with -32600 Invalid Request.
    *
    * @param id the id to answer with: the request's if it was valid, else {@link Id#NULL}

@@ -74,6 +74,9 @@ public final class MessageParser {
       if (!"2.0".equals(jsonrpc)) {
         return new Message.Invalid(replyId, "jsonrpc is not \"2.0\"");
       }
+      if (!hasMethod && hasId && params == null && notification == null) {
+        return new Message.Bare(id);
+      }
       if (method == null) {
         return new Message.Invalid(replyId, "method is missing or not a string");
       }

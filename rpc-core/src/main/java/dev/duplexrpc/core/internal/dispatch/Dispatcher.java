@@ -64,6 +64,12 @@ public final class Dispatcher {
       notification(n);
     } else if (m instanceof Message.Response r) {
       calls.onResponse(r);
+    } else if (m instanceof Message.Bare b) {
+      if (!calls.onBareResponse(b)) {
+        LOG.log(Level.DEBUG, "Invalid request: no method, result or error");
+        replies.owe().reply(
+            b.id(), writer.error(b.id(), ErrorCodes.INVALID_REQUEST, "Invalid Request", null));
+      }
     } else if (m instanceof Message.Invalid i) {
       LOG.log(Level.DEBUG, "Invalid request: {0}", i.reason());
       replies.owe().reply(

@@ -99,7 +99,14 @@ class MessageParserTest {
   void invalidRequestKeepsItsValidIdToAnswerWith() {
     assertEquals(Id.ofString("x"), ((Message.Invalid) parsed("{\"jsonrpc\":\"1.0\",\"method\":\"m\",\"id\":\"x\"}")).id());
     assertEquals(Id.ofString("x"), ((Message.Invalid) parsed("{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"params\":1,\"id\":\"x\"}")).id());
-    assertEquals(Id.ofString("x"), ((Message.Invalid) parsed("{\"jsonrpc\":\"2.0\",\"id\":\"x\"}")).id());
+    assertEquals(Id.ofString("x"), ((Message.Invalid) parsed("{\"id\":\"x\"}")).id());
+  }
+
+  @Test
+  void idAloneIsABareResponseForTheDispatcherToMatch() {
+    assertEquals(new Message.Bare(Id.ofString("x")), parsed("{\"jsonrpc\":\"2.0\",\"id\":\"x\"}"));
+    assertEquals(Message.Invalid.class, parsed("{\"jsonrpc\":\"2.0\",\"id\":1,\"params\":[]}").getClass());
+    assertEquals(Message.Invalid.class, parsed("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":5}").getClass());
   }
 
   @Test
