@@ -4,7 +4,6 @@ import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerOptions;
 import dev.duplexrpc.server.cluster.Cluster;
-import dev.duplexrpc.websocket.SocketSettings;
 import dev.duplexrpc.websocket.internal.Background;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
 import dev.duplexrpc.server.internal.StaticFiles;
@@ -16,11 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.Set;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
@@ -322,28 +319,19 @@ public final class RpcServer implements AutoCloseable {
 
   /**
    * Builds an {@link RpcServer}, or an {@link RpcEndpoint} for another container. Setters validate
-   * their argument at once. Limits and timeouts are the core {@link PeerConfig}'s, built once and
-   * applied to every connection. Not thread-safe.
+   * their argument at once. The engine settings ({@link PeerOptions}) are built once into the
+   * {@link PeerConfig} of every connection; the endpoint's ({@link EndpointOptions}) hold in any
+   * container; the ones here only in the embedded server. Not thread-safe.
    *
    * @since 0.1
    */
-  public static final class Builder extends PeerOptions<Builder> {
+  public static final class Builder extends EndpointOptions<Builder> {
     private String host = DEFAULT_HOST;
     private int port;
-    String path = DEFAULT_PATH;
-    ConnectionListener connectionListener;
-    FrameListener frameListener;
-    SocketSettings.Builder socket = SocketSettings.builder();
-    Authenticator authenticator;
-    Set<String> allowedOrigins;
     SSLContext sslContext;
-    dev.duplexrpc.server.cluster.Backplane backplane;
-    final Set<String> events = new LinkedHashSet<>();
     final List<StaticFiles.Folder> staticFolders = new ArrayList<>();
     String browserClientPath;
-    TransportHandler transportHandler;
     ConnectionLimits connectionLimits = ConnectionLimits.defaults();
-    private boolean services;
 
     Builder() {
       super(PeerConfig.builder());
@@ -361,21 +349,13 @@ public final class RpcServer implements AutoCloseable {
     /** An independent copy with the same settings, except the backplane (one server's own). */
     Builder copy() {
       Builder b = new Builder(config.build().newBuilder());
+      copyInto(b);
       b.host = host;
       b.port = port;
-      b.path = path;
-      b.connectionListener = connectionListener;
-      b.frameListener = frameListener;
-      b.socket = socket.build().newBuilder();
-      b.authenticator = authenticator;
-      b.allowedOrigins = allowedOrigins;
       b.sslContext = sslContext;
       b.connectionLimits = connectionLimits;
-      b.events.addAll(events);
       b.staticFolders.addAll(staticFolders);
       b.browserClientPath = browserClientPath;
-      b.transportHandler = transportHandler;
-      b.services = services;
       return b;
     }
 
@@ -407,141 +387,6 @@ public final class RpcServer implements AutoCloseable {
         throw new IllegalArgumentException("port out of range 0..65535: " + port);
       }
       this.port = port;
-      return this;
-    }
-
-    /**
-     * The endpoint path. Default {@code /}.
-     *
-     * @param path a path starting with {@code /}
-     * @return this builder
-     */
-    public Builder path(String path) {
-      Objects.requireNonNull(path, "path == null");
-      if (!path.startsWith("/")) {
-        throw new IllegalArgumentException("path must start with '/': " + path);
-      }
-      this.path = path;
-      return this;
-    }
-
-    /**
-     * Adds a service every connection gets (see {@link PeerConfig.Builder#service(Object)}). One
-     * instance serves all clients at once, so it must be thread-safe; use {@link
-     * ConnectionSetup#service(Object)} for per-connection instances.
-     *
-     * @param service an object with {@code @RpcMethod} / {@code @RpcNotification} methods
-     * @return this builder
-     * @throws IllegalArgumentException if the service is invalid
-     */
-    public Builder service(Object service) {
-      config.service(service);
-      services = true;
-      return this;
-    }
-
-    /**
-     * Hands each connection's messages to {@code handler}, unparsed, instead of serving them with
-     * a Peer: for bridges and relays (see {@link TransportHandler}). Cannot be combined with
-     * services, events or a connection listener.
-     *
-     * @param handler the handler, or null for the default (a Peer per connection)
-     * @return this builder
-     */
-    public Builder transportHandler(TransportHandler handler) {
-      this.transportHandler = handler;
-      return this;
-    }
-
-    /**
-     * Declares an event clients may subscribe to with {@code rpc.on}; publish it with {@code
-     * server.events().publish(name, payload)}. More can be declared later with {@link
-     * Events#declare(String)}.
-     *
-     * @param name the event name, not empty
-     * @return this builder
-     */
-    public Builder event(String name) {
-      Objects.requireNonNull(name, "name == null");
-      if (name.isEmpty()) {
-        throw new IllegalArgumentException("event name is empty");
-      }
-      events.add(name);
-      return this;
-    }
-
-    /**
-     * Joins a cluster of servers sharing this backplane (for example {@code RedisBackplane} from
-     * {@code rpc-redis}): events published on any node reach the subscribers of every node, and
-     * {@link RpcServer#cluster()} calls clients connected to any node. {@link RpcServer#start()}
-     * connects it first and fails if it cannot; {@link RpcServer#close()} closes it. Default:
-     * none, the server is on its own. See docs/cluster.md.
-     *
-     * @param backplane the backplane, owned by the server from now on; null for none
-     * @return this builder
-     */
-    public Builder backplane(dev.duplexrpc.server.cluster.Backplane backplane) {
-      this.backplane = backplane;
-      return this;
-    }
-
-    /**
-     * Hears connections open (and may add services for one connection, or refuse it) and close.
-     *
-     * @param listener the listener, or null for none
-     * @return this builder
-     */
-    public Builder connectionListener(ConnectionListener listener) {
-      this.connectionListener = listener;
-      return this;
-    }
-
-    /**
-     * Sees every text frame sent and received, for logging.
-     *
-     * @param listener the frame listener, or null for none
-     * @return this builder
-     */
-    public Builder frameListener(FrameListener listener) {
-      this.frameListener = listener;
-      return this;
-    }
-
-    /**
-     * Decides, from each upgrade request, whether the client may connect and who it is; see
-     * {@link Authenticator}. A refusal is answered with HTTP 401 or 403 before the upgrade. The
-     * accepted principal is {@link Handshake#principal()}.
-     *
-     * @param authenticator the authenticator, or null for none (every client is accepted)
-     * @return this builder
-     */
-    public Builder authenticator(Authenticator authenticator) {
-      this.authenticator = authenticator;
-      return this;
-    }
-
-    /**
-     * Accepts upgrade requests only from these origins (browser pages): a request whose {@code
-     * Origin} header is not one of them is refused with HTTP 403 before the upgrade, which stops
-     * other web sites' pages from connecting with the user's cookies (cross-site WebSocket
-     * hijacking). Requests without an {@code Origin} header (programs, not browsers) are
-     * accepted. Each origin is {@code scheme://host[:port]}, compared without regard to case.
-     * Default: any origin.
-     *
-     * @param origins the allowed origins, for example {@code "https://app.example.com"}
-     * @return this builder
-     */
-    public Builder allowedOrigins(String... origins) {
-      Objects.requireNonNull(origins, "origins == null");
-      Set<String> set = new java.util.LinkedHashSet<>();
-      for (String o : origins) {
-        Objects.requireNonNull(o, "origin == null");
-        if (o.isEmpty() || o.endsWith("/")) {
-          throw new IllegalArgumentException("an origin is scheme://host[:port], without a path: '" + o + "'");
-        }
-        set.add(o.toLowerCase(java.util.Locale.ROOT));
-      }
-      this.allowedOrigins = Set.copyOf(set);
       return this;
     }
 
@@ -663,53 +508,6 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * The settings of every client's socket: heartbeat and send queue; see {@link SocketSettings}.
-     * Replaces what {@link #pingInterval}, {@link #idleTimeout} and {@link #maxQueuedBytes} set.
-     *
-     * @param settings the settings
-     * @return this builder
-     */
-    public Builder socketSettings(SocketSettings settings) {
-      this.socket = Objects.requireNonNull(settings, "settings == null").newBuilder();
-      return this;
-    }
-
-    /**
-     * The most bytes waiting to be written to one client; see {@link
-     * SocketSettings.Builder#maxQueuedBytes(long)}.
-     *
-     * @param bytes the limit, zero or positive
-     * @return this builder
-     */
-    public Builder maxQueuedBytes(long bytes) {
-      socket.maxQueuedBytes(bytes);
-      return this;
-    }
-
-    /**
-     * How often to ping each client; see {@link SocketSettings.Builder#pingInterval(Duration)}.
-     *
-     * @param interval the time between pings, zero or positive
-     * @return this builder
-     */
-    public Builder pingInterval(Duration interval) {
-      socket.pingInterval(interval);
-      return this;
-    }
-
-    /**
-     * How long a connection may stay silent before it is dropped; see {@link
-     * SocketSettings.Builder#idleTimeout(Duration)}.
-     *
-     * @param timeout the longest silence, zero or positive
-     * @return this builder
-     */
-    public Builder idleTimeout(Duration timeout) {
-      socket.idleTimeout(timeout);
-      return this;
-    }
-
-    /**
      * The handshake deadline, socket limits and message rate limit; see {@link ConnectionLimits}
      * for each default. In another container only its message rate limit applies.
      *
@@ -719,14 +517,6 @@ public final class RpcServer implements AutoCloseable {
     public Builder connectionLimits(ConnectionLimits limits) {
       this.connectionLimits = Objects.requireNonNull(limits, "limits == null");
       return this;
-    }
-
-    private void check() {
-      socket.build(); // the idle timeout must be longer than the ping interval
-      if (transportHandler != null && (services || !events.isEmpty() || connectionListener != null)) {
-        throw new IllegalStateException(
-            "a transport handler takes the connections whole: no services, events or connection listener with it");
-      }
     }
 
     /**
