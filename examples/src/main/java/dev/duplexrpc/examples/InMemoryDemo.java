@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The core demo: two Peers over the in-memory transport (no socket; run it with {@code
- * -Dexec.mainClass=dev.duplexrpc.examples.InMemoryDemo}) call each other through proxies of one
+ * exec:java@in-memory}, see the README) call each other through proxies of one
  * annotated interface, and every frame on the wire is printed.
  */
 public final class InMemoryDemo {

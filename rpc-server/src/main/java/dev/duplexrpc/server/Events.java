@@ -161,7 +161,7 @@ public final class Events {
    * server.events().publish("tick", Map.of("n", 1));
    * }</pre>
    *
-   * <h3>In a cluster</h3>
+   * <h4>In a cluster</h4>
    *
    * On a server with a {@link dev.duplexrpc.server.cluster.Backplane backplane} the event also
    * goes to every other node, which hands it to its own subscribers (the JSON text written here,

@@ -171,6 +171,40 @@ export function connect(url, options = {}) {
 }
 
 /**
+ * A proxy that turns method calls into {@link Connection#call}s: `remote(rpc).add(2, 3)` is
+ * `rpc.call("add", [2, 3])`, and `remote(rpc, "calc.").add(2, 3)` calls `"calc.add"`. Every
+ * method returns the call's promise. In TypeScript, `remote<Calc>(rpc)` types it from an
+ * interface (see duplex.d.ts).
+ *
+ * ```js
+ * const calc = remote(rpc, "calc.");
+ * const sum = await calc.add(2, 3);
+ * ```
+ *
+ * @param {Connection} connection the connection to call through
+ * @param {string} [prefix=""] put before every method name (the Java interface's
+ *     `@RpcService(prefix = ...)`)
+ * @returns {Object<string, Function>} the proxy; `then` and symbols are not methods, so that
+ *     the proxy is not mistaken for a promise
+ */
+export function remote(connection, prefix = "") {
+  if (!(connection instanceof Connection)) {
+    throw new TypeError(`not a Connection: ${connection}`);
+  }
+  if (typeof prefix !== "string") {
+    throw new TypeError(`the prefix is a string: ${prefix}`);
+  }
+  return new Proxy(Object.create(null), {
+    get(target, name) {
+      if (typeof name !== "string" || name === "then") {
+        return undefined;
+      }
+      return (...args) => connection.call(prefix + name, args);
+    },
+  });
+}
+
+/**
  * One open connection: calls to the other end, methods it may call, events. Made by
  * {@link connect}.
  */

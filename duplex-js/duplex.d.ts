@@ -1,0 +1,165 @@
+// Type declarations of duplex.js, the Duplex RPC JavaScript client (docs/browser.md).
+
+/** The error codes the library uses (docs/errors.md). */
+export declare const ErrorCodes: Readonly<{
+  PARSE_ERROR: -32700;
+  INVALID_REQUEST: -32600;
+  METHOD_NOT_FOUND: -32601;
+  INVALID_PARAMS: -32602;
+  INTERNAL_ERROR: -32603;
+  OVERLOADED: -32000;
+  TIMEOUT: -32001;
+  CONNECTION_CLOSED: -32002;
+  LIMIT_EXCEEDED: -32003;
+  CANCELLED: -32004;
+  SHUTTING_DOWN: -32005;
+  INVALID_RESPONSE: -32006;
+}>;
+
+/** The default call timeout in milliseconds (30 s). */
+export declare const DEFAULT_CALL_TIMEOUT: number;
+
+/** A JSON value, as params, results and error data are. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Positional (an array) or named (a plain object) params. */
+export type Params = unknown[] | Record<string, unknown>;
+
+/**
+ * A JSON-RPC error: the other end's error response, or one raised locally (-32001 timeout,
+ * -32002 connection closed, -32006 malformed error response). Throw one from an exposed method
+ * to answer with it.
+ */
+export declare class RpcError extends Error {
+  constructor(code: number, message?: string, data?: unknown);
+  readonly name: "RpcError";
+  /** The JSON-RPC error code. */
+  code: number;
+  /** The error's `data` member; undefined when absent. */
+  data: unknown;
+  /** With -32002: the WebSocket close code. */
+  closeCode?: number;
+  /** With -32002: the WebSocket close reason. */
+  closeReason?: string;
+}
+
+/** The WebSocket class connect() uses: the browser's, or a compatible one such as the `ws` package's. */
+export interface WebSocketConstructor {
+  new (url: string, protocols?: string | string[]): WebSocketLike;
+}
+
+/** The part of a WebSocket that duplex.js uses. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: any) => void) | null;
+  onmessage: ((event: { data: any }) => void) | null;
+  onerror: ((event: any) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+}
+
+/** A function the other end may call. */
+export type ExposedFunction = (...args: any[]) => unknown;
+
+/** Options of connect(). */
+export interface ConnectOptions {
+  /** Methods the other end may call, each own enumerable function under its name. */
+  services?: Record<string, ExposedFunction>;
+  /** Default timeout of call() in milliseconds; 0 for none. Default 30000. */
+  callTimeout?: number;
+  /** Whether a call that times out sends rpc.cancel for its id. Default true. */
+  sendCancel?: boolean;
+  /** WebSocket subprotocols. */
+  protocols?: string | string[];
+  /** The WebSocket class; the global one by default (in Node.js, pass the `ws` package's). */
+  WebSocket?: WebSocketConstructor;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Milliseconds to wait for the response, 0 for no limit; the connection's callTimeout by default. */
+  timeout?: number;
+}
+
+/** How a connection closed. */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+}
+
+/** One subscription to a server event, made by Connection.subscribe(). */
+export interface Subscription {
+  readonly event: string;
+  /** Whether the handler still receives the event. */
+  readonly active: boolean;
+  /** Removes the handler; the last one of an event sends rpc.off. */
+  close(): void;
+}
+
+/**
+ * Opens a connection to a Duplex RPC server (or any JSON-RPC 2.0 WebSocket peer).
+ *
+ * @param url a ws:/wss: URL (a string or a URL object), or (in a page) a URL relative to the page
+ * @returns resolves when the socket is open; rejects with RpcError -32002 if it closes first
+ */
+export declare function connect(url: string | { readonly href: string }, options?: ConnectOptions): Promise<Connection>;
+
+/** One open connection: calls to the other end, methods it may call, events. */
+export declare class Connection {
+  constructor(socket: WebSocketLike, options?: ConnectOptions);
+  /** Resolves once the socket has closed, whichever side closed it. */
+  readonly closed: Promise<CloseInfo>;
+  /** Resolves when the socket opens; rejects with RpcError -32002 if it closes first. */
+  readonly opened: Promise<void>;
+  /** Whether the socket is open. */
+  readonly isOpen: boolean;
+  /** The number of calls waiting for their response. */
+  readonly pendingCalls: number;
+  /**
+   * Calls a method of the other end. Rejects with RpcError: the other end's error, -32001 after
+   * the timeout, -32002 when the connection closes first.
+   */
+  call<R = unknown>(method: string, params?: Params, options?: CallOptions): Promise<R>;
+  /** Starts a batch of calls and notifications sent as one message by Batch.send(). */
+  batch(): Batch;
+  /** Sends a notification (no response). Throws RpcError -32002 if the connection is not open. */
+  notify(method: string, params?: Params): void;
+  /** Exposes a function the other end may call; null removes it. Names starting with "rpc." are reserved. */
+  expose(name: string, fn: ExposedFunction | null): this;
+  /** Subscribes to a server event (rpc.on); resolves once the server confirmed. */
+  subscribe<P = unknown>(event: string, handler: (payload: P) => void): Promise<Subscription>;
+  /** Closes the connection; pending calls reject at once with -32002. */
+  close(code?: number, reason?: string): Promise<CloseInfo>;
+}
+
+/** Calls and notifications sent together as one JSON array. */
+export declare class Batch {
+  private constructor();
+  call<R = unknown>(method: string, params?: Params, options?: CallOptions): Promise<R>;
+  notify(method: string, params?: Params): this;
+  /** Sends the batch; throws RpcError -32002 if the connection is not open. */
+  send(): void;
+}
+
+/**
+ * The typed view of a remote interface T: each method takes T's parameters and returns a
+ * promise of its result (a method that already returns a promise is not wrapped twice).
+ * Properties of T that are not methods are left out.
+ */
+export type Remote<T> = {
+  [K in keyof T as T[K] extends (...args: any[]) => any ? K : never]:
+    T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+};
+
+/**
+ * A proxy that turns method calls into Connection.call(prefix + name, args): the typed SDK of a
+ * shared interface, as a Java client's `connection.remote(Shop.class)`.
+ *
+ * ```ts
+ * interface Calc { add(a: number, b: number): number; }
+ * const calc = remote<Calc>(rpc, "calc.");
+ * const sum: number = await calc.add(2, 3);
+ * ```
+ */
+export declare function remote<T>(connection: Connection, prefix?: string): Remote<T>;

@@ -1,0 +1,70 @@
+// The package against a running Duplex RPC server (started by the Java build: DuplexJsTest),
+// with the `ws` package as the WebSocket. DUPLEX_URL is the server's endpoint.
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import WebSocket from "ws";
+import { connect, remote, RpcError, ErrorCodes } from "@duplexrpc/client";
+
+const url = process.env.DUPLEX_URL;
+assert.ok(url, "DUPLEX_URL names the server's endpoint");
+
+let rpc;
+before(async () => {
+  rpc = await connect(url, {
+    WebSocket,
+    callTimeout: 10000,
+    services: { nickname: (name) => name.slice(0, 3) + "o" },
+  });
+});
+after(async () => {
+  await rpc?.close();
+});
+
+test("call returns the server's result", async () => {
+  assert.equal(await rpc.call("calc.add", [2, 3]), 5);
+});
+
+test("remote proxy calls the prefixed method", async () => {
+  const calc = remote(rpc, "calc.");
+  assert.equal(await calc.add(40, 2), 42);
+  assert.equal(calc.then, undefined, "the proxy is not a thenable");
+});
+
+test("unknown method rejects with RpcError -32601", async () => {
+  await assert.rejects(rpc.call("calc.nope", []), (e) => {
+    assert.ok(e instanceof RpcError);
+    assert.equal(e.code, ErrorCodes.METHOD_NOT_FOUND);
+    return true;
+  });
+});
+
+test("server's RpcException arrives with its code, message and data", async () => {
+  await assert.rejects(rpc.call("calc.divide", [1, 0]), (e) => {
+    assert.equal(e.code, -32010);
+    assert.equal(e.message, "Division by zero");
+    assert.deepEqual(e.data, { dividend: 1 });
+    return true;
+  });
+});
+
+test("server calls back the exposed function while serving a call", async () => {
+  assert.equal(await rpc.call("calc.greet", ["Alexander"]), "Hello, Aleo!");
+});
+
+test("subscribed event arrives with its payload", async () => {
+  let received;
+  const arrived = new Promise((resolve) => { received = resolve; });
+  const subscription = await rpc.subscribe("tick", (payload) => received(payload));
+  assert.equal(await rpc.call("calc.tick", [7]), 1, "one subscriber got it");
+  assert.deepEqual(await arrived, { n: 7 });
+  subscription.close();
+  assert.equal(subscription.active, false);
+});
+
+test("batch answers each call", async () => {
+  const batch = rpc.batch();
+  const a = batch.call("calc.add", [1, 2]);
+  const b = batch.call("calc.add", [3, 4]);
+  batch.send();
+  assert.deepEqual(await Promise.all([a, b]), [3, 7]);
+});
