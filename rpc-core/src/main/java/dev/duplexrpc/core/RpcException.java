@@ -31,7 +31,9 @@ public class RpcException extends RuntimeException {
 
   private final int code;
   private final String errorMessage;
-  private final transient JsonElement data;
+  /** The data as given: a JSON tree, an application object, or null. */
+  private final transient Object dataValue;
+  private transient volatile JsonElement data;
 
   /**
    * An error with a code and a message and no data.
@@ -63,10 +65,44 @@ public class RpcException extends RuntimeException {
    * @param cause the local cause, or null
    */
   public RpcException(int code, String message, JsonElement data, Throwable cause) {
+    this(code, message, (Object) data, cause);
+  }
+
+  /**
+   * An error whose data is any object, sent as the Peer's Gson writes it (so its type adapters and
+   * field naming apply), for example a record describing what was wrong.
+   *
+   * <pre>{@code
+   * record Shortfall(String item, int missing) {}
+   * throw new RpcException(-32010, "Out of stock", new Shortfall("coffee", 2));
+   * // -> "error": {"code": -32010, "message": "Out of stock", "data": {"item": "coffee", "missing": 2}}
+   * }</pre>
+   *
+   * @param code the JSON-RPC error code
+   * @param message the error message sent on the wire
+   * @param data the {@code data} member: a {@link JsonElement} as it is, any other object
+   *     converted when the error is sent; null for none
+   * @param cause the local cause, or null
+   * @since 0.1
+   */
+  public RpcException(int code, String message, Object data, Throwable cause) {
     super(describe(code, message, data), cause);
     this.code = code;
     this.errorMessage = message == null ? ErrorCodes.message(code) : message;
-    this.data = data == null || data.isJsonNull() ? null : data;
+    this.dataValue = data instanceof JsonElement tree && tree.isJsonNull() ? null : data;
+    this.data = dataValue instanceof JsonElement tree ? tree : null;
+  }
+
+  /**
+   * An error whose data is any object; see {@link #RpcException(int, String, Object, Throwable)}.
+   *
+   * @param code the JSON-RPC error code
+   * @param message the error message sent on the wire
+   * @param data the {@code data} member, or null for none
+   * @since 0.1
+   */
+  public RpcException(int code, String message, Object data) {
+    this(code, message, data, null);
   }
 
   /**
@@ -88,12 +124,29 @@ public class RpcException extends RuntimeException {
   }
 
   /**
-   * The {@code data} member, or null if there was none.
+   * The {@code data} member, or null if there was none. Data given as an application object is
+   * converted with a default {@link Gson} here; on the wire it is written with the Peer's.
    *
    * @return the data as a JSON tree, or null
    */
   public JsonElement data() {
-    return data;
+    JsonElement d = data;
+    if (d == null && dataValue != null) {
+      d = DEFAULT_GSON.toJsonTree(dataValue);
+      data = d;
+    }
+    return d;
+  }
+
+  /**
+   * The {@code data} member as it was given: the object passed to the constructor, or the JSON
+   * tree received from the other end.
+   *
+   * @return the data, or null if there was none
+   * @since 0.1
+   */
+  public Object dataValue() {
+    return dataValue;
   }
 
   /**
@@ -105,20 +158,21 @@ public class RpcException extends RuntimeException {
    * @throws com.google.gson.JsonParseException if the data does not convert
    */
   public <T> T data(Type type) {
-    if (data == null) {
+    JsonElement tree = data();
+    if (tree == null) {
       return null;
     }
     @SuppressWarnings("unchecked")
-    T value = (T) DEFAULT_GSON.fromJson(data, type);
+    T value = (T) DEFAULT_GSON.fromJson(tree, type);
     return value;
   }
 
-  private static String describe(int code, String message, JsonElement data) {
+  private static String describe(int code, String message, Object data) {
     StringBuilder sb = new StringBuilder();
     sb.append(message == null ? ErrorCodes.message(code) : message).append(" (code ").append(code);
     sb.append(')');
-    if (data != null && !data.isJsonNull()) {
-      String d = data.toString();
+    if (data != null && !(data instanceof JsonElement tree && tree.isJsonNull())) {
+      String d = dataText(data);
       sb.append(": ").append(d.length() > 500 ? d.substring(0, 500) + "..." : d);
     }
     String anchor = anchor(code);
@@ -126,6 +180,18 @@ public class RpcException extends RuntimeException {
       sb.append(" [see docs/errors.md#").append(anchor).append(']');
     }
     return sb.toString();
+  }
+
+  /** The data as JSON text for the exception message; never fails. */
+  private static String dataText(Object data) {
+    if (data instanceof JsonElement) {
+      return data.toString();
+    }
+    try {
+      return DEFAULT_GSON.toJson(data);
+    } catch (RuntimeException e) { // a type only the Peer's Gson can write: still a message
+      return String.valueOf(data);
+    }
   }
 
   static String anchor(int code) {

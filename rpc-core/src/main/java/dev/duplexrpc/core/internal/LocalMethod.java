@@ -34,6 +34,10 @@ public final class LocalMethod {
   private final Object[] missingValues;
   private final int[] javaIndex;
   private final TypeAdapter<Object> resultAdapter;
+  /** The element adapter of a varargs method's last parameter; null for other methods. */
+  private final TypeAdapter<?> varargsAdapter;
+  /** The Java index of the {@code @RawParams} parameter, or -1. */
+  private final int rawIndex;
   /** Per wire parameter, how {@link #readSimple} reads it; null when that path is off for the method. */
   private final byte[] simpleKinds;
   /** Non-null for the Peer's fallback: params pass through as text, results by runtime class. */
@@ -45,8 +49,10 @@ public final class LocalMethod {
       MethodHandle invoker,
       TypeAdapter<?>[] adapters,
       Object[] missingValues,
-      TypeAdapter<Object> resultAdapter) {
+      TypeAdapter<Object> resultAdapter,
+      TypeAdapter<?> varargsAdapter) {
     this.model = model;
+    this.varargsAdapter = varargsAdapter;
     this.invoker = invoker;
     this.adapters = adapters;
     this.missingValues = missingValues;
@@ -54,16 +60,22 @@ public final class LocalMethod {
     this.fallback = null;
     this.gson = null;
     this.javaIndex = new int[model.wireParams().size()];
+    int raw = -1;
     for (int i = 0; i < model.params().size(); i++) {
       ServiceMethod.Param p = model.params().get(i);
       if (!p.context()) {
         javaIndex[p.wireIndex()] = i;
       }
+      if (p.raw()) {
+        raw = i;
+      }
     }
+    this.rawIndex = raw;
     byte[] kinds = new byte[javaIndex.length];
     for (int w = 0; kinds != null && w < kinds.length; w++) {
       int i = javaIndex[w];
-      kinds[w] = model.params().get(i).optionalWrapper() ? 0 : SimpleValues.kind(adapters[i]);
+      ServiceMethod.Param p = model.params().get(i);
+      kinds[w] = p.optionalWrapper() || p.varargs() || p.raw() ? 0 : SimpleValues.kind(adapters[i]);
       if (kinds[w] == 0) {
         kinds = null;
       }
@@ -77,6 +89,8 @@ public final class LocalMethod {
     this.adapters = new TypeAdapter<?>[0];
     this.missingValues = new Object[0];
     this.resultAdapter = null;
+    this.varargsAdapter = null;
+    this.rawIndex = -1;
     this.javaIndex = new int[0];
     this.fallback = fallback;
     this.gson = gson;
@@ -132,13 +146,17 @@ public final class LocalMethod {
             .asType(MethodType.methodType(Object.class, Object[].class));
     TypeAdapter<?>[] adapters = new TypeAdapter<?>[n];
     Object[] missing = new Object[n];
+    TypeAdapter<?> varargs = null;
     for (int i = 0; i < n; i++) {
       ServiceMethod.Param p = model.params().get(i);
-      if (p.context()) {
+      if (p.context() || p.raw()) {
         continue;
       }
       adapters[i] = gson.getAdapter(TypeToken.get(p.valueType()));
-      if (p.optionalWrapper()) {
+      if (p.varargs()) {
+        varargs = gson.getAdapter(p.componentType());
+        missing[i] = Array.newInstance(p.componentType(), 0);
+      } else if (p.optionalWrapper()) {
         missing[i] = Optional.empty();
       } else if (p.rawType().isPrimitive()) {
         missing[i] = Array.get(Array.newInstance(p.rawType(), 1), 0);
@@ -148,7 +166,7 @@ public final class LocalMethod {
         model.resultType() == null
             ? null
             : (TypeAdapter<Object>) gson.getAdapter(TypeToken.get(model.resultType()));
-    return new LocalMethod(model, invoker, adapters, missing, result);
+    return new LocalMethod(model, invoker, adapters, missing, result, varargs);
   }
 
   /** The model. */
@@ -178,7 +196,10 @@ public final class LocalMethod {
         given[i] = true;
       }
     }
-    if (params != null && !params.isNull()
+    if (rawIndex >= 0) {
+      args[rawIndex] = raw(params);
+      given[rawIndex] = true;
+    } else if (params != null && !params.isNull()
         && !(simpleKinds != null && params.first() == '[' && readSimple(params, args, given))) {
       try {
         JsonReader in = params.reader();
@@ -273,11 +294,38 @@ public final class LocalMethod {
     in.endObject();
   }
 
+  /** The whole params for a {@code @RawParams} parameter, checked against its declared type. */
+  private Object raw(JsonSlice params) {
+    ServiceMethod.Param p = model.params().get(rawIndex);
+    if (params == null || params.isNull()) {
+      return null;
+    }
+    com.google.gson.JsonElement tree;
+    try {
+      tree = params.tree();
+    } catch (RuntimeException e) { // valid JSON that Gson cannot read (see JsonSlice#read)
+      throw invalid(p.name(), reason(e));
+    }
+    if (p.rawType() == com.google.gson.JsonArray.class && !tree.isJsonArray()) {
+      throw invalidData("params must be an array (positional)", p.name());
+    }
+    if (p.rawType() == JsonObject.class && !tree.isJsonObject()) {
+      throw invalidData("params must be an object (named)", p.name());
+    }
+    return tree;
+  }
+
   private void readPositional(JsonReader in, Object[] args, boolean[] given) throws IOException {
     int expected = javaIndex.length;
     in.beginArray();
     int w = 0;
     while (in.hasNext()) {
+      if (varargsAdapter != null && w == expected - 1) {
+        int i = javaIndex[w];
+        args[i] = readVarargs(i, in);
+        given[i] = true;
+        break;
+      }
       if (w == expected) {
         int total = w;
         while (in.hasNext()) {
@@ -292,6 +340,34 @@ public final class LocalMethod {
       given[i] = true;
     }
     in.endArray();
+  }
+
+  /** The rest of the positional params, as the varargs array. */
+  private Object readVarargs(int i, JsonReader in) throws IOException {
+    ServiceMethod.Param p = model.params().get(i);
+    java.util.List<Object> values = new java.util.ArrayList<>();
+    while (in.hasNext()) {
+      Object v;
+      try {
+        v = in.peek() == JsonToken.NULL ? nextNull(in) : varargsAdapter.read(in);
+      } catch (IOException | RuntimeException e) {
+        throw invalid(p.name(), "element " + values.size() + ": " + reason(e));
+      }
+      if (v == null && p.componentType().isPrimitive()) {
+        throw invalid(p.name(), "element " + values.size() + " must not be null");
+      }
+      values.add(v);
+    }
+    Object array = Array.newInstance(p.componentType(), values.size());
+    for (int k = 0; k < values.size(); k++) {
+      Array.set(array, k, values.get(k));
+    }
+    return array;
+  }
+
+  private static Object nextNull(JsonReader in) throws IOException {
+    in.nextNull();
+    return null;
   }
 
   private Object read(int i, JsonReader in) throws IOException {

@@ -29,7 +29,9 @@ import java.util.Set;
  *   <li>each method: its wire name, {@code paramStructure "either"} (every Duplex RPC method
  *       binds both positional and named params), its wire params as content descriptors
  *       ({@code required} unless optional; optional ones come last, as the model enforces), and
- *       a description from the annotations when given;
+ *       a description from the annotations when given; a varargs parameter is marked {@code
+ *       "x-varargs": true} (by position, its elements are the params from its position on), and a
+ *       method taking {@code @RawParams} lists no params and is marked {@code "x-raw-params": true};
  *   <li>a request has a {@code result} named after the method plus {@code "Result"}, whose
  *       schema is {@code {"type":"null"}} for a void request; a notification has no {@code
  *       result}, which is how OpenRPC marks a notification;
@@ -123,12 +125,13 @@ public final class OpenRpcGenerator {
     if (!description.isEmpty()) {
       o.addProperty("description", description);
     }
+    boolean raw = sm.wireParams().stream().anyMatch(ServiceMethod.Param::raw);
     o.addProperty("paramStructure", "either");
     JsonArray params = new JsonArray();
     Parameter[] javaParams = m.getParameters();
     for (int i = 0; i < sm.params().size(); i++) {
       ServiceMethod.Param p = sm.params().get(i);
-      if (p.context()) {
+      if (p.context() || p.raw()) { // @RawParams: any params, so none are described
         continue;
       }
       JsonObject cd = new JsonObject();
@@ -139,9 +142,15 @@ public final class OpenRpcGenerator {
       }
       cd.addProperty("required", !p.optional());
       cd.add("schema", schemas.schema(p.valueType()));
+      if (p.varargs()) { // by position, the elements of the array are the params from here on
+        cd.addProperty("x-varargs", true);
+      }
       params.add(cd);
     }
     o.add("params", params);
+    if (raw) {
+      o.addProperty("x-raw-params", true);
+    }
     if (sm.kind() == ServiceMethod.Kind.REQUEST) {
       JsonObject result = new JsonObject();
       result.addProperty("name", sm.wireName() + "Result");

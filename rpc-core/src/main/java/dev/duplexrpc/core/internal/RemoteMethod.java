@@ -24,7 +24,9 @@ public final class RemoteMethod {
       ServiceMethod.Param p = model.params().get(i);
       if (!p.context()) {
         javaIndex[w] = i;
-        adapters[w] = gson.getAdapter(TypeToken.get(p.valueType()));
+        adapters[w] = p.raw() ? gson.getAdapter(com.google.gson.JsonElement.class)
+            : p.varargs() ? gson.getAdapter(p.componentType())
+            : gson.getAdapter(TypeToken.get(p.valueType()));
         w++;
       }
     }
@@ -48,10 +50,33 @@ public final class RemoteMethod {
     if (javaIndex.length == 0) {
       return null;
     }
+    if (model.wireParams().get(0).raw()) { // @RawParams: the argument is the params member
+      Object raw = args[javaIndex[0]];
+      if (raw == null || ((com.google.gson.JsonElement) raw).isJsonNull()) {
+        return null;
+      }
+      com.google.gson.JsonElement tree = (com.google.gson.JsonElement) raw;
+      if (!tree.isJsonArray() && !tree.isJsonObject()) {
+        throw new IllegalArgumentException("@RawParams of " + model.wireName()
+            + " must be a JSON array or object, not " + tree);
+      }
+      return out -> ((TypeAdapter<com.google.gson.JsonElement>) adapters[0]).write(out, tree);
+    }
     return out -> {
       out.beginArray();
       for (int w = 0; w < javaIndex.length; w++) {
         Object v = args[javaIndex[w]];
+        if (model.wireParams().get(w).varargs()) { // spread: each element is a positional param
+          for (int k = 0, n = v == null ? 0 : java.lang.reflect.Array.getLength(v); k < n; k++) {
+            Object e = java.lang.reflect.Array.get(v, k);
+            if (e == null) {
+              out.nullValue();
+            } else {
+              ((TypeAdapter) adapters[w]).write(out, e);
+            }
+          }
+          continue;
+        }
         if (v instanceof Optional<?> o && model.wireParams().get(w).optionalWrapper()) {
           v = o.orElse(null);
         }

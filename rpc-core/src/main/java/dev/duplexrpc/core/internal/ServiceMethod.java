@@ -38,6 +38,9 @@ public final class ServiceMethod {
    * @param optionalWrapper whether the declared type is {@code java.util.Optional}
    * @param context whether it is an injected {@code CallContext}, not a wire parameter
    * @param wireIndex the position among wire parameters, or -1 for a context parameter
+   * @param varargs whether it is the array of a Java varargs method: positional params from its
+   *     position on are its elements; a named one is the array
+   * @param raw whether it is a {@code @RawParams} parameter: the whole {@code params} member
    */
   public record Param(
       String name,
@@ -47,7 +50,14 @@ public final class ServiceMethod {
       boolean optional,
       boolean optionalWrapper,
       boolean context,
-      int wireIndex) {}
+      int wireIndex,
+      boolean varargs,
+      boolean raw) {
+    /** The element type of a varargs parameter. */
+    public Class<?> componentType() {
+      return rawType.getComponentType();
+    }
+  }
 
   private final String wireName;
   private final Kind kind;

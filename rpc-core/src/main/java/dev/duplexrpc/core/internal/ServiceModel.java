@@ -1,5 +1,9 @@
 package dev.duplexrpc.core.internal;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.duplexrpc.core.annotation.RawParams;
 import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.annotation.RpcError;
 import dev.duplexrpc.core.annotation.RpcMethod;
@@ -34,6 +38,10 @@ import java.util.concurrent.CompletionStage;
  * registration error is raised here, with a message that names the method.
  */
 public final class ServiceModel {
+  /** The types a {@code @RawParams} parameter may have. */
+  private static final java.util.Set<Class<?>> RAW_TYPES =
+      java.util.Set.of(JsonElement.class, JsonArray.class, JsonObject.class);
+
 
   private static final ClassValue<Object> CACHE =
       new ClassValue<>() {
@@ -214,7 +222,17 @@ public final class ServiceModel {
       Parameter p = ps[i];
       if (p.getType() == CallContext.class) {
         params.add(new ServiceMethod.Param(null, CallContext.class, CallContext.class, CallContext.class,
-            false, false, true, -1));
+            false, false, true, -1, false, false));
+        continue;
+      }
+      if (p.isAnnotationPresent(RawParams.class)) {
+        if (!RAW_TYPES.contains(p.getType())) {
+          throw error(m, "@RawParams parameter " + i + " must be a JsonElement, JsonArray or JsonObject,"
+              + " not " + p.getType().getSimpleName() + ".");
+        }
+        params.add(new ServiceMethod.Param(p.isNamePresent() ? p.getName() : "params", p.getType(),
+            p.getType(), p.getType(), true, false, false, wire.size(), false, true));
+        wire.add(params.get(params.size() - 1));
         continue;
       }
       RpcParam ann = p.getAnnotation(RpcParam.class);
@@ -250,10 +268,15 @@ public final class ServiceModel {
       if (index.putIfAbsent(name, wire.size()) != null) {
         throw error(m, "Two parameters are named '" + name + "'.");
       }
-      ServiceMethod.Param param =
-          new ServiceMethod.Param(name, type, valueType, p.getType(), optional, wrapper, false, wire.size());
+      boolean varargs = m.isVarArgs() && i == ps.length - 1;
+      ServiceMethod.Param param = new ServiceMethod.Param(name, type, valueType, p.getType(),
+          optional || varargs, wrapper, false, wire.size(), varargs, false);
       params.add(param);
       wire.add(param);
+    }
+    if (wire.stream().anyMatch(ServiceMethod.Param::raw) && wire.size() > 1) {
+      throw error(m, "A @RawParams parameter takes the whole params: it must be the only one besides"
+          + " CallContext.");
     }
     checkErrors(m, notification);
     long timeout = request ? m.getAnnotation(RpcMethod.class).timeoutMillis() : 0;

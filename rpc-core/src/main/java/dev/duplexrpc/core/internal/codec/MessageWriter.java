@@ -89,16 +89,22 @@ public final class MessageWriter {
   }
 
   /** An error response. {@code data} may be null for none. */
-  public String error(Id id, int code, String message, JsonElement data) {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public String error(Id id, int code, String message, Object data) {
     try {
       StringBuilder sb = new StringBuilder(96);
       JsonWriter w = open(sb);
       w.beginObject().name("jsonrpc").value("2.0").name("id");
       id.write(w);
       w.name("error").beginObject().name("code").value(code).name("message").value(message);
-      if (data != null && !data.isJsonNull()) {
+      if (data instanceof JsonElement tree) {
+        if (!tree.isJsonNull()) {
+          w.name("data");
+          gson.toJson(tree, w);
+        }
+      } else if (data != null) { // an application's object, converted with this writer's Gson
         w.name("data");
-        gson.toJson(data, w);
+        ((TypeAdapter) gson.getAdapter(data.getClass())).write(w, data);
       }
       w.endObject().endObject();
       w.flush();

@@ -32,7 +32,12 @@ final class ErrorMapper {
   String errorReply(String method, Id id, Throwable error) {
     Throwable t = unwrap(error);
     if (t instanceof RpcException e) {
-      return writer.error(id, e.code(), e.errorMessage(), e.data());
+      try {
+        return writer.error(id, e.code(), e.errorMessage(), e.dataValue());
+      } catch (RuntimeException unwritable) { // data the Peer's Gson cannot write
+        LOG.log(Level.WARNING, "Data of the error of " + method + " (id " + id + ") not sent", unwritable);
+        return writer.error(id, e.code(), e.errorMessage(), null);
+      }
     }
     if (t instanceof CancellationException) {
       return writer.error(id, ErrorCodes.CANCELLED, "Request cancelled", null);
