@@ -72,7 +72,7 @@ import java.util.concurrent.RejectedExecutionException;
  *       the result did not convert to the expected type ({@link ErrorCodes#INVALID_RESPONSE});
  *   <li>{@link RpcTimeoutException}: no response within the call timeout;
  *   <li>{@link ConnectionClosedException}: the connection closed first;
- *   <li>{@link CancellationException}: the caller cancelled the future (the late response is
+ *   <li>{@link java.util.concurrent.CancellationException}: the caller cancelled the future (the late response is
  *       dropped).
  * </ul>
  *
