@@ -4,6 +4,7 @@ import dev.duplexrpc.client.internal.GuardedClientContainer;
 import dev.duplexrpc.websocket.internal.Limits;
 import dev.duplexrpc.websocket.internal.Link;
 import dev.duplexrpc.client.internal.SessionContainer;
+import dev.duplexrpc.websocket.internal.TlsContexts;
 import dev.duplexrpc.websocket.internal.SessionTransport;
 import dev.duplexrpc.websocket.SocketSettings;
 import dev.duplexrpc.core.Peer;
@@ -28,11 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.glassfish.tyrus.spi.UpgradeResponse;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 import org.glassfish.tyrus.client.ThreadPoolConfig;
@@ -517,18 +515,7 @@ public final class RpcClient {
      * @throws IllegalArgumentException if the file cannot be read
      */
     public Builder trustStore(Path trustStore, char[] password) {
-      Objects.requireNonNull(trustStore, "trustStore == null");
-      Objects.requireNonNull(password, "password == null");
-      try {
-        KeyStore ks = KeyStore.getInstance(trustStore.toFile(), password);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        this.sslContext = context;
-      } catch (IOException | java.security.GeneralSecurityException e) {
-        throw new IllegalArgumentException("Could not use the trust store " + trustStore + ": " + e.getMessage(), e);
-      }
+      this.sslContext = TlsContexts.trusting(trustStore, password);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.duplexrpc.server;
 
 import dev.duplexrpc.core.transport.Transport;
+import dev.duplexrpc.server.internal.IncomingFilter;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -11,42 +12,19 @@ import java.util.concurrent.CompletionStage;
  * the Peer would otherwise enforce. An incoming message over the limit closes the connection with
  * 1009 and is not delivered; an outgoing one fails its send.
  */
-final class LimitedTransport implements Transport {
-  private static final System.Logger LOG = System.getLogger(LimitedTransport.class.getName());
-
-  private final Transport transport;
+final class LimitedTransport extends IncomingFilter {
   private final int maxMessageSize;
-  private volatile boolean refused;
 
   LimitedTransport(Transport transport, int maxMessageSize) {
-    this.transport = transport;
+    super(transport);
     this.maxMessageSize = maxMessageSize;
   }
 
   @Override
-  public void start(Listener listener) {
-    Objects.requireNonNull(listener, "listener == null");
-    transport.start(new Listener() {
-      @Override
-      public void onMessage(String message) {
-        if (refused) {
-          return;
-        }
-        if (message.length() > maxMessageSize) {
-          refused = true;
-          String reason = "Message too big: " + message.length() + " > " + maxMessageSize;
-          LOG.log(Level.WARNING, "Closing {0}: {1}", transport, reason);
-          transport.close(1009, reason);
-          return;
-        }
-        listener.onMessage(message);
-      }
-
-      @Override
-      public void onClose(int code, String reason) {
-        listener.onClose(code, reason);
-      }
-    });
+  protected Refusal check(String message) {
+    return message.length() <= maxMessageSize
+        ? null
+        : new Refusal(1009, "Message too big: " + message.length() + " > " + maxMessageSize, Level.WARNING);
   }
 
   @Override
@@ -56,16 +34,6 @@ final class LimitedTransport implements Transport {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "Message too big: " + message.length() + " > " + maxMessageSize + " (maxMessageSize)"));
     }
-    return transport.send(message);
-  }
-
-  @Override
-  public void close(int code, String reason) {
-    transport.close(code, reason);
-  }
-
-  @Override
-  public String toString() {
-    return transport.toString();
+    return delegate.send(message);
   }
 }

@@ -111,10 +111,10 @@ public final class RpcEndpoint {
   }
 
   /** The session's transport, behind the incoming message rate limit when one is set. */
-  private Transport rateLimited(Transport transport, String id) {
+  private Transport rateLimited(Transport transport) {
     return maxMessagesPerSecond == 0
         ? transport
-        : new MessageRateLimit(transport, maxMessagesPerSecond, "server session " + id);
+        : new MessageRateLimit(transport, maxMessagesPerSecond);
   }
 
   /** This server's cluster node: the relay to connections held elsewhere. */
@@ -341,7 +341,7 @@ public final class RpcEndpoint {
       }
 
       ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
-      Peer.Builder pb = Peer.builder().config(peerConfig).transport(rateLimited(transport, id));
+      Peer.Builder pb = Peer.builder().config(peerConfig).transport(rateLimited(transport));
       Builtins.set(pb, events.builtins()); // rpc.on and rpc.off, described with the events declared now
       EventForm eventForm = EventForm.JSON_RPC;
       if (listener != null) {
@@ -399,7 +399,7 @@ public final class RpcEndpoint {
       raw.put(id, transport);
       transport.beforeClose(() -> raw.remove(id, transport));
       try {
-        transportHandler.onOpen(id, handshake, new LimitedTransport(rateLimited(transport, id), maxMessageSize));
+        transportHandler.onOpen(id, handshake, new LimitedTransport(rateLimited(transport), maxMessageSize));
       } catch (Exception | LinkageError e) {
         LOG.log(Level.INFO, "Connection " + id + " refused by the transport handler", e);
         raw.remove(id, transport);

@@ -5,6 +5,7 @@ import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerOptions;
 import dev.duplexrpc.server.cluster.Cluster;
 import dev.duplexrpc.websocket.internal.Background;
+import dev.duplexrpc.websocket.internal.TlsContexts;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
 import dev.duplexrpc.server.internal.StaticFiles;
 import jakarta.websocket.DeploymentException;
@@ -19,8 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -492,18 +491,7 @@ public final class RpcServer implements AutoCloseable {
      * @throws IllegalArgumentException if the file cannot be read or holds no usable key
      */
     public Builder keyStore(Path keyStore, char[] password) {
-      Objects.requireNonNull(keyStore, "keyStore == null");
-      Objects.requireNonNull(password, "password == null");
-      try {
-        KeyStore ks = KeyStore.getInstance(keyStore.toFile(), password);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, password);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        this.sslContext = context;
-      } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-        throw new IllegalArgumentException("Could not use the key store " + keyStore + ": " + e.getMessage(), e);
-      }
+      this.sslContext = TlsContexts.withKey(keyStore, password);
       return this;
     }
 

@@ -33,28 +33,24 @@ public final class MessageWriter {
 
   /** A request with one of this Peer's ids; {@code params} may be null for none. */
   public String request(long id, String method, Body params) {
-    try {
-      StringBuilder sb = new StringBuilder(64);
-      JsonWriter w = open(sb);
-      w.beginObject().name("jsonrpc").value("2.0").name("id").value(id).name("method").value(method);
-      if (params != null) {
-        w.name("params");
-        params.write(w);
-      }
-      w.endObject();
-      w.flush();
-      return text(sb);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return call(id, method, params);
   }
 
   /** A notification; {@code params} may be null for none. */
   public String notification(String method, Body params) {
+    return call(-1, method, params);
+  }
+
+  /** A request ({@code id} positive) or a notification ({@code id} -1). */
+  private String call(long id, String method, Body params) {
     try {
       StringBuilder sb = new StringBuilder(64);
       JsonWriter w = open(sb);
-      w.beginObject().name("jsonrpc").value("2.0").name("method").value(method);
+      w.beginObject().name("jsonrpc").value("2.0");
+      if (id >= 0) {
+        w.name("id").value(id);
+      }
+      w.name("method").value(method);
       if (params != null) {
         w.name("params");
         params.write(w);
