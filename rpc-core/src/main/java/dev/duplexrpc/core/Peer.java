@@ -2,6 +2,7 @@ package dev.duplexrpc.core;
 
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.internal.Builtins;
+import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.ConnectionState;
 import dev.duplexrpc.core.internal.MethodTable;
 import dev.duplexrpc.core.internal.ServiceModel;
@@ -12,7 +13,6 @@ import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.dispatch.Admission;
 import dev.duplexrpc.core.internal.dispatch.Dispatcher;
 import dev.duplexrpc.core.internal.dispatch.Receiver;
-import dev.duplexrpc.core.internal.proxy.CallTarget;
 import dev.duplexrpc.core.internal.proxy.RemoteProxies;
 import dev.duplexrpc.core.internal.reply.Outbox;
 import dev.duplexrpc.core.transport.Transport;
@@ -105,27 +105,17 @@ public final class Peer implements AutoCloseable {
     this.table = table;
     this.listener = b.listener;
     MessageWriter writer = new MessageWriter(c.gson());
+    CallHooks hooks = c.interceptors().isEmpty() ? null : new Interceptors(c.interceptors(), this, writer);
     this.calls = new CallTable(transport, state, writer, executor, c.maxMessageSize(),
-        c.sendCancel(), c.callTimeout());
+        c.sendCancel(), c.callTimeout(), hooks);
     this.params = new ParamsWriter(c.gson());
     this.admission = new Admission(state, this::close, c.maxInFlight(), c.maxQueuedNotifications());
     Dispatcher dispatcher = new Dispatcher(transport, table, calls, writer, executor, admission,
-        new PeerContexts(this), this::close, c.exposeErrorDetails());
+        new PeerContexts(this), hooks, this::close, c.exposeErrorDetails());
     this.receiver = new Receiver(transport, state, this::close, c.maxMessageSize(),
         new MessageParser(c.maxNestingDepth(), c.maxBatchSize()), writer,
         new Outbox(transport, state, writer, c.maxMessageSize()), dispatcher);
-    this.proxies = new RemoteProxies(c.gson(), new CallTarget() {
-      @Override
-      public CompletableFuture<Object> request(String method, MessageWriter.Body body,
-          com.google.gson.TypeAdapter<?> adapter, long timeoutMillis, boolean async) {
-        return calls.request(method, body, adapter, timeoutMillis, async);
-      }
-
-      @Override
-      public void notification(String method, MessageWriter.Body body) {
-        calls.notification(method, body);
-      }
-    }, this);
+    this.proxies = new RemoteProxies(c.gson(), calls, this);
   }
 
   /**

@@ -110,7 +110,7 @@ public final class RemoteProxies {
       long timeout = t == 0 ? CallTable.DEFAULT_TIMEOUT : t < 0 ? 0 : t;
       boolean async = sm.resultKind() == ServiceMethod.ResultKind.FUTURE;
       CompletableFuture<Object> f =
-          target.request(sm.wireName(), rm.params(a), rm.resultAdapter(), timeout, async);
+          target.<Object>request(sm.wireName(), rm.params(a), rm.resultAdapter(), timeout, async);
       if (async) {
         return f;
       }
