@@ -13,6 +13,7 @@ import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.dispatch.Admission;
 import dev.duplexrpc.core.internal.dispatch.Dispatcher;
 import dev.duplexrpc.core.internal.dispatch.Receiver;
+import dev.duplexrpc.core.internal.proxy.PeerTargets;
 import dev.duplexrpc.core.internal.proxy.RemoteProxies;
 import dev.duplexrpc.core.internal.reply.Outbox;
 import dev.duplexrpc.core.transport.Transport;
@@ -82,6 +83,10 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class Peer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Peer.class.getName());
+
+  static {
+    PeerTargets.register(peer -> peer.calls);
+  }
 
   private final Transport transport;
   private final PeerConfig config;
