@@ -5,7 +5,6 @@ import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import java.lang.System.Logger.Level;
-import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,10 +20,10 @@ final class Interceptors implements CallHooks {
   private final Peer peer;
   private final MessageWriter writer;
 
-  Interceptors(List<RpcInterceptor> interceptors, Peer peer, MessageWriter writer) {
-    this.interceptors = interceptors.toArray(new RpcInterceptor[0]);
+  Interceptors(PeerConfig config, Peer peer) {
+    this.interceptors = config.interceptors().toArray(new RpcInterceptor[0]);
     this.peer = peer;
-    this.writer = writer;
+    this.writer = new MessageWriter(config.gson());
   }
 
   @Override

@@ -255,14 +255,7 @@ public final class PeerConfig {
      * @throws IllegalArgumentException if a method is invalid or the object has no RPC methods
      */
     public Builder service(Object service) {
-      Objects.requireNonNull(service, "service == null");
-      if (ServiceModel.of(service.getClass()).methods().isEmpty()) {
-        throw new IllegalArgumentException(
-            service.getClass().getName()
-                + " has no @RpcMethod or @RpcNotification methods (in itself, its superclasses or"
-                + " its interfaces)");
-      }
-      services.add(service);
+      services.add(ServiceModel.requireRpcMethods(service));
       return this;
     }
 

@@ -43,6 +43,15 @@ public final class Defaults {
   }
 
   /** The shared timer for call timeouts. */
+  /** Runs a task on an executor, or here if the executor rejects it (it is shutting down). */
+  public static void execute(Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      task.run();
+    }
+  }
+
   public static ScheduledThreadPoolExecutor timer() {
     return Timer.INSTANCE;
   }
