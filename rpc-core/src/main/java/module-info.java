@@ -20,4 +20,7 @@ module dev.duplexrpc.core {
   // documents, and the WebSocket layer the core's one timer thread and serial executor; nobody else.
   exports dev.duplexrpc.core.internal to dev.duplexrpc.websocket, dev.duplexrpc.server, dev.duplexrpc.client;
   exports dev.duplexrpc.core.internal.codec to dev.duplexrpc.server, dev.duplexrpc.client;
+  // The reconnecting client makes the core's proxies with its own call target (the current
+  // socket's Peer, or its offline queue).
+  exports dev.duplexrpc.core.internal.proxy to dev.duplexrpc.client;
 }

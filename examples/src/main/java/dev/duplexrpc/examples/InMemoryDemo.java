@@ -2,6 +2,7 @@ package dev.duplexrpc.examples;
 
 import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcService;
@@ -96,8 +97,10 @@ public final class InMemoryDemo {
     InMemoryTransport.Pair pair = InMemoryTransport.pair();
     GreeterImpl serverSide = new GreeterImpl("server");
     GreeterImpl clientSide = new GreeterImpl("client");
-    try (Peer server = Peer.builder().transport(logging("server", pair.first())).service(serverSide).build();
-        Peer client = Peer.builder().transport(logging("client", pair.second())).service(clientSide).build()) {
+    PeerConfig serverConfig = PeerConfig.builder().service(serverSide).build();
+    PeerConfig clientConfig = PeerConfig.builder().service(clientSide).build();
+    try (Peer server = Peer.builder().transport(logging("server", pair.first())).config(serverConfig).build();
+        Peer client = Peer.builder().transport(logging("client", pair.second())).config(clientConfig).build()) {
       System.out.println("[client] calling greet(\"Ada Lovelace\")");
       String answer = client.remote(Greeter.class).greet("Ada Lovelace");
       System.out.println("[client] got: " + answer);

@@ -1,18 +1,20 @@
 package dev.duplexrpc.client;
 
 import dev.duplexrpc.client.RpcClient.Line;
+import com.google.gson.TypeAdapter;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.RpcContext;
 import dev.duplexrpc.core.RpcException;
-import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.internal.SerialExecutor;
+import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.proxy.CallTarget;
+import dev.duplexrpc.core.internal.proxy.PeerTargets;
+import dev.duplexrpc.core.internal.proxy.RemoteProxies;
 import dev.duplexrpc.websocket.internal.Background;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.time.Duration;
@@ -22,9 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -131,7 +131,7 @@ public final class ClientConnection implements AutoCloseable {
   private final long queueWaitNanos;
   private final SerialExecutor announcements = new SerialExecutor(Background.executor(), "A connection listener");
   private final ClientEvents events;
-  private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+  private final RemoteProxies proxies;
   private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
 
   private final Object lock = new Object();
@@ -157,6 +157,7 @@ public final class ClientConnection implements AutoCloseable {
     this.queueSize = config.offlineQueueSize;
     this.queueWaitNanos = config.offlineQueueWait.toNanos();
     this.events = new ClientEvents(config.built.gson(), config.built.fallback());
+    this.proxies = new RemoteProxies(config.built.gson(), new Target(), this);
     this.current = client.uri();
   }
 
@@ -248,8 +249,7 @@ public final class ClientConnection implements AutoCloseable {
    * @throws IllegalArgumentException if {@code service} is not a valid RPC interface
    */
   public <T> T remote(Class<T> service) {
-    Objects.requireNonNull(service, "service == null");
-    return service.cast(proxies.computeIfAbsent(service, this::newProxy));
+    return proxies.get(service);
   }
 
   /**
@@ -626,154 +626,126 @@ public final class ClientConnection implements AutoCloseable {
   // -----------------------------------------------------------------------------------------------
   // Calls
 
-  private Object newProxy(Class<?> service) {
-    line.peer.remote(service); // validates the interface now, not at the first call
-    InvocationHandler handler = (proxy, method, args) -> {
-      if (method.getDeclaringClass() == Object.class) {
-        switch (method.getName()) {
-          case "equals":
-            return proxy == args[0];
-          case "hashCode":
-            return System.identityHashCode(proxy);
-          default:
-            return "Remote " + service.getSimpleName() + " of " + this;
-        }
-      }
-      if (method.isDefault()) {
-        return InvocationHandler.invokeDefault(proxy, method, args);
-      }
-      Line l = line;
-      if (state == ConnectionState.OPEN) {
-        return invoke(l.peer, service, method, args);
-      }
-      Line h = hookLine;
-      if (h != null && Thread.currentThread() == hookThread) {
-        return invoke(h.peer, service, method, args);
-      }
-      return offline(service, method, args);
-    };
-    return Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service}, handler);
-  }
-
   /**
-   * Calls through the Peer's own proxy handler, not through {@code Method.invoke}: no reflection
-   * per call, and no access check on the interface, which this module may not be able to read
-   * (a package-private interface, or a package exported only to the core).
+   * Where the connection's proxies send: the current socket's Peer while open (or the new one,
+   * from the reconnect hook's thread), else the offline queue or an immediate failure.
    */
-  private static Object invoke(Peer peer, Class<?> service, Method method, Object[] args) throws Throwable {
-    Object target = peer.remote(service);
-    return Proxy.getInvocationHandler(target).invoke(target, method, args);
-  }
-
-  /** A call made while not OPEN: straight through if it just opened, else fail or queue. */
-  private Object offline(Class<?> service, Method method, Object[] args) throws Throwable {
-    boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
-    boolean notification = method.isAnnotationPresent(RpcNotification.class);
-    Waiter w;
-    CompletableFuture<Object> out = null;
-    CompletableFuture<Peer> ticket = null;
-    synchronized (lock) {
-      ConnectionClosedException refusal = null;
-      if (state == ConnectionState.OPEN) {
-        refusal = null;
-      } else if (state == ConnectionState.CLOSED) {
-        refusal = closeFuture.getNow(new ConnectionClosedException(1006, "closed"));
-      } else if (queueSize == 0) {
-        refusal = offlineException("calls made while offline fail at once (no offline queue)");
-      } else if (queue.size() >= queueSize) {
-        refusal = offlineException("the offline queue is full (" + queueSize + " calls); the call was not sent");
+  private final class Target implements CallTarget {
+    @Override
+    public <T> CompletableFuture<T> request(String method, MessageWriter.Body params,
+        TypeAdapter<?> adapter, long timeoutMillis, boolean async) {
+      Peer open = openPeer();
+      if (open != null) {
+        return PeerTargets.of(open).request(method, params, adapter, timeoutMillis, async);
       }
-      if (state == ConnectionState.OPEN) {
-        w = null;
-      } else if (refusal != null) {
-        if (async) {
-          return CompletableFuture.failedFuture(refusal);
+      CompletableFuture<T> out = new CompletableFuture<>();
+      RpcContext context = RpcContext.current(); // for the interceptors when it is sent
+      Waiter w = new Waiter(peer -> {
+        try (RpcContext.Scope s = context.attach()) {
+          forward(PeerTargets.of(peer).request(method, params, adapter, timeoutMillis, async), out);
         }
-        throw refusal;
-      } else {
-        if (async) {
-          CompletableFuture<Object> result = new CompletableFuture<>();
-          out = result;
-          w = new Waiter(
-              peer -> forward(peer, service, method, args, result),
-              result::completeExceptionally);
-        } else if (notification) {
-          w = new Waiter(peer -> {
-            try {
-              invoke(peer, service, method, args);
-            } catch (Throwable e) {
-              LOG.log(Level.DEBUG, "Queued notification {0} not sent: {1}", method.getName(), e);
-            }
-          }, e -> LOG.log(Level.DEBUG, "Queued notification {0} dropped: {1}", method.getName(), e));
-        } else {
-          CompletableFuture<Peer> t = new CompletableFuture<>();
-          ticket = t;
-          w = new Waiter(t::complete, t::completeExceptionally);
-        }
-        queue.add(w);
-        w.timer = Background.scheduler().schedule(() -> expire(w), queueWaitNanos, TimeUnit.NANOSECONDS);
+      }, out::completeExceptionally);
+      Peer opened;
+      try {
+        opened = offline(w);
+      } catch (ConnectionClosedException refused) {
+        return CompletableFuture.failedFuture(refused); // a blocking proxy method throws it
       }
-    }
-    if (w == null) {
-      return invoke(line.peer, service, method, args);
-    }
-    if (out != null) {
-      Waiter queued = w;
+      if (opened != null) {
+        return PeerTargets.of(opened).request(method, params, adapter, timeoutMillis, async);
+      }
       out.whenComplete((v, e) -> {
         if (e instanceof CancellationException) {
           synchronized (lock) {
-            queue.remove(queued);
+            queue.remove(w);
           }
-          queued.cancelTimer();
+          w.cancelTimer();
         }
       });
       return out;
     }
-    if (ticket == null) {
-      return null; // a queued notification
-    }
-    Peer peer;
-    try {
-      peer = ticket.get();
-    } catch (ExecutionException e) {
-      throw e.getCause();
-    } catch (InterruptedException e) {
-      synchronized (lock) {
-        queue.remove(w);
+
+    @Override
+    public CompletableFuture<Void> notification(String method, MessageWriter.Body params) {
+      Peer open = openPeer();
+      if (open != null) {
+        return PeerTargets.of(open).notification(method, params);
       }
-      w.cancelTimer();
-      Thread.currentThread().interrupt();
-      throw new RpcException(ErrorCodes.CANCELLED,
-          "Interrupted while '" + method.getName() + "' waited in the offline queue", null, e);
+      CompletableFuture<Void> out = new CompletableFuture<>();
+      RpcContext context = RpcContext.current();
+      Waiter w = new Waiter(peer -> {
+        try (RpcContext.Scope s = context.attach()) {
+          forward(PeerTargets.of(peer).notification(method, params), out);
+        } catch (RuntimeException e) {
+          LOG.log(Level.DEBUG, "Queued notification {0} not sent: {1}", method, e);
+          out.completeExceptionally(e);
+        }
+      }, e -> {
+        LOG.log(Level.DEBUG, "Queued notification {0} dropped: {1}", method, e);
+        out.completeExceptionally(e);
+      });
+      Peer opened = offline(w);
+      return opened != null ? PeerTargets.of(opened).notification(method, params) : out;
     }
-    return invoke(peer, service, method, args);
   }
 
-  @SuppressWarnings("unchecked")
-  private static void forward(Peer peer, Class<?> service, Method method, Object[] args,
-      CompletableFuture<Object> out) {
-    if (out.isDone()) {
-      return; // cancelled while queued
+  /** The Peer to send to now, or null when not open (nor on the reconnect hook's thread). */
+  private Peer openPeer() {
+    Line l = line;
+    if (state == ConnectionState.OPEN) {
+      return l.peer;
     }
-    CompletionStage<Object> inner;
-    try {
-      inner = (CompletionStage<Object>) invoke(peer, service, method, args);
-    } catch (Throwable e) {
-      out.completeExceptionally(e);
+    Line h = hookLine;
+    if (h != null && Thread.currentThread() == hookThread) {
+      return h.peer;
+    }
+    return null;
+  }
+
+  /**
+   * A call made while not OPEN: queued (returns null), refused (throws), or, if the connection
+   * has just opened, to be sent at once (returns the Peer).
+   *
+   * @throws ConnectionClosedException if the connection is closed, there is no offline queue, or
+   *     it is full
+   */
+  private Peer offline(Waiter w) {
+    synchronized (lock) {
+      if (state == ConnectionState.OPEN) {
+        return line.peer;
+      }
+      if (state == ConnectionState.CLOSED) {
+        throw closeFuture.getNow(new ConnectionClosedException(1006, "closed"));
+      }
+      if (queueSize == 0) {
+        throw offlineException("calls made while offline fail at once (no offline queue)");
+      }
+      if (queue.size() >= queueSize) {
+        throw offlineException("the offline queue is full (" + queueSize + " calls); the call was not sent");
+      }
+      queue.add(w);
+      w.timer = Background.scheduler().schedule(() -> expire(w), queueWaitNanos, TimeUnit.NANOSECONDS);
+      return null;
+    }
+  }
+
+  /** Completes a queued call's future from the call sent for it; cancelling it cancels that call. */
+  @SuppressWarnings("unchecked")
+  private static <T> void forward(CompletableFuture<?> sent, CompletableFuture<T> out) {
+    if (out.isDone()) {
+      sent.cancel(true); // cancelled while queued
       return;
     }
-    CompletableFuture<Object> f = inner.toCompletableFuture();
-    f.whenComplete((v, e) -> {
+    sent.whenComplete((v, e) -> {
       if (e != null) {
-        out.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-            ? e.getCause() : e);
+        out.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
       } else {
-        out.complete(v);
+        out.complete((T) v);
       }
     });
     out.whenComplete((v, e) -> {
       if (out.isCancelled()) {
-        f.cancel(true); // sends rpc.cancel
+        sent.cancel(true); // sends rpc.cancel
       }
     });
   }

@@ -26,11 +26,13 @@ public final class CallContext {
   private final Peer peer;
   private final String method;
   private final boolean notification;
+  private final RpcContext rpcContext;
 
-  CallContext(Peer peer, String method, boolean notification) {
+  CallContext(Peer peer, String method, boolean notification, RpcContext rpcContext) {
     this.peer = peer;
     this.method = method;
     this.notification = notification;
+    this.rpcContext = rpcContext;
   }
 
   /**
@@ -48,6 +50,11 @@ public final class CallContext {
               + " capture the context before handing work to another thread");
     }
     return c;
+  }
+
+  /** The context of the call the current thread is serving, or null. */
+  static CallContext currentOrNull() {
+    return CURRENT.get();
   }
 
   /** Sets the current context and returns the previous one (handlers may nest on one thread). */
@@ -93,5 +100,15 @@ public final class CallContext {
    */
   public boolean isNotification() {
     return notification;
+  }
+
+  /**
+   * The values the {@link RpcInterceptor interceptors} put on this call (a trace span, the
+   * caller's identity); calls this handler makes from its thread start with them.
+   *
+   * @return the context, {@link RpcContext#EMPTY} when no interceptor put anything
+   */
+  public RpcContext rpcContext() {
+    return rpcContext;
   }
 }

@@ -7,8 +7,7 @@ package dev.duplexrpc.core;
  * Peer.Builder#fallback(FallbackHandler)}).
  *
  * <pre>{@code
- * Peer peer = Peer.builder()
- *     .transport(transport)
+ * PeerConfig config = PeerConfig.builder()
  *     .fallback((call, params) -> {
  *       if (call.isNotification()) {
  *         log.info(call.method() + " " + params);     // any notification nobody else handles

@@ -2,19 +2,15 @@ package dev.duplexrpc.core;
 
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.internal.Builtins;
-import dev.duplexrpc.core.internal.ConnectionState;
+import dev.duplexrpc.core.internal.Defaults;
 import dev.duplexrpc.core.internal.MethodTable;
+import dev.duplexrpc.core.internal.Pipeline;
 import dev.duplexrpc.core.internal.ServiceModel;
 import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.call.ParamsWriter;
-import dev.duplexrpc.core.internal.codec.MessageParser;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
-import dev.duplexrpc.core.internal.dispatch.Admission;
-import dev.duplexrpc.core.internal.dispatch.Dispatcher;
-import dev.duplexrpc.core.internal.dispatch.Receiver;
-import dev.duplexrpc.core.internal.proxy.CallTarget;
+import dev.duplexrpc.core.internal.proxy.PeerTargets;
 import dev.duplexrpc.core.internal.proxy.RemoteProxies;
-import dev.duplexrpc.core.internal.reply.Outbox;
 import dev.duplexrpc.core.transport.Transport;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Type;
@@ -26,8 +22,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One end of one JSON-RPC connection: it serves the local services to the other end and calls the
@@ -83,49 +77,31 @@ import java.util.concurrent.RejectedExecutionException;
 public final class Peer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Peer.class.getName());
 
+  static {
+    PeerTargets.register(peer -> peer.calls);
+  }
+
   private final Transport transport;
   private final PeerConfig config;
-  private final Executor executor;
   private final MethodTable table;
   private final PeerListener listener;
-  private final ConnectionState state = new ConnectionState();
+  private final Pipeline pipeline; // the stages: receiver, dispatcher, call table...
   private final CallTable calls;
   private final ParamsWriter params;
-  private final Admission admission;
-  private final Receiver receiver;
   private final RemoteProxies proxies;
   private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
   private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
 
   private Peer(Builder b, MethodTable table) {
-    PeerConfig c = b.config;
     this.transport = b.transport;
-    this.config = c;
-    this.executor = c.executor();
+    this.config = b.config;
     this.table = table;
     this.listener = b.listener;
-    MessageWriter writer = new MessageWriter(c.gson());
-    this.calls = new CallTable(transport, state, writer, executor, c.maxMessageSize(),
-        c.sendCancel(), c.callTimeout());
-    this.params = new ParamsWriter(c.gson());
-    this.admission = new Admission(state, this::close, c.maxInFlight(), c.maxQueuedNotifications());
-    Dispatcher dispatcher = new Dispatcher(transport, table, calls, writer, executor, admission,
-        new PeerContexts(this), this::close, c.exposeErrorDetails());
-    this.receiver = new Receiver(transport, state, this::close, c.maxMessageSize(),
-        new MessageParser(c.maxNestingDepth(), c.maxBatchSize()), writer,
-        new Outbox(transport, state, writer, c.maxMessageSize()), dispatcher);
-    this.proxies = new RemoteProxies(c.gson(), new CallTarget() {
-      @Override
-      public CompletableFuture<Object> request(String method, MessageWriter.Body body,
-          com.google.gson.TypeAdapter<?> adapter, long timeoutMillis, boolean async) {
-        return calls.request(method, body, adapter, timeoutMillis, async);
-      }
-
-      @Override
-      public void notification(String method, MessageWriter.Body body) {
-        calls.notification(method, body);
-      }
-    }, this);
+    this.pipeline = Pipeline.wire(transport, config, table, new PeerContexts(this),
+        config.interceptors().isEmpty() ? null : new Interceptors(config, this), this::close);
+    this.calls = pipeline.calls();
+    this.params = new ParamsWriter(config.gson());
+    this.proxies = new RemoteProxies(config.gson(), calls, this);
   }
 
   /**
@@ -180,11 +156,8 @@ public final class Peer implements AutoCloseable {
    */
   public <T> CompletableFuture<T> call(
       Duration timeout, String method, Type resultType, Object... params) {
-    Objects.requireNonNull(method, "method == null");
-    Objects.requireNonNull(resultType, "resultType == null");
     Objects.requireNonNull(params, "params == null");
-    return calls.request(method, this.params.positional(params), this.params.adapter(resultType),
-        calls.timeoutMillis(timeout), true);
+    return send(timeout, method, resultType, this.params.positional(params));
   }
 
   /**
@@ -212,11 +185,15 @@ public final class Peer implements AutoCloseable {
    */
   public <T> CompletableFuture<T> callNamed(
       Duration timeout, String method, Type resultType, Map<String, ?> params) {
+    Objects.requireNonNull(params, "params == null");
+    return send(timeout, method, resultType, this.params.named(params));
+  }
+
+  private <T> CompletableFuture<T> send(
+      Duration timeout, String method, Type resultType, MessageWriter.Body body) {
     Objects.requireNonNull(method, "method == null");
     Objects.requireNonNull(resultType, "resultType == null");
-    Objects.requireNonNull(params, "params == null");
-    return calls.request(method, this.params.named(params), this.params.adapter(resultType),
-        calls.timeoutMillis(timeout), true);
+    return calls.request(method, body, params.adapter(resultType), calls.timeoutMillis(timeout), true);
   }
 
   /**
@@ -281,7 +258,7 @@ public final class Peer implements AutoCloseable {
    * @return false once closed
    */
   public boolean isOpen() {
-    return state.isOpen();
+    return pipeline.state().isOpen();
   }
 
   /**
@@ -365,11 +342,7 @@ public final class Peer implements AutoCloseable {
    * @return a future that completes when the connection is closed
    */
   public CompletableFuture<Void> shutdown(Duration grace) {
-    Objects.requireNonNull(grace, "grace == null");
-    if (grace.isNegative()) {
-      throw new IllegalArgumentException("grace < 0: " + grace);
-    }
-    return admission.shutdown(grace, closeFuture);
+    return pipeline.admission().shutdown(grace, closeFuture);
   }
 
   @Override
@@ -378,23 +351,17 @@ public final class Peer implements AutoCloseable {
   }
 
   private void onClosed(int code, String reason) {
-    ConnectionClosedException ex = state.close(code, reason);
-    if (ex == null) {
-      return;
-    }
-    LOG.log(Level.DEBUG, "Closed {0}: {1} {2}", transport, code, reason);
-    calls.closed(ex);
-    // The close future's dependents and the listener are user code: run them on the executor.
-    Runnable task = () -> {
-      closeFuture.complete(ex);
-      if (listener != null) {
-        listener.onClose(this, code, reason);
-      }
-    };
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.run();
+    ConnectionClosedException ex = pipeline.state().close(code, reason);
+    if (ex != null) {
+      LOG.log(Level.DEBUG, "Closed {0}: {1} {2}", transport, code, reason);
+      calls.closed(ex);
+      // The close future's dependents and the listener are user code: run them on the executor.
+      Defaults.execute(config.executor(), () -> {
+        closeFuture.complete(ex);
+        if (listener != null) {
+          listener.onClose(this, code, reason);
+        }
+      });
     }
   }
 
@@ -402,7 +369,7 @@ public final class Peer implements AutoCloseable {
   private final class Inbound implements Transport.Listener {
     @Override
     public void onMessage(String message) {
-      receiver.receive(message);
+      pipeline.receiver().receive(message);
     }
 
     @Override
@@ -480,13 +447,7 @@ public final class Peer implements AutoCloseable {
      * @throws IllegalArgumentException if a method is invalid or the object has no RPC methods
      */
     public Builder service(Object service) {
-      Objects.requireNonNull(service, "service == null");
-      if (ServiceModel.of(service.getClass()).methods().isEmpty()) {
-        throw new IllegalArgumentException(service.getClass().getName()
-            + " has no @RpcMethod or @RpcNotification methods (in itself, its superclasses or"
-            + " its interfaces)");
-      }
-      services.add(service);
+      services.add(ServiceModel.requireRpcMethods(service));
       return this;
     }
 

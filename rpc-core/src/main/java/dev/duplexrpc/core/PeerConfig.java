@@ -17,7 +17,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The settings of the JSON-RPC engine, immutable, each with its default: the services, the
- * handler executor, Gson, the limits, the call timeout, error details, cancellation, the fallback
+ * interceptors, the handler executor, Gson, the limits, the call timeout, error details, cancellation, the fallback
  * and discovery. Build one and share it: every {@link Peer} built with it serves the same services,
  * whose methods are bound once, when the configuration is built, not per connection.
  *
@@ -68,8 +68,10 @@ public final class PeerConfig {
   private final FallbackHandler fallback;
   private final Discovery.Settings discovery;
   private final MethodTable table;
+  private final List<RpcInterceptor> interceptors;
 
   private PeerConfig(Builder b) {
+    this.interceptors = List.copyOf(b.interceptors);
     this.services = List.copyOf(b.services);
     this.executor = b.executor;
     this.gson = b.gson;
@@ -175,6 +177,11 @@ public final class PeerConfig {
     return discovery.enabled();
   }
 
+  /** @return the interceptors, the outermost first */
+  public List<RpcInterceptor> interceptors() {
+    return interceptors;
+  }
+
   MethodTable table() {
     return table;
   }
@@ -196,6 +203,7 @@ public final class PeerConfig {
    */
   public static final class Builder {
     private final List<Object> services = new ArrayList<>();
+    private final List<RpcInterceptor> interceptors = new ArrayList<>();
     private Executor executor;
     private Gson gson = DEFAULT_GSON;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
@@ -217,6 +225,7 @@ public final class PeerConfig {
 
     private Builder(PeerConfig c) {
       services.addAll(c.services);
+      interceptors.addAll(c.interceptors);
       executor = c.executor;
       gson = c.gson;
       maxMessageSize = c.maxMessageSize;
@@ -246,14 +255,20 @@ public final class PeerConfig {
      * @throws IllegalArgumentException if a method is invalid or the object has no RPC methods
      */
     public Builder service(Object service) {
-      Objects.requireNonNull(service, "service == null");
-      if (ServiceModel.of(service.getClass()).methods().isEmpty()) {
-        throw new IllegalArgumentException(
-            service.getClass().getName()
-                + " has no @RpcMethod or @RpcNotification methods (in itself, its superclasses or"
-                + " its interfaces)");
-      }
-      services.add(service);
+      services.add(ServiceModel.requireRpcMethods(service));
+      return this;
+    }
+
+    /**
+     * Adds an interceptor around every incoming and outgoing call (see {@link RpcInterceptor}).
+     * Interceptors run in the order they are added: the first added is the outermost. None by
+     * default; with none, calls take no detour.
+     *
+     * @param interceptor the interceptor
+     * @return this builder
+     */
+    public Builder interceptor(RpcInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor == null"));
       return this;
     }
 

@@ -11,8 +11,8 @@ final class PeerContexts implements HandlerContexts {
   }
 
   @Override
-  public CallContext open(String method, boolean notification) {
-    return new CallContext(peer, method, notification);
+  public CallContext open(String method, boolean notification, RpcContext context) {
+    return new CallContext(peer, method, notification, context == null ? RpcContext.EMPTY : context);
   }
 
   @Override

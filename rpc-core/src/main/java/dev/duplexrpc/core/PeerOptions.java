@@ -7,8 +7,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The settings of the JSON-RPC engine that a WebSocket binding's builder passes to the {@link
- * Peer} of every connection: handler executor, Gson, limits, call timeout, error details,
- * cancellation, the fallback and discovery. {@code RpcServer.Builder} and {@code RpcClient.Builder}
+ * Peer} of every connection: interceptors, handler executor, Gson, limits, call timeout, error
+ * details, cancellation, the fallback and discovery. {@code RpcServer.Builder} and {@code RpcClient.Builder}
  * extend it, so these settings read and behave the same at both ends; each is described in full on
  * {@link PeerConfig.Builder}, where they are written. The binding builds one {@link PeerConfig}
  * for all its connections.
@@ -44,6 +44,19 @@ public abstract class PeerOptions<B extends PeerOptions<B>> {
   @SuppressWarnings("unchecked")
   private B self() {
     return (B) this;
+  }
+
+  /**
+   * Adds an interceptor around every incoming and outgoing call of every connection; see {@link
+   * PeerConfig.Builder#interceptor(RpcInterceptor)}. The first added is the outermost. None by
+   * default.
+   *
+   * @param interceptor the interceptor
+   * @return this builder
+   */
+  public B interceptor(RpcInterceptor interceptor) {
+    config.interceptor(interceptor);
+    return self();
   }
 
   /**

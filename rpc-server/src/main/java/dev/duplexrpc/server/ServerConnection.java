@@ -79,6 +79,24 @@ public final class ServerConnection implements AutoCloseable {
   }
 
   /**
+   * The server connection of a Peer, for code that has the Peer rather than a call context, such
+   * as an {@link dev.duplexrpc.core.RpcInterceptor} ({@code ServerConnection.of(call.peer())}).
+   *
+   * @param peer a Peer of this server
+   * @return the connection the Peer runs on
+   * @throws IllegalArgumentException if the Peer is not a server connection's
+   * @since 0.1
+   */
+  public static ServerConnection of(Peer peer) {
+    Objects.requireNonNull(peer, "peer == null");
+    Object c = peer.attributes().get(PEER_ATTRIBUTE);
+    if (!(c instanceof ServerConnection)) {
+      throw new IllegalArgumentException(peer + " is not a server connection");
+    }
+    return (ServerConnection) c;
+  }
+
+  /**
    * The server connection the current thread's handler is serving: {@code
    * of(CallContext.current())}. Keeps shared service interfaces free of a {@code CallContext}
    * parameter.

@@ -4,6 +4,7 @@ import dev.duplexrpc.bench.servers.BenchService;
 import dev.duplexrpc.bench.servers.LspTarget;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
+import dev.duplexrpc.core.RpcInterceptor;
 import dev.duplexrpc.core.transport.Transport;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,13 @@ public class CorePathBenchmark {
   /** {@code subtract} (a 60-byte request) or {@code echo} of this many characters. */
   @Param({"0", "1024"})
   public int payload;
+
+  /**
+   * How many no-op {@link RpcInterceptor}s both Duplex RPC Peers run ({@code -p interceptors=0}
+   * for the bare path): the cost of the chain itself, which LSP4J does not pay.
+   */
+  @Param({"0", "1"})
+  public int interceptors;
 
   private String request;
   private LastFrame transport;
@@ -107,8 +115,13 @@ public class CorePathBenchmark {
       request = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"echo\",\"params\":[\"" + new String(text) + "\"]}";
     }
     transport = new LastFrame();
-    peer = Peer.builder().transport(transport).service(new BenchService.Impl()).config(PeerConfig.builder().executor(Runnable::run).build()).build();
-    caller = Peer.builder().transport(new Answering()).config(PeerConfig.builder().executor(Runnable::run).callTimeout(java.time.Duration.ZERO).build()).build();
+    PeerConfig.Builder config = PeerConfig.builder().executor(Runnable::run);
+    for (int i = 0; i < interceptors; i++) {
+      config.interceptor(call -> null);
+    }
+    peer = Peer.builder().transport(transport).service(new BenchService.Impl()).config(config.build()).build();
+    caller = Peer.builder().transport(new Answering())
+        .config(config.callTimeout(java.time.Duration.ZERO).build()).build();
     callerProxy = caller.remote(BenchService.Client.class);
     lspHandler = new MessageJsonHandler(ServiceEndpoints.getSupportedMethods(LspTarget.Service.class));
     lspEndpoint = new RemoteEndpoint(message -> lspLast = lspHandler.serialize(message),

@@ -43,6 +43,15 @@ public final class Defaults {
     return DefaultExecutor.VIRTUAL;
   }
 
+  /** Runs a task on an executor, or here if the executor rejects it (it is shutting down). */
+  public static void execute(Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      task.run();
+    }
+  }
+
   /**
    * The process-wide timer, one daemon thread named {@code duplex-rpc-timer}: call timeouts here,
    * and in the WebSocket layer heartbeats, reconnect delays and Tyrus's client session timers.

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,6 +65,22 @@ public final class ServiceModel {
    *
    * @throws IllegalArgumentException if an annotated method is invalid
    */
+  /**
+   * Checks that an object has RPC methods, as a service must.
+   *
+   * @return the service
+   * @throws IllegalArgumentException if a method is invalid or it has none
+   */
+  public static Object requireRpcMethods(Object service) {
+    Objects.requireNonNull(service, "service == null");
+    if (of(service.getClass()).methods().isEmpty()) {
+      throw new IllegalArgumentException(service.getClass().getName()
+          + " has no @RpcMethod or @RpcNotification methods (in itself, its superclasses or"
+          + " its interfaces)");
+    }
+    return service;
+  }
+
   public static ServiceModel of(Class<?> type) {
     Object v = CACHE.get(type);
     if (v instanceof IllegalArgumentException e) {

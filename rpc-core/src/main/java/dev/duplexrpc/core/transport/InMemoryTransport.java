@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>{@code
  * InMemoryTransport.Pair pair = InMemoryTransport.pair();
- * Peer server = Peer.builder().transport(pair.first()).service(new CalculatorImpl()).build();
+ * PeerConfig serving = PeerConfig.builder().service(new CalculatorImpl()).build();
+ * Peer server = Peer.builder().transport(pair.first()).config(serving).build();
  * Peer client = Peer.builder().transport(pair.second()).build();
  * int sum = client.remote(Calculator.class).add(2, 3);
  * }</pre>

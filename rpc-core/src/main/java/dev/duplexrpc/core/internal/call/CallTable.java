@@ -4,17 +4,20 @@ import com.google.gson.TypeAdapter;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.RpcTimeoutException;
+import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.ConnectionState;
 import dev.duplexrpc.core.internal.Defaults;
 import dev.duplexrpc.core.internal.Limits;
 import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.Message;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.proxy.CallTarget;
 import dev.duplexrpc.core.transport.Transport;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * responses to them, sends {@code rpc.cancel} for calls given up on, and fails every pending call
  * at once when the connection closes.
  */
-public final class CallTable {
+public final class CallTable implements CallTarget {
   private static final System.Logger LOG = System.getLogger(CallTable.class.getName());
   /** The wire name of the cancellation notification this library sends and accepts. */
   public static final String CANCEL = "rpc.cancel";
@@ -44,9 +47,13 @@ public final class CallTable {
   private final long callTimeoutMillis;
   private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
+  private final CallHooks hooks; // null: no interceptors
 
+  /** @param hooks the interceptors, or null for none */
   public CallTable(Transport transport, ConnectionState state, MessageWriter writer,
-      Executor executor, int maxMessageSize, boolean sendCancel, Duration callTimeout) {
+      Executor executor, int maxMessageSize, boolean sendCancel, Duration callTimeout,
+      CallHooks hooks) {
+    this.hooks = hooks;
     this.transport = transport;
     this.state = state;
     this.writer = writer;
@@ -83,27 +90,34 @@ public final class CallTable {
    * @param async false when the caller blocks on the future: the response is then converted on
    *     its thread
    */
+  @Override
   public <T> CompletableFuture<T> request(
       String method, MessageWriter.Body params, TypeAdapter<?> adapter, long timeoutMillis, boolean async) {
     CallFuture<T> future = new CallFuture<>();
+    long id = nextId.incrementAndGet();
+    CallHooks.Observed observed = null;
+    if (hooks != null) {
+      try {
+        observed = hooks.outgoing(method, id, params);
+      } catch (RuntimeException refused) {
+        future.completeExceptionally(refused);
+        return future;
+      }
+    }
     ConnectionClosedException c = state.closed();
     if (c != null) {
-      future.completeExceptionally(c);
-      return future;
+      return failed(future, observed, c);
     }
-    long id = nextId.incrementAndGet();
     String text;
     try {
       text = writer.request(id, method, params);
     } catch (RuntimeException e) {
-      future.completeExceptionally(e);
-      return future;
+      return failed(future, observed, e);
     }
     if (text.length() > maxMessageSize) {
-      future.completeExceptionally(tooLarge("request to '" + method + "'", text.length()));
-      return future;
+      return failed(future, observed, tooLarge("request to '" + method + "'", text.length()));
     }
-    PendingCall call = new PendingCall(this, executor, id, method, adapter, future, async);
+    PendingCall call = new PendingCall(this, executor, id, method, adapter, future, async, observed);
     future.call = call;
     pending.put(id, call);
     register(call, timeoutMillis == DEFAULT_TIMEOUT ? callTimeoutMillis : timeoutMillis);
@@ -115,28 +129,54 @@ public final class CallTable {
     return future;
   }
 
+  private static <T> CompletableFuture<T> failed(
+      CompletableFuture<T> future, CallHooks.Observed observed, Throwable error) {
+    if (observed != null) {
+      observed.failed(error);
+    }
+    future.completeExceptionally(error);
+    return future;
+  }
+
   /**
    * Sends a notification.
    *
    * @return completes when the transport took it, or fails with the send failure
    * @throws ConnectionClosedException if the connection is closed
-   * @throws RpcException if the message is over the size limit
+   * @throws RpcException if the message is over the size limit, or an interceptor refused it
    */
+  @Override
   public CompletableFuture<Void> notification(String method, MessageWriter.Body params) {
-    ConnectionClosedException c = state.closed();
-    if (c != null) {
-      throw c;
-    }
-    String text = writer.notification(method, params);
-    if (text.length() > maxMessageSize) {
-      throw tooLarge("notification '" + method + "'", text.length());
+    CallHooks.Observed observed = hooks == null ? null : hooks.outgoing(method, 0, params);
+    String text;
+    try {
+      ConnectionClosedException c = state.closed();
+      if (c != null) {
+        throw c;
+      }
+      text = writer.notification(method, params);
+      if (text.length() > maxMessageSize) {
+        throw tooLarge("notification '" + method + "'", text.length());
+      }
+    } catch (RuntimeException e) {
+      if (observed != null) {
+        observed.failed(e);
+      }
+      throw e;
     }
     CompletableFuture<Void> sent = new CompletableFuture<>();
     transport.send(text).whenComplete((v, e) -> {
       if (e != null) {
         LOG.log(Level.DEBUG, "Notification {0} not sent: {1}", method, e);
-        sent.completeExceptionally(sendFailure(e));
+        RpcException failure = sendFailure(e);
+        if (observed != null) {
+          observed.failed(failure);
+        }
+        sent.completeExceptionally(failure);
       } else {
+        if (observed != null) {
+          observed.completed(null);
+        }
         sent.complete(null);
       }
     });
@@ -144,42 +184,76 @@ public final class CallTable {
   }
 
   /**
-   * Sends a batch as one message; its calls time out after the configured call timeout.
+   * Sends a batch as one message; its calls time out after the configured call timeout. Items an
+   * interceptor refuses are left out (a refused call's future fails with the refusal); when all
+   * are, nothing is sent.
    *
    * @throws ConnectionClosedException if the connection is closed (every call's future fails too)
    * @throws RpcException if the message is over the size limit (every call's future fails too)
    */
   public void batch(List<BatchEntry> entries) {
+    int n = entries.size();
+    long[] ids = new long[n];
+    CallHooks.Observed[] observed = hooks == null ? null : new CallHooks.Observed[n];
+    boolean[] refused = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      BatchEntry e = entries.get(i);
+      ids[i] = e.future() == null ? 0 : nextId.incrementAndGet();
+      if (hooks != null) {
+        try {
+          observed[i] = hooks.outgoing(e.method(), ids[i], e.params());
+        } catch (RuntimeException ex) {
+          refused[i] = true;
+          if (e.future() != null) {
+            e.future().completeExceptionally(ex);
+          } else {
+            LOG.log(Level.DEBUG, "Notification {0} left out of a batch: {1}", e.method(), ex);
+          }
+        }
+      }
+    }
     ConnectionClosedException c = state.closed();
     if (c != null) {
-      failAll(entries, c);
+      failAll(entries, observed, refused, c);
       throw c;
     }
     StringBuilder sb = new StringBuilder().append('[');
     List<PendingCall> calls = new ArrayList<>();
+    List<CallHooks.Observed> notifications = observed == null ? List.of() : new ArrayList<>();
     try {
-      for (BatchEntry e : entries) {
+      for (int i = 0; i < n; i++) {
+        BatchEntry e = entries.get(i);
+        if (refused[i]) {
+          continue;
+        }
         if (sb.length() > 1) {
           sb.append(',');
         }
+        CallHooks.Observed o = observed == null ? null : observed[i];
         if (e.future() == null) {
           sb.append(writer.notification(e.method(), e.params()));
+          if (o != null) {
+            notifications.add(o);
+          }
         } else {
-          long id = nextId.incrementAndGet();
-          sb.append(writer.request(id, e.method(), e.params()));
-          PendingCall call = new PendingCall(this, executor, id, e.method(), e.adapter(), e.future(), true);
+          sb.append(writer.request(ids[i], e.method(), e.params()));
+          PendingCall call =
+              new PendingCall(this, executor, ids[i], e.method(), e.adapter(), e.future(), true, o);
           e.future().call = call;
           calls.add(call);
         }
       }
     } catch (RuntimeException ex) {
-      failAll(entries, ex);
+      failAll(entries, observed, refused, ex);
       throw ex;
+    }
+    if (sb.length() == 1) {
+      return; // every item was refused
     }
     String text = sb.append(']').toString();
     if (text.length() > maxMessageSize) {
       RpcException ex = tooLarge("batch", text.length());
-      failAll(entries, ex);
+      failAll(entries, observed, refused, ex);
       throw ex;
     }
     for (PendingCall call : calls) {
@@ -187,8 +261,15 @@ public final class CallTable {
       register(call, callTimeoutMillis);
     }
     transport.send(text).whenComplete((v, e) -> {
-      if (e != null) {
-        RpcException ex = sendFailure(e);
+      RpcException ex = e == null ? null : sendFailure(e);
+      for (CallHooks.Observed o : notifications) {
+        if (ex == null) {
+          o.completed(null);
+        } else {
+          o.failed(ex);
+        }
+      }
+      if (ex != null) {
         for (PendingCall call : calls) {
           fail(call, ex);
         }
@@ -196,8 +277,16 @@ public final class CallTable {
     });
   }
 
-  private static void failAll(List<BatchEntry> entries, Throwable error) {
-    for (BatchEntry e : entries) {
+  private static void failAll(List<BatchEntry> entries, CallHooks.Observed[] observed,
+      boolean[] refused, Throwable error) {
+    for (int i = 0; i < entries.size(); i++) {
+      if (refused[i]) {
+        continue;
+      }
+      if (observed != null && observed[i] != null) {
+        observed[i].failed(error);
+      }
+      BatchEntry e = entries.get(i);
       if (e.future() != null) {
         e.future().completeExceptionally(error);
       }
@@ -276,6 +365,9 @@ public final class CallTable {
   void cancelled(PendingCall call) {
     if (pending.remove(call.id, call)) {
       call.cancelTimer();
+      if (call.observed != null) {
+        call.observed.failed(new CancellationException());
+      }
       sendCancel(call.id);
     }
   }

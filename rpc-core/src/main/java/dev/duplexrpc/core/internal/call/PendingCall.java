@@ -1,6 +1,7 @@
 package dev.duplexrpc.core.internal.call;
 
 import com.google.gson.TypeAdapter;
+import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.codec.Message;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -17,12 +18,14 @@ final class PendingCall {
   final TypeAdapter<?> adapter;
   final CallFuture<?> future;
   final boolean async;
+  final CallHooks.Observed observed; // null: no interceptors
   private final CallTable table;
   private final Executor executor;
   volatile ScheduledFuture<?> timer;
 
   PendingCall(CallTable table, Executor executor, long id, String method, TypeAdapter<?> adapter,
-      CallFuture<?> future, boolean async) {
+      CallFuture<?> future, boolean async, CallHooks.Observed observed) {
+    this.observed = observed;
     this.table = table;
     this.executor = executor;
     this.id = id;
@@ -44,7 +47,7 @@ final class PendingCall {
     Runnable complete = () -> {
       Object value;
       try {
-        value = ResponseDecoder.decode(this, m);
+        value = decode(m);
       } catch (RuntimeException e) {
         f.completeExceptionally(e);
         return;
@@ -54,10 +57,30 @@ final class PendingCall {
     run(complete);
   }
 
+  /** Converts the response, and tells the interceptors the outcome. */
+  Object decode(Message.Response m) {
+    Object value;
+    try {
+      value = ResponseDecoder.decode(this, m);
+    } catch (RuntimeException e) {
+      if (observed != null) {
+        observed.failed(e);
+      }
+      throw e;
+    }
+    if (observed != null) {
+      observed.completed(value);
+    }
+    return value;
+  }
+
   /** Fails the call (timeout, close, send failure). */
   @SuppressWarnings("unchecked")
   void fail(Throwable error) {
     cancelTimer();
+    if (observed != null) {
+      observed.failed(error);
+    }
     CompletableFuture<Object> f = (CompletableFuture<Object>) future;
     if (!async) {
       f.completeExceptionally(error); // a blocked caller wakes; no user code runs here

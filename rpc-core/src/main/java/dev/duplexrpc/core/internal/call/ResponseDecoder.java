@@ -17,7 +17,7 @@ final class ResponseDecoder {
   /** A response not yet converted: what a blocked caller's future completes with. */
   record Undecoded(PendingCall call, Message.Response message) {
     Object decode() {
-      return ResponseDecoder.decode(call, message);
+      return call.decode(message);
     }
   }
 

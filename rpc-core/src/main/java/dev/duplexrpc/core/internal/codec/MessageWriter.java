@@ -110,6 +110,19 @@ public final class MessageWriter {
     }
   }
 
+  /** One body (params) as JSON text, exactly as a request or notification would carry it. */
+  public String value(Body body) {
+    try {
+      StringBuilder sb = new StringBuilder(64);
+      JsonWriter w = open(sb);
+      body.write(w);
+      w.flush();
+      return text(sb);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /**
    * One JSON value written with {@code gson}'s settings, strictly (never NaN or Infinity), with
    * unpaired surrogates escaped: a fragment ready to be put into messages as it is, for example an

@@ -102,9 +102,15 @@ public final class Admission {
    * Stops admitting, and closes with 1001 once nothing accepted is running or after {@code grace}.
    * Idempotent: a second call returns the same future.
    *
+   * @throws IllegalArgumentException if {@code grace} is negative
+   *
    * @param closed completes when the connection closes
    */
   public CompletableFuture<Void> shutdown(Duration grace, CompletableFuture<?> closed) {
+    java.util.Objects.requireNonNull(grace, "grace == null");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace < 0: " + grace);
+    }
     CompletableFuture<Void> done;
     synchronized (this) {
       if (drained != null) {

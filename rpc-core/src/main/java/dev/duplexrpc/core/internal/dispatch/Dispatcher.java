@@ -2,6 +2,7 @@ package dev.duplexrpc.core.internal.dispatch;
 
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.ErrorCodes;
+import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.Closer;
 import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.MethodTable;
@@ -39,10 +40,11 @@ public final class Dispatcher {
   /**
    * @param connection names the connection in logs
    * @param contexts makes the handlers' call contexts
+   * @param hooks the interceptors, or null for none
    */
   public Dispatcher(Object connection, MethodTable table, CallTable calls, MessageWriter writer,
-      Executor executor, Admission admission, HandlerContexts contexts, Closer closer,
-      boolean exposeErrorDetails) {
+      Executor executor, Admission admission, HandlerContexts contexts, CallHooks hooks,
+      Closer closer, boolean exposeErrorDetails) {
     this.connection = connection;
     this.table = table;
     this.calls = calls;
@@ -52,7 +54,7 @@ public final class Dispatcher {
     this.admission = admission;
     this.cancels = new IncomingCancels(executor);
     this.runner = new HandlerRunner(writer, new ErrorMapper(writer, exposeErrorDetails), admission,
-        cancels, contexts);
+        cancels, contexts, hooks);
     this.closer = closer;
   }
 

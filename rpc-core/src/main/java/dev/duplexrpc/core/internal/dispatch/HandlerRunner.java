@@ -1,6 +1,7 @@
 package dev.duplexrpc.core.internal.dispatch;
 
 import dev.duplexrpc.core.CallContext;
+import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.codec.Id;
@@ -8,38 +9,54 @@ import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.reply.ReplySink;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Runs one admitted request or notification on the executor's thread: binds its params, calls the
- * bound method with its {@link CallContext} current, awaits a returned future, and hands the
- * result or the mapped error to the reply sink.
+ * Runs one admitted request or notification on the executor's thread: runs the interceptors (if
+ * any), binds its params, calls the bound method with its {@link CallContext} current, awaits a
+ * returned future, tells the interceptors the outcome, and hands the result or the mapped error to
+ * the reply sink.
  */
 final class HandlerRunner {
+  private static final System.Logger LOG = System.getLogger(HandlerRunner.class.getName());
+
   private final MessageWriter writer;
   private final ErrorMapper errors;
   private final Admission admission;
   private final IncomingCancels cancels;
   private final HandlerContexts contexts;
+  private final CallHooks hooks; // null: no interceptors
 
   HandlerRunner(MessageWriter writer, ErrorMapper errors, Admission admission,
-      IncomingCancels cancels, HandlerContexts contexts) {
+      IncomingCancels cancels, HandlerContexts contexts, CallHooks hooks) {
     this.writer = writer;
     this.errors = errors;
     this.admission = admission;
     this.cancels = cancels;
     this.contexts = contexts;
+    this.hooks = hooks;
   }
 
   void runRequest(LocalMethod method, String name, JsonSlice params, Running run, ReplySink sink) {
     if (!run.start()) {
-      finish(method, run, sink, null, new CancellationException());
+      finish(method, run, sink, null, new CancellationException(), null);
       return;
+    }
+    CallHooks.Observed observed = null;
+    if (hooks != null) {
+      try {
+        observed = hooks.incoming(name, run.id, params);
+      } catch (Throwable refused) {
+        run.endSync(null);
+        finish(method, run, sink, null, refused, null);
+        return;
+      }
     }
     Object result = null;
     Throwable failure = null;
-    CallContext context = contexts.open(name, false);
+    CallContext context = contexts.open(name, false, observed == null ? null : observed.context());
     CallContext previous = contexts.enter(context);
     try {
       result = method.invoke(method.bindParams(params, context));
@@ -49,21 +66,26 @@ final class HandlerRunner {
       contexts.exit(previous);
       run.endSync(result);
     }
+    CallHooks.Observed o = observed;
     if (failure != null) {
-      finish(method, run, sink, null, failure);
+      finish(method, run, sink, null, failure, o);
     } else if (result instanceof CompletionStage<?> stage
         && method.model().resultKind() == ServiceMethod.ResultKind.FUTURE) {
-      stage.whenComplete((v, e) -> finish(method, run, sink, v, e));
+      stage.whenComplete((v, e) -> finish(method, run, sink, v, e, o));
     } else {
-      finish(method, run, sink, result, null);
+      finish(method, run, sink, result, null, o);
     }
   }
 
-  private void finish(LocalMethod method, Running run, ReplySink sink, Object value, Throwable error) {
+  private void finish(LocalMethod method, Running run, ReplySink sink, Object value, Throwable error,
+      CallHooks.Observed observed) {
     Id id = run.id;
     cancels.untrack(run);
     if (run.finish()) {
       error = new CancellationException(); // cancelled by the caller: whatever the handler did
+    }
+    if (observed != null) {
+      tell(observed, value, error);
     }
     String text;
     try {
@@ -86,7 +108,18 @@ final class HandlerRunner {
   }
 
   void runNotification(LocalMethod method, String name, JsonSlice params) {
-    CallContext context = contexts.open(name, true);
+    CallHooks.Observed observed = null;
+    if (hooks != null) {
+      try {
+        observed = hooks.incoming(name, null, params);
+      } catch (Throwable refused) {
+        LOG.log(Level.DEBUG, "Notification {0} refused by an interceptor: {1}", name, refused);
+        admission.notificationDone(true);
+        return;
+      }
+    }
+    CallHooks.Observed o = observed;
+    CallContext context = contexts.open(name, true, o == null ? null : o.context());
     CallContext previous = contexts.enter(context);
     try {
       Object result = method.invoke(method.bindParams(params, context));
@@ -95,13 +128,29 @@ final class HandlerRunner {
           if (e != null) {
             ErrorMapper.notificationFailed(name, e);
           }
+          if (o != null) {
+            tell(o, null, e);
+          }
         });
+      } else if (o != null) {
+        o.completed(null);
       }
     } catch (Throwable t) {
       ErrorMapper.notificationFailed(name, t);
+      if (o != null) {
+        o.failed(ErrorMapper.unwrap(t));
+      }
     } finally {
       contexts.exit(previous);
       admission.notificationDone(true);
+    }
+  }
+
+  private static void tell(CallHooks.Observed observed, Object value, Throwable error) {
+    if (error != null) {
+      observed.failed(ErrorMapper.unwrap(error));
+    } else {
+      observed.completed(value);
     }
   }
 }

@@ -20,13 +20,14 @@ public interface CallTarget {
    * @param async false when the caller blocks on the future (see {@code CallFuture.await})
    * @return the call's future, with the exceptional completions of {@code Peer.call}
    */
-  CompletableFuture<Object> request(String method, MessageWriter.Body params, TypeAdapter<?> adapter,
+  <T> CompletableFuture<T> request(String method, MessageWriter.Body params, TypeAdapter<?> adapter,
       long timeoutMillis, boolean async);
 
   /**
    * Sends a notification.
    *
+   * @return completes when the transport took it
    * @throws dev.duplexrpc.core.ConnectionClosedException if it cannot be sent
    */
-  void notification(String method, MessageWriter.Body params);
+  CompletableFuture<Void> notification(String method, MessageWriter.Body params);
 }

@@ -8,6 +8,8 @@ import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
 import dev.duplexrpc.core.internal.call.CallFuture;
 import dev.duplexrpc.core.internal.call.CallTable;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -58,6 +60,7 @@ public final class RemoteProxies {
       throw new IllegalArgumentException(
           "remote(" + service.getName() + "): only interfaces can be proxied");
     }
+    checkExported(service);
     ServiceModel model = ServiceModel.of(service);
     Map<Method, RemoteMethod> table = new HashMap<>();
     for (ServiceMethod sm : model.methods()) {
@@ -68,17 +71,65 @@ public final class RemoteProxies {
         throw ServiceModel.error(m, "Method is not annotated with @RpcMethod or @RpcNotification.");
       }
     }
-    return Proxy.newProxyInstance(
-        service.getClassLoader(), new Class<?>[] {service}, new Handler(service, table));
+    return Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service},
+        new Handler(service, table, defaultMethods(service)));
+  }
+
+  /**
+   * Fails now, rather than at the first call, when a named module has not exported the
+   * interface's package to this one, as the JPMS rules of docs/services.md require.
+   */
+  private static void checkExported(Class<?> service) {
+    Module m = service.getModule();
+    String pkg = service.getPackageName();
+    Module core = RemoteProxies.class.getModule();
+    if (m.isNamed() && !m.isExported(pkg, core)) {
+      throw new IllegalArgumentException("remote(" + service.getName() + "): package " + pkg
+          + " of module " + m.getName() + " is not exported to " + core.getName()
+          + "; add `exports " + pkg + " to " + core.getName() + ";` to the module-info.java of "
+          + m.getName());
+    }
+  }
+
+  /**
+   * Handles of the default methods that {@link InvocationHandler#invokeDefault} may not call from
+   * here, those of an interface that is not public: found once through a private lookup, which a
+   * package open to this module allows (every package on the class path is).
+   *
+   * @throws IllegalArgumentException if such a method cannot be reached
+   */
+  private static Map<Method, MethodHandle> defaultMethods(Class<?> service) {
+    Map<Method, MethodHandle> handles = new HashMap<>();
+    for (Method m : service.getMethods()) {
+      Class<?> owner = m.getDeclaringClass();
+      if (!m.isDefault() || Modifier.isPublic(owner.getModifiers())) {
+        continue; // public: invokeDefault, as the package is exported to this module
+      }
+      try {
+        RemoteProxies.class.getModule().addReads(owner.getModule());
+        MethodHandle mh = MethodHandles.privateLookupIn(owner, MethodHandles.lookup())
+            .unreflectSpecial(m, owner);
+        handles.put(m, mh.asType(mh.type().generic())
+            .asSpreader(1, Object[].class, m.getParameterCount()));
+      } catch (IllegalAccessException e) {
+        throw ServiceModel.error(m, "The default method of a non-public interface can run only if"
+            + " its package is open to module " + RemoteProxies.class.getModule().getName()
+            + ": make the interface public, or add `opens " + owner.getPackageName() + " to "
+            + RemoteProxies.class.getModule().getName() + ";`. (" + e.getMessage() + ")");
+      }
+    }
+    return handles;
   }
 
   private final class Handler implements InvocationHandler {
     private final Class<?> service;
     private final Map<Method, RemoteMethod> table;
+    private final Map<Method, MethodHandle> defaults;
 
-    Handler(Class<?> service, Map<Method, RemoteMethod> table) {
+    Handler(Class<?> service, Map<Method, RemoteMethod> table, Map<Method, MethodHandle> defaults) {
       this.service = service;
       this.table = table;
+      this.defaults = defaults;
     }
 
     @Override
@@ -96,7 +147,10 @@ public final class RemoteProxies {
           }
         }
         if (method.isDefault()) {
-          return InvocationHandler.invokeDefault(proxy, method, args);
+          MethodHandle mh = defaults.get(method);
+          return mh == null
+              ? InvocationHandler.invokeDefault(proxy, method, args)
+              : mh.invoke(proxy, args == null ? NO_ARGS : args);
         }
         throw new UnsupportedOperationException(method.toString());
       }
@@ -110,7 +164,7 @@ public final class RemoteProxies {
       long timeout = t == 0 ? CallTable.DEFAULT_TIMEOUT : t < 0 ? 0 : t;
       boolean async = sm.resultKind() == ServiceMethod.ResultKind.FUTURE;
       CompletableFuture<Object> f =
-          target.request(sm.wireName(), rm.params(a), rm.resultAdapter(), timeout, async);
+          target.<Object>request(sm.wireName(), rm.params(a), rm.resultAdapter(), timeout, async);
       if (async) {
         return f;
       }

@@ -1,0 +1,48 @@
+package dev.duplexrpc.core.internal;
+
+import dev.duplexrpc.core.PeerConfig;
+import dev.duplexrpc.core.internal.call.CallTable;
+import dev.duplexrpc.core.internal.codec.MessageParser;
+import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.dispatch.Admission;
+import dev.duplexrpc.core.internal.dispatch.Dispatcher;
+import dev.duplexrpc.core.internal.dispatch.HandlerContexts;
+import dev.duplexrpc.core.internal.dispatch.Receiver;
+import dev.duplexrpc.core.internal.reply.Outbox;
+import dev.duplexrpc.core.transport.Transport;
+
+/**
+ * The stages of one connection, wired together from its configuration: the receiver that incoming
+ * text enters, the dispatcher and admission behind it, the outbox, and the call table that
+ * outgoing calls go through. Made once per Peer; holds no logic of its own.
+ *
+ * @param state whether the connection is open
+ * @param calls the outgoing half
+ * @param admission what the incoming half has accepted (and its graceful shutdown)
+ * @param receiver where incoming text enters
+ */
+public record Pipeline(ConnectionState state, CallTable calls, Admission admission, Receiver receiver) {
+  /**
+   * Wires the stages.
+   *
+   * @param table the methods served
+   * @param contexts makes the handlers' call contexts
+   * @param hooks the interceptors, or null for none
+   * @param closer closes the connection (the Peer's close)
+   */
+  public static Pipeline wire(Transport transport, PeerConfig c, MethodTable table,
+      HandlerContexts contexts, CallHooks hooks, Closer closer) {
+    ConnectionState state = new ConnectionState();
+    MessageWriter writer = new MessageWriter(c.gson());
+    CallTable calls = new CallTable(transport, state, writer, c.executor(), c.maxMessageSize(),
+        c.sendCancel(), c.callTimeout(), hooks);
+    Admission admission =
+        new Admission(state, closer, c.maxInFlight(), c.maxQueuedNotifications());
+    Dispatcher dispatcher = new Dispatcher(transport, table, calls, writer, c.executor(), admission,
+        contexts, hooks, closer, c.exposeErrorDetails());
+    Receiver receiver = new Receiver(transport, state, closer, c.maxMessageSize(),
+        new MessageParser(c.maxNestingDepth(), c.maxBatchSize()), writer,
+        new Outbox(transport, state, writer, c.maxMessageSize()), dispatcher);
+    return new Pipeline(state, calls, admission, receiver);
+  }
+}
