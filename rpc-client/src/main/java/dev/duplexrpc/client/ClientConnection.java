@@ -2,6 +2,7 @@ package dev.duplexrpc.client;
 
 import dev.duplexrpc.client.RpcClient.Line;
 import com.google.gson.TypeAdapter;
+import com.google.gson.reflect.TypeToken;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.Peer;
@@ -290,18 +291,18 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   /**
-   * Subscribes to a server event with a generic payload type, for example {@code
-   * TypeToken.getParameterized(List.class, Feed.class).getType()}; otherwise exactly like {@link
-   * #subscribe(String, Class, Consumer)}.
+   * Subscribes to a server event with a generic payload type, for example {@code new
+   * TypeToken<List<Feed>>() {}}; otherwise exactly like {@link #subscribe(String, Class,
+   * Consumer)}.
    *
    * @param event the event name
    * @param type the payload type
    * @param handler receives each payload, converted to {@code type}
-   * @param <T> the payload type, unchecked
+   * @param <T> the payload type
    * @return the subscription; close it to stop
    */
-  public <T> Subscription subscribe(String event, Type type, Consumer<? super T> handler) {
-    return events.subscribe(event, type, handler);
+  public <T> Subscription subscribe(String event, TypeToken<T> type, Consumer<? super T> handler) {
+    return events.subscribe(event, Objects.requireNonNull(type, "type == null").getType(), handler);
   }
 
   /**

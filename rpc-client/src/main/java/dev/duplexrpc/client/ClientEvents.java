@@ -37,8 +37,7 @@ import java.util.function.Consumer;
  */
 final class ClientEvents implements FallbackHandler {
   private static final System.Logger LOG = System.getLogger(ClientEvents.class.getName());
-  private static final Type STATUSES =
-      TypeToken.getParameterized(Map.class, String.class, String.class).getType();
+  private static final TypeToken<Map<String, String>> STATUSES = new TypeToken<>() {};
 
   static final String ON = "rpc.on";
   static final String OFF = "rpc.off";
@@ -176,7 +175,7 @@ final class ClientEvents implements FallbackHandler {
       Peer p = peer;
       if (p != null && p.isOpen()) {
         // Sent while holding the lock, so rpc.on and rpc.off for one event go out in table order.
-        p.<Map<String, String>>call(OFF, STATUSES, e.name).whenComplete((statuses, error) -> {
+        p.call(OFF, STATUSES, e.name).whenComplete((statuses, error) -> {
           if (error != null || !OK.equals(statuses == null ? null : statuses.get(e.name))) {
             LOG.log(Level.DEBUG, "rpc.off for {0}: {1}", e.name, error != null ? error : statuses);
           }
@@ -190,7 +189,7 @@ final class ClientEvents implements FallbackHandler {
     if (p == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("not attached to a connection"));
     }
-    return p.<Map<String, String>>call(ON, STATUSES, names.toArray()).thenApply(statuses -> {
+    return p.call(ON, STATUSES, names.toArray()).thenApply(statuses -> {
       List<String> refused = new ArrayList<>();
       JsonObject data = new JsonObject();
       for (String name : names) {

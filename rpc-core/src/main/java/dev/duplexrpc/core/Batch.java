@@ -5,7 +5,7 @@ import dev.duplexrpc.core.internal.call.CallFuture;
 import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.call.ParamsWriter;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
-import java.lang.reflect.Type;
+import com.google.gson.reflect.TypeToken;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +44,17 @@ public final class Batch {
    * Adds a call with positional params.
    *
    * @param method the wire name
-   * @param resultType the Java type of the result
+   * @param resultType the class of the result
    * @param params the positional params
    * @param <T> the result type
    * @return the future of this call's result, completed after {@link #send()}
    */
-  public <T> CompletableFuture<T> call(String method, Type resultType, Object... params) {
+  public <T> CompletableFuture<T> call(String method, Class<T> resultType, Object... params) {
+    return call(method, TypeToken.get(Objects.requireNonNull(resultType, "resultType == null")), params);
+  }
+
+  /** Like {@link #call(String, Class, Object...)}, for a generic result type. */
+  public <T> CompletableFuture<T> call(String method, TypeToken<T> resultType, Object... params) {
     Objects.requireNonNull(params, "params == null");
     return add(method, resultType, this.params.positional(params));
   }
@@ -58,12 +63,17 @@ public final class Batch {
    * Adds a call with named params.
    *
    * @param method the wire name
-   * @param resultType the Java type of the result
+   * @param resultType the class of the result
    * @param params the named params
    * @param <T> the result type
    * @return the future of this call's result, completed after {@link #send()}
    */
-  public <T> CompletableFuture<T> callNamed(String method, Type resultType, Map<String, ?> params) {
+  public <T> CompletableFuture<T> callNamed(String method, Class<T> resultType, Map<String, ?> params) {
+    return callNamed(method, TypeToken.get(Objects.requireNonNull(resultType, "resultType == null")), params);
+  }
+
+  /** Like {@link #callNamed(String, Class, Map)}, for a generic result type. */
+  public <T> CompletableFuture<T> callNamed(String method, TypeToken<T> resultType, Map<String, ?> params) {
     Objects.requireNonNull(params, "params == null");
     return add(method, resultType, this.params.named(params));
   }
@@ -109,12 +119,12 @@ public final class Batch {
   }
 
   @SuppressWarnings("unchecked")
-  private <T> CompletableFuture<T> add(String method, Type resultType, MessageWriter.Body params) {
+  private <T> CompletableFuture<T> add(String method, TypeToken<T> resultType, MessageWriter.Body params) {
     Objects.requireNonNull(method, "method == null");
     Objects.requireNonNull(resultType, "resultType == null");
     checkOpen();
     CallFuture<Object> future = new CallFuture<>();
-    entries.add(new BatchEntry(method, params, this.params.adapter(resultType), future));
+    entries.add(new BatchEntry(method, params, this.params.adapter(resultType.getType()), future));
     return (CompletableFuture<T>) (CompletableFuture<?>) future;
   }
 

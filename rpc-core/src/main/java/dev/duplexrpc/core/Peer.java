@@ -1,6 +1,7 @@
 package dev.duplexrpc.core;
 
 import com.google.gson.JsonObject;
+import com.google.gson.reflect.TypeToken;
 import dev.duplexrpc.core.internal.Builtins;
 import dev.duplexrpc.core.internal.Defaults;
 import dev.duplexrpc.core.internal.MethodTable;
@@ -66,8 +67,8 @@ import java.util.concurrent.ConcurrentMap;
  *       the result did not convert to the expected type ({@link ErrorCodes#INVALID_RESPONSE});
  *   <li>{@link RpcTimeoutException}: no response within the call timeout;
  *   <li>{@link ConnectionClosedException}: the connection closed first;
- *   <li>{@link java.util.concurrent.CancellationException}: the caller cancelled the future (the late response is
- *       dropped).
+ *   <li>{@link java.util.concurrent.CancellationException}: the caller cancelled the future
+ *       (the late response is dropped).
  * </ul>
  *
  * Blocking proxy methods throw the same exceptions directly.
@@ -133,29 +134,37 @@ public final class Peer implements AutoCloseable {
    * Calls a method of the other end with positional params.
    *
    * @param method the wire name
-   * @param resultType the Java type of the result ({@code Void.class} or {@code Object.class} if
-   *     it does not matter; {@code JsonElement.class} for the raw tree)
+   * @param resultType the class of the result ({@code Void.class} or {@code Object.class} if it
+   *     does not matter; {@code JsonElement.class} for the raw tree)
    * @param params the positional params, each serialized by its runtime type; none sends no
    *     {@code params} member
    * @param <T> the result type
    * @return the future of the result; see the class documentation for its exceptional completions
    */
-  public <T> CompletableFuture<T> call(String method, Type resultType, Object... params) {
+  public <T> CompletableFuture<T> call(String method, Class<T> resultType, Object... params) {
     return call(null, method, resultType, params);
   }
 
   /**
-   * Calls a method of the other end with positional params and a timeout for this call only.
-   *
-   * @param timeout the call timeout; {@link Duration#ZERO} for none, null for the Peer default
-   * @param method the wire name
-   * @param resultType the Java type of the result
-   * @param params the positional params
-   * @param <T> the result type
-   * @return the future of the result
+   * Like {@link #call(String, Class, Object...)}, for a generic result type such as {@code new
+   * TypeToken<List<Item>>() {}}.
+   */
+  public <T> CompletableFuture<T> call(String method, TypeToken<T> resultType, Object... params) {
+    return call(null, method, resultType, params);
+  }
+
+  /**
+   * Like {@link #call(String, Class, Object...)}, with a {@code timeout} for this call only:
+   * {@link Duration#ZERO} for none, null for the configuration's.
    */
   public <T> CompletableFuture<T> call(
-      Duration timeout, String method, Type resultType, Object... params) {
+      Duration timeout, String method, Class<T> resultType, Object... params) {
+    return call(timeout, method, TypeToken.get(Objects.requireNonNull(resultType, "resultType == null")), params);
+  }
+
+  /** Like {@link #call(Duration, String, Class, Object...)}, for a generic result type. */
+  public <T> CompletableFuture<T> call(
+      Duration timeout, String method, TypeToken<T> resultType, Object... params) {
     Objects.requireNonNull(params, "params == null");
     return send(timeout, method, resultType, this.params.positional(params));
   }
@@ -164,36 +173,36 @@ public final class Peer implements AutoCloseable {
    * Calls a method of the other end with named params (a JSON object).
    *
    * @param method the wire name
-   * @param resultType the Java type of the result
+   * @param resultType the class of the result
    * @param params the named params, each value serialized by its runtime type
    * @param <T> the result type
    * @return the future of the result
    */
-  public <T> CompletableFuture<T> callNamed(String method, Type resultType, Map<String, ?> params) {
+  public <T> CompletableFuture<T> callNamed(String method, Class<T> resultType, Map<String, ?> params) {
     return callNamed(null, method, resultType, params);
   }
 
   /**
-   * Calls a method of the other end with named params and a timeout for this call only.
-   *
-   * @param timeout the call timeout; {@link Duration#ZERO} for none, null for the Peer default
-   * @param method the wire name
-   * @param resultType the Java type of the result
-   * @param params the named params
-   * @param <T> the result type
-   * @return the future of the result
+   * Like {@link #callNamed(String, Class, Map)}, with a {@code timeout} for this call only:
+   * {@link Duration#ZERO} for none, null for the configuration's.
    */
   public <T> CompletableFuture<T> callNamed(
-      Duration timeout, String method, Type resultType, Map<String, ?> params) {
+      Duration timeout, String method, Class<T> resultType, Map<String, ?> params) {
+    return callNamed(timeout, method, TypeToken.get(Objects.requireNonNull(resultType, "resultType == null")), params);
+  }
+
+  /** Like {@link #callNamed(Duration, String, Class, Map)}, for a generic result type. */
+  public <T> CompletableFuture<T> callNamed(
+      Duration timeout, String method, TypeToken<T> resultType, Map<String, ?> params) {
     Objects.requireNonNull(params, "params == null");
     return send(timeout, method, resultType, this.params.named(params));
   }
 
   private <T> CompletableFuture<T> send(
-      Duration timeout, String method, Type resultType, MessageWriter.Body body) {
+      Duration timeout, String method, TypeToken<T> resultType, MessageWriter.Body body) {
     Objects.requireNonNull(method, "method == null");
     Objects.requireNonNull(resultType, "resultType == null");
-    return calls.request(method, body, params.adapter(resultType), calls.timeoutMillis(timeout), true);
+    return calls.request(method, body, params.adapter(resultType.getType()), calls.timeoutMillis(timeout), true);
   }
 
   /**
@@ -225,14 +234,8 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * Asks the other end for the OpenRPC document of the methods it serves ({@code rpc.discover}).
-   *
-   * <pre>{@code
-   * JsonObject doc = peer.discover().get(5, TimeUnit.SECONDS);
-   * for (JsonElement m : doc.getAsJsonArray("methods")) {
-   *   System.out.println(m.getAsJsonObject().get("name").getAsString());
-   * }
-   * }</pre>
+   * Asks the other end for the OpenRPC document of the methods it serves ({@code rpc.discover}):
+   * {@code peer.discover().get(5, SECONDS).getAsJsonArray("methods")}.
    *
    * @return the future of the document; it fails like any call, with an {@link RpcException} of
    *     code {@link ErrorCodes#METHOD_NOT_FOUND} if the other end has discovery off

@@ -531,7 +531,8 @@ class ParserFuzzTest {
     private void topUpOutgoing() {
       while (outgoing.size() < PENDING_CALLS) {
         Type type = CALL_TYPES[callsIssued++ % CALL_TYPES.length];
-        CompletableFuture<Object> f = peer.call(Duration.ZERO, "client.fetch", type);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Object> f = (CompletableFuture<Object>) peer.call(Duration.ZERO, "client.fetch", TypeToken.get(type));
         List<String> frames = transport.drain();
         assertEquals(1, frames.size(), "one request frame per call");
         JsonTree.Parsed p = JsonTree.parse(frames.get(0), false);

@@ -365,7 +365,7 @@ class PeerToPeerTest {
   void closeFailsPendingCallsAtOnce() throws Exception {
     ShopImpl impl = new ShopImpl(0);
     Peer[] p = connect(Peer.builder().service(impl), Peer.builder());
-    CompletableFuture<Object> pending = p[1].call("block", Integer.class, "k");
+    CompletableFuture<Integer> pending = p[1].call("block", Integer.class, "k");
     assertEquals("k", impl.started.poll(5, TimeUnit.SECONDS));
     assertEquals(1, p[1].pendingCalls());
     p[1].close();
@@ -402,7 +402,7 @@ class PeerToPeerTest {
     assertFalse(p[1].isOpen());
     assertThrows(ConnectionClosedException.class, () -> p[1].remote(Shop.class).find("x"));
     assertThrows(ConnectionClosedException.class, () -> p[1].remote(Shop.class).record(1));
-    CompletableFuture<Object> f = p[1].call("find", Item.class, "x");
+    CompletableFuture<Item> f = p[1].call("find", Item.class, "x");
     assertTrue(f.isCompletedExceptionally());
   }
 

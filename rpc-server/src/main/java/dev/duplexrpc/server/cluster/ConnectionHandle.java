@@ -2,7 +2,7 @@ package dev.duplexrpc.server.cluster;
 
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.server.ServerConnection;
-import java.lang.reflect.Type;
+import com.google.gson.reflect.TypeToken;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -92,16 +92,21 @@ public final class ConnectionHandle {
   }
 
   /**
-   * Calls a method of the client with positional params; see {@link Peer#call(String, Type,
+   * Calls a method of the client with positional params; see {@link Peer#call(String, Class,
    * Object...)}.
    *
    * @param method the wire name
-   * @param resultType the Java type of the result
+   * @param resultType the class of the result
    * @param params the params
    * @param <T> the result type
    * @return the future of the result
    */
-  public <T> CompletableFuture<T> call(String method, Type resultType, Object... params) {
+  public <T> CompletableFuture<T> call(String method, Class<T> resultType, Object... params) {
+    return peer.call(method, resultType, params);
+  }
+
+  /** Like {@link #call(String, Class, Object...)}, for a generic result type. */
+  public <T> CompletableFuture<T> call(String method, TypeToken<T> resultType, Object... params) {
     return peer.call(method, resultType, params);
   }
 
