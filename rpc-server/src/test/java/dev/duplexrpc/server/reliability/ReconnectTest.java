@@ -16,7 +16,7 @@ import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
-import dev.duplexrpc.server.testing.FaultProxy;
+import dev.duplexrpc.testing.FaultProxy;
 import dev.duplexrpc.server.testing.Sync;
 import java.time.Duration;
 import java.util.ArrayList;
