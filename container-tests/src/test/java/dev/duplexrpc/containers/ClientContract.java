@@ -30,9 +30,8 @@ import dev.duplexrpc.server.ConnectionSetup;
 import dev.duplexrpc.server.EventForm;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
-import dev.duplexrpc.server.testing.FaultProxy;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
-import dev.duplexrpc.server.testing.Sync;
+import dev.duplexrpc.testing.FaultProxy;
+import dev.duplexrpc.testing.JdkWebSocketClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -263,10 +262,13 @@ abstract class ClientContract {
     return c;
   }
 
-  /** Connects a client and waits until the server has registered it. */
+  /**
+   * Connects a client and waits until the server has registered it: the server reads a
+   * connection's first message only after registering it, so any answer proves the registration.
+   */
   ClientConnection connectRegistered(RpcClient.Builder builder) throws Exception {
     ClientConnection c = connect(builder);
-    Sync.registered(c);
+    c.peer().call("echo", String.class, "registered?").get(10, TimeUnit.SECONDS);
     return c;
   }
 

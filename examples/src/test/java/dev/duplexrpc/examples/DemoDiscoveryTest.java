@@ -6,7 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.RpcClient;
-import dev.duplexrpc.core.testing.OpenRpcValidator;
+import dev.duplexrpc.testing.OpenRpcValidator;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
 import java.util.ArrayList;

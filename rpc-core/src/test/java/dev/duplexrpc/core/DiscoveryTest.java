@@ -19,7 +19,7 @@ import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcService;
 import dev.duplexrpc.core.internal.OpenRpcGenerator;
-import dev.duplexrpc.core.testing.OpenRpcValidator;
+import dev.duplexrpc.testing.OpenRpcValidator;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
 import dev.duplexrpc.core.transport.InMemoryTransport;

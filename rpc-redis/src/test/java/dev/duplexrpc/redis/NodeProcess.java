@@ -1,6 +1,6 @@
 package dev.duplexrpc.redis;
 
-import dev.duplexrpc.server.testing.JvmProcess;
+import dev.duplexrpc.testing.JvmProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import dev.duplexrpc.client.ReconnectPolicy;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.annotation.RpcMethod;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.JdkWebSocketClient;
 import dev.duplexrpc.server.testing.Sync;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -12,7 +12,7 @@ import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ConnectionClosedException;
 import java.io.IOException;
 import dev.duplexrpc.core.annotation.RpcMethod;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.JdkWebSocketClient;
 import dev.duplexrpc.server.testing.Sync;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

@@ -10,7 +10,7 @@ import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.annotation.RpcMethod;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.JdkWebSocketClient;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -13,7 +13,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.RpcClient;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.JdkWebSocketClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

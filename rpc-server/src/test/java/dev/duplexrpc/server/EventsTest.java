@@ -15,7 +15,7 @@ import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.client.Subscription;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.JdkWebSocketClient;
 import dev.duplexrpc.server.testing.Sync;
 import java.net.URI;
 import java.util.List;

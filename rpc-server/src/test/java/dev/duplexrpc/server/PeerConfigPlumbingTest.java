@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import dev.duplexrpc.core.PeerConfig;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.JdkWebSocketClient;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

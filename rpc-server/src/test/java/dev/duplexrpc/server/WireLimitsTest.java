@@ -8,7 +8,7 @@ import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.annotation.RpcMethod;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.JdkWebSocketClient;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

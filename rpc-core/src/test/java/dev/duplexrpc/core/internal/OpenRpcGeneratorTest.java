@@ -25,7 +25,7 @@ import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
 import dev.duplexrpc.core.annotation.RpcService;
-import dev.duplexrpc.core.testing.OpenRpcValidator;
+import dev.duplexrpc.testing.OpenRpcValidator;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;

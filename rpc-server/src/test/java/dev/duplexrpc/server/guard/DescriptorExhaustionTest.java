@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.server.testing.GuardedServerMain;
-import dev.duplexrpc.server.testing.HttpProbe;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
-import dev.duplexrpc.server.testing.JvmProcess;
-import dev.duplexrpc.server.testing.RawWebSocket;
+import dev.duplexrpc.testing.HttpProbe;
+import dev.duplexrpc.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.JvmProcess;
+import dev.duplexrpc.testing.RawWebSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;

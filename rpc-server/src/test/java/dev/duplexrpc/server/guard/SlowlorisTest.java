@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.server.testing.GuardedServerMain;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
-import dev.duplexrpc.server.testing.JvmProcess;
+import dev.duplexrpc.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.JvmProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

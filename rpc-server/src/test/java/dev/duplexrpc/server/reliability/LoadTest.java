@@ -11,7 +11,7 @@ import dev.duplexrpc.server.ConnectionListener;
 import dev.duplexrpc.server.ConnectionSetup;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
-import dev.duplexrpc.server.testing.Heap;
+import dev.duplexrpc.testing.Heap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

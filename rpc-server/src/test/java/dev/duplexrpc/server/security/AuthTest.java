@@ -18,7 +18,7 @@ import dev.duplexrpc.server.ConnectionListener;
 import dev.duplexrpc.server.ConnectionSetup;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
-import dev.duplexrpc.server.testing.FaultProxy;
+import dev.duplexrpc.testing.FaultProxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

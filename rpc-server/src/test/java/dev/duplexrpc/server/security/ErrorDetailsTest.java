@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.RpcServer;
-import dev.duplexrpc.server.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.JdkWebSocketClient;
 import org.junit.jupiter.api.Test;
 
 /** A failing handler's error reaches the client without a stack trace, opted in or not. */

@@ -10,7 +10,7 @@ import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.RpcServer;
-import dev.duplexrpc.server.testing.SelfSignedCertificate;
+import dev.duplexrpc.testing.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

@@ -1,5 +1,6 @@
 package dev.duplexrpc.server.testing;
 
+import dev.duplexrpc.testing.JvmProcess;
 import java.io.IOException;
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.duplexrpc.server.reliability;
+package dev.duplexrpc.client.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,8 +8,8 @@ import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.ConnectionState;
 import dev.duplexrpc.client.ReconnectPolicy;
 import dev.duplexrpc.client.RpcClient;
+import dev.duplexrpc.client.testing.PeerServer;
 import dev.duplexrpc.core.annotation.RpcMethod;
-import dev.duplexrpc.server.RpcServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,17 +37,17 @@ class FailoverUrisTest {
     }
   }
 
-  private RpcServer server(String name) throws Exception {
-    RpcServer s = RpcServer.builder().service((Name) () -> name).build().start();
+  private PeerServer server(String name) throws Exception {
+    PeerServer s = PeerServer.start((Name) () -> name);
     open.add(s);
     return s;
   }
 
   @Test
   void reconnectGoesToTheNextServerWhenItsServerIsGone() throws Exception {
-    RpcServer a = server("a");
-    RpcServer b = server("b");
-    RpcServer c = server("c");
+    PeerServer a = server("a");
+    PeerServer b = server("b");
+    PeerServer c = server("c");
     BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
     ClientConnection conn = RpcClient.builder()
         .uri(a.uri())

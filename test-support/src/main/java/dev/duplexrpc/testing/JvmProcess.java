@@ -1,4 +1,4 @@
-package dev.duplexrpc.server.testing;
+package dev.duplexrpc.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A main class in a separate, small and quick-starting JVM on this JVM's class path: its stdout
- * read line by line, its stderr going to this JVM's. The JVMs that {@link ServerProcess} and
+ * read line by line, its stderr going to this JVM's. The JVMs that rpc-server's {@code ServerProcess} and
  * rpc-redis's node tests kill to test what survives a crash.
  *
  * <pre>{@code

@@ -1,4 +1,4 @@
-package dev.duplexrpc.server.testing;
+package dev.duplexrpc.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.duplexrpc.server.testing;
+package dev.duplexrpc.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.duplexrpc.core.testing;
+package dev.duplexrpc.testing;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

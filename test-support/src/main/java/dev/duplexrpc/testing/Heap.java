@@ -1,4 +1,4 @@
-package dev.duplexrpc.server.testing;
+package dev.duplexrpc.testing;
 
 /** Heap figures for tests that bound memory. */
 public final class Heap {

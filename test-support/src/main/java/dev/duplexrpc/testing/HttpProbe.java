@@ -1,4 +1,4 @@
-package dev.duplexrpc.server.testing;
+package dev.duplexrpc.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
