@@ -1,6 +1,6 @@
 package dev.duplexrpc.client;
 
-import dev.duplexrpc.client.RpcClient.Line;
+import dev.duplexrpc.client.Connector.Line;
 import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
 import dev.duplexrpc.core.ConnectionClosedException;
@@ -123,7 +123,7 @@ public final class ClientConnection implements AutoCloseable {
     void onReconnected(ClientConnection connection) throws Exception;
   }
 
-  private final RpcClient client;
+  private final Connector connector;
   private final ReconnectPolicy policy;
   private final boolean retryFirstConnect;
   private final ReconnectHook hook;
@@ -150,7 +150,7 @@ public final class ClientConnection implements AutoCloseable {
 
   ClientConnection(RpcClient client) {
     RpcClient.Builder config = client.config();
-    this.client = client;
+    this.connector = client.connector();
     this.policy = config.reconnectPolicy;
     this.retryFirstConnect = config.retryFirstConnect;
     this.hook = config.reconnectHook;
@@ -162,17 +162,14 @@ public final class ClientConnection implements AutoCloseable {
     this.current = client.uri();
   }
 
-  /** The event subscriptions, installed as the fallback of every socket's Peer. */
-  ClientEvents events() {
-    return events;
-  }
-
   /** The first connect, on the caller's thread: one attempt, or retries if the client says so. */
   void open() throws IOException {
     announce(ConnectionState.CONNECTING);
     Line l;
     try {
-      l = retryFirstConnect ? openRetrying() : client.openLine(this);
+      l = retryFirstConnect
+          ? connector.openRetrying(events, u -> current = u)
+          : connector.open(events, current);
     } catch (IOException | RuntimeException e) {
       synchronized (lock) {
         state = ConnectionState.CLOSED;
@@ -187,44 +184,6 @@ public final class ClientConnection implements AutoCloseable {
       announce(ConnectionState.OPEN);
     }
     watch(l);
-  }
-
-  /**
-   * The first connect with the reconnect policy's delays between attempts, through the URIs in
-   * turn; 401 and 403 end it at once, as they end reconnecting.
-   */
-  private Line openRetrying() throws IOException {
-    List<URI> all = client.uris();
-    for (int attempt = 1; ; attempt++) {
-      URI target = all.get((attempt - 1) % all.size());
-      current = target;
-      IOException failure;
-      try {
-        return client.openLine(this, target);
-      } catch (HandshakeRejectedException e) {
-        if (e.statusCode() == 401 || e.statusCode() == 403) {
-          throw e;
-        }
-        failure = e;
-      } catch (IOException e) {
-        failure = e;
-      }
-      Duration delay = policy.delayBefore(attempt);
-      if (delay == null) {
-        throw failure;
-      }
-      LOG.log(Level.DEBUG, "Connect attempt {0} to {1} failed ({2}); next in {3}", attempt, target,
-          failure.getMessage(), delay);
-      try {
-        TimeUnit.NANOSECONDS.sleep(delay.toNanos()); // the caller asked to wait for the server
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        java.io.InterruptedIOException stop =
-            new java.io.InterruptedIOException("Interrupted while connecting to " + target);
-        stop.addSuppressed(failure);
-        throw stop;
-      }
-    }
   }
 
   private void watch(Line l) {
@@ -505,11 +464,11 @@ public final class ClientConnection implements AutoCloseable {
     try {
       URI target;
       synchronized (lock) {
-        List<URI> all = client.uris();
+        List<URI> all = connector.uris();
         target = all.get((all.indexOf(current) + 1) % all.size()); // the next server; itself if alone
         current = target;
       }
-      l = client.openLine(this, target);
+      l = connector.open(events, target);
     } catch (HandshakeRejectedException e) {
       if (e.statusCode() == 401 || e.statusCode() == 403) {
         LOG.log(Level.WARNING, "Reconnect to {0} refused with HTTP {1}; giving up", current,
