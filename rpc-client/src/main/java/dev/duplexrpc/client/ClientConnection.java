@@ -1,31 +1,22 @@
 package dev.duplexrpc.client;
 
-import dev.duplexrpc.client.Connector.Line;
-import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
+import dev.duplexrpc.client.ConnectionCalls.Waiter;
+import dev.duplexrpc.client.Connector.Line;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.Peer;
-import dev.duplexrpc.core.RpcContext;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.SerialExecutor;
-import dev.duplexrpc.core.internal.codec.MessageWriter;
-import dev.duplexrpc.core.internal.proxy.CallTarget;
-import dev.duplexrpc.core.internal.proxy.PeerTargets;
 import dev.duplexrpc.core.internal.proxy.RemoteProxies;
 import dev.duplexrpc.websocket.internal.Background;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Type;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -128,10 +119,9 @@ public final class ClientConnection implements AutoCloseable {
   private final boolean retryFirstConnect;
   private final ReconnectHook hook;
   private final Listener listener;
-  private final int queueSize;
-  private final long queueWaitNanos;
   private final SerialExecutor announcements = new SerialExecutor(Background.executor(), "A connection listener");
   private final ClientEvents events;
+  private final ConnectionCalls calls;
   private final RemoteProxies proxies;
   private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
 
@@ -140,7 +130,6 @@ public final class ClientConnection implements AutoCloseable {
   private volatile Line line; // written under lock: the current socket, or the last one
   private volatile Thread hookThread; // written under lock
   private volatile Line hookLine; // written under lock
-  private final ArrayDeque<Waiter> queue = new ArrayDeque<>(); // guarded by lock
   private boolean closing; // guarded by lock: the application closed or shut down
   private ConnectionClosedException lastClose; // guarded by lock
   private int attempt; // guarded by lock
@@ -155,10 +144,9 @@ public final class ClientConnection implements AutoCloseable {
     this.retryFirstConnect = config.retryFirstConnect;
     this.hook = config.reconnectHook;
     this.listener = config.listener;
-    this.queueSize = config.offlineQueueSize;
-    this.queueWaitNanos = config.offlineQueueWait.toNanos();
     this.events = new ClientEvents(config.built.gson(), config.built.fallback());
-    this.proxies = new RemoteProxies(config.built.gson(), new Target(), this);
+    this.calls = new ConnectionCalls(this, lock, config.offlineQueueSize, config.offlineQueueWait);
+    this.proxies = new RemoteProxies(config.built.gson(), calls, this);
     this.current = client.uri();
   }
 
@@ -514,7 +502,6 @@ public final class ClientConnection implements AutoCloseable {
         l.peer.close(1011, "reconnect hook failed");
       }
     }
-    List<Waiter> ready;
     synchronized (lock) {
       hookLine = null;
       hookThread = null;
@@ -531,10 +518,8 @@ public final class ClientConnection implements AutoCloseable {
         scheduleNext();
         return;
       }
-      ready = new ArrayList<>(queue);
-      queue.clear();
       // Sent in order, under the lock, so no call made after the state turns OPEN overtakes them.
-      for (Waiter w : ready) {
+      for (Waiter w : calls.drain()) {
         w.ready(l.peer);
       }
       attempt = 0;
@@ -562,8 +547,7 @@ public final class ClientConnection implements AutoCloseable {
       }
       state = ConnectionState.CLOSED;
       cancelRetry();
-      failed = new ArrayList<>(queue);
-      queue.clear();
+      failed = calls.drain();
     }
     for (Waiter w : failed) {
       w.fail(ex);
@@ -584,73 +568,10 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   // -----------------------------------------------------------------------------------------------
-  // Calls
-
-  /**
-   * Where the connection's proxies send: the current socket's Peer while open (or the new one,
-   * from the reconnect hook's thread), else the offline queue or an immediate failure.
-   */
-  private final class Target implements CallTarget {
-    @Override
-    public <T> CompletableFuture<T> request(String method, MessageWriter.Body params,
-        TypeAdapter<?> adapter, long timeoutMillis, boolean async) {
-      Peer open = openPeer();
-      if (open != null) {
-        return PeerTargets.of(open).request(method, params, adapter, timeoutMillis, async);
-      }
-      CompletableFuture<T> out = new CompletableFuture<>();
-      RpcContext context = RpcContext.current(); // for the interceptors when it is sent
-      Waiter w = new Waiter(peer -> {
-        try (RpcContext.Scope s = context.attach()) {
-          forward(PeerTargets.of(peer).request(method, params, adapter, timeoutMillis, async), out);
-        }
-      }, out::completeExceptionally);
-      Peer opened;
-      try {
-        opened = offline(w);
-      } catch (ConnectionClosedException refused) {
-        return CompletableFuture.failedFuture(refused); // a blocking proxy method throws it
-      }
-      if (opened != null) {
-        return PeerTargets.of(opened).request(method, params, adapter, timeoutMillis, async);
-      }
-      out.whenComplete((v, e) -> {
-        if (e instanceof CancellationException) {
-          synchronized (lock) {
-            queue.remove(w);
-          }
-          w.cancelTimer();
-        }
-      });
-      return out;
-    }
-
-    @Override
-    public CompletableFuture<Void> notification(String method, MessageWriter.Body params) {
-      Peer open = openPeer();
-      if (open != null) {
-        return PeerTargets.of(open).notification(method, params);
-      }
-      CompletableFuture<Void> out = new CompletableFuture<>();
-      RpcContext context = RpcContext.current();
-      Waiter w = new Waiter(peer -> {
-        try (RpcContext.Scope s = context.attach()) {
-          forward(PeerTargets.of(peer).notification(method, params), out);
-        } catch (RuntimeException e) {
-          LOG.log(Level.DEBUG, "Queued notification {0} not sent: {1}", method, e);
-          out.completeExceptionally(e);
-        }
-      }, e -> {
-        LOG.log(Level.DEBUG, "Queued notification {0} dropped: {1}", method, e);
-        out.completeExceptionally(e);
-      });
-      Peer opened = offline(w);
-      return opened != null ? PeerTargets.of(opened).notification(method, params) : out;
-    }
-  }
+  // For the calls
 
   /** The Peer to send to now, or null when not open (nor on the reconnect hook's thread). */
-  private Peer openPeer() {
+  Peer openPeer() {
     Line l = line;
     if (state == ConnectionState.OPEN) {
       return l.peer;
@@ -663,98 +584,22 @@ public final class ClientConnection implements AutoCloseable {
   }
 
   /**
-   * A call made while not OPEN: queued (returns null), refused (throws), or, if the connection
-   * has just opened, to be sent at once (returns the Peer).
+   * The open socket's Peer, or null while not OPEN; holding lock.
    *
-   * @throws ConnectionClosedException if the connection is closed, there is no offline queue, or
-   *     it is full
+   * @throws ConnectionClosedException the close's, once closed for good
    */
-  private Peer offline(Waiter w) {
-    synchronized (lock) {
-      if (state == ConnectionState.OPEN) {
-        return line.peer;
-      }
-      if (state == ConnectionState.CLOSED) {
-        throw closeFuture.getNow(new ConnectionClosedException(1006, "closed"));
-      }
-      if (queueSize == 0) {
-        throw offlineException("calls made while offline fail at once (no offline queue)");
-      }
-      if (queue.size() >= queueSize) {
-        throw offlineException("the offline queue is full (" + queueSize + " calls); the call was not sent");
-      }
-      queue.add(w);
-      w.timer = Background.scheduler().schedule(() -> expire(w), queueWaitNanos, TimeUnit.NANOSECONDS);
-      return null;
+  Peer peerUnlessOffline() {
+    if (state == ConnectionState.OPEN) {
+      return line.peer;
     }
+    if (state == ConnectionState.CLOSED) {
+      throw closeFuture.getNow(new ConnectionClosedException(1006, "closed"));
+    }
+    return null;
   }
 
-  /** Completes a queued call's future from the call sent for it; cancelling it cancels that call. */
-  @SuppressWarnings("unchecked")
-  private static <T> void forward(CompletableFuture<?> sent, CompletableFuture<T> out) {
-    if (out.isDone()) {
-      sent.cancel(true); // cancelled while queued
-      return;
-    }
-    sent.whenComplete((v, e) -> {
-      if (e != null) {
-        out.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-      } else {
-        out.complete((T) v);
-      }
-    });
-    out.whenComplete((v, e) -> {
-      if (out.isCancelled()) {
-        sent.cancel(true); // sends rpc.cancel
-      }
-    });
-  }
-
-  private ConnectionClosedException offlineException(String why) { // holding lock
-    ConnectionClosedException last = lastClose;
-    int code = last == null ? 1006 : last.closeCode();
-    String lost = last == null || last.closeReason().isEmpty() ? "" : " after: " + last.closeReason();
-    return new ConnectionClosedException(code, "offline, reconnecting" + lost + "; " + why);
-  }
-
-  private void expire(Waiter w) {
-    ConnectionClosedException ex;
-    synchronized (lock) {
-      if (!queue.remove(w)) {
-        return;
-      }
-      ex = offlineException("not reconnected within " + Duration.ofNanos(queueWaitNanos).toMillis()
-          + " ms; the call was not sent");
-    }
-    w.fail(ex);
-  }
-
-  /** A call held while offline: what to do with the new Peer, or with the failure. */
-  private static final class Waiter {
-    private final java.util.function.Consumer<Peer> onReady;
-    private final java.util.function.Consumer<Throwable> onFail;
-    volatile ScheduledFuture<?> timer;
-
-    Waiter(java.util.function.Consumer<Peer> onReady, java.util.function.Consumer<Throwable> onFail) {
-      this.onReady = onReady;
-      this.onFail = onFail;
-    }
-
-    void ready(Peer peer) {
-      cancelTimer();
-      onReady.accept(peer);
-    }
-
-    void fail(Throwable e) {
-      cancelTimer();
-      onFail.accept(e);
-    }
-
-    void cancelTimer() {
-      ScheduledFuture<?> t = timer;
-      if (t != null) {
-        t.cancel(false);
-      }
-    }
+  /** How the last socket was lost, or null; holding lock. */
+  ConnectionClosedException lastClose() {
+    return lastClose;
   }
 }
