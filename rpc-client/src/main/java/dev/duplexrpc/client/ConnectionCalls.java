@@ -25,20 +25,20 @@ import java.util.function.Consumer;
  * open (or the new one, from the reconnect hook's thread), else the offline queue, where a call
  * waits for the connection to send it on its next socket, to fail it when closing for good, or to
  * time out; with no queue, or a full one, the call fails at once. The queue is guarded by the
- * connection's lock, under which the connection also drains it in order as its state turns OPEN,
- * so no call made after that overtakes a queued one.
+ * {@link ConnectionLifecycle}'s lock, under which the lifecycle also drains it in order as the
+ * state turns OPEN, so no call made after that overtakes a queued one.
  */
 final class ConnectionCalls implements CallTarget {
   private static final System.Logger LOG = System.getLogger(ConnectionCalls.class.getName());
 
-  private final ClientConnection connection;
-  private final Object lock; // the connection's
+  private final ConnectionLifecycle lifecycle;
+  private final Object lock; // the lifecycle's
   private final int queueSize;
   private final long queueWaitNanos;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>(); // guarded by lock
 
-  ConnectionCalls(ClientConnection connection, Object lock, int queueSize, Duration queueWait) {
-    this.connection = connection;
+  ConnectionCalls(ConnectionLifecycle lifecycle, Object lock, int queueSize, Duration queueWait) {
+    this.lifecycle = lifecycle;
     this.lock = lock;
     this.queueSize = queueSize;
     this.queueWaitNanos = queueWait.toNanos();
@@ -47,7 +47,7 @@ final class ConnectionCalls implements CallTarget {
   @Override
   public <T> CompletableFuture<T> request(String method, MessageWriter.Body params,
       TypeAdapter<?> adapter, long timeoutMillis, boolean async) {
-    Peer open = connection.openPeer();
+    Peer open = lifecycle.openPeer();
     if (open != null) {
       return PeerTargets.of(open).request(method, params, adapter, timeoutMillis, async);
     }
@@ -80,7 +80,7 @@ final class ConnectionCalls implements CallTarget {
 
   @Override
   public CompletableFuture<Void> notification(String method, MessageWriter.Body params) {
-    Peer open = connection.openPeer();
+    Peer open = lifecycle.openPeer();
     if (open != null) {
       return PeerTargets.of(open).notification(method, params);
     }
@@ -117,7 +117,7 @@ final class ConnectionCalls implements CallTarget {
    */
   private Peer offline(Waiter w) {
     synchronized (lock) {
-      Peer open = connection.peerUnlessOffline();
+      Peer open = lifecycle.peerUnlessOffline();
       if (open != null) {
         return open;
       }
@@ -155,7 +155,7 @@ final class ConnectionCalls implements CallTarget {
   }
 
   private ConnectionClosedException offlineException(String why) { // holding lock
-    ConnectionClosedException last = connection.lastClose();
+    ConnectionClosedException last = lifecycle.lastClose();
     int code = last == null ? 1006 : last.closeCode();
     String lost = last == null || last.closeReason().isEmpty() ? "" : " after: " + last.closeReason();
     return new ConnectionClosedException(code, "offline, reconnecting" + lost + "; " + why);
