@@ -1,34 +1,17 @@
 package dev.duplexrpc.client;
 
-import dev.duplexrpc.client.RpcClient.Line;
-import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.Peer;
-import dev.duplexrpc.core.RpcContext;
 import dev.duplexrpc.core.RpcException;
-import dev.duplexrpc.core.internal.SerialExecutor;
-import dev.duplexrpc.core.internal.codec.MessageWriter;
-import dev.duplexrpc.core.internal.proxy.CallTarget;
-import dev.duplexrpc.core.internal.proxy.PeerTargets;
 import dev.duplexrpc.core.internal.proxy.RemoteProxies;
-import dev.duplexrpc.websocket.internal.Background;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
-import java.lang.reflect.Type;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -74,8 +57,6 @@ import java.util.function.Consumer;
  * @since 0.1
  */
 public final class ClientConnection implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
-
   /**
    * Receives a client connection's events. Methods have no-op defaults. They run one at a time, in
    * order, on a background thread of the library, never on a socket thread.
@@ -123,112 +104,20 @@ public final class ClientConnection implements AutoCloseable {
     void onReconnected(ClientConnection connection) throws Exception;
   }
 
-  private final RpcClient client;
-  private final ReconnectPolicy policy;
-  private final boolean retryFirstConnect;
-  private final ReconnectHook hook;
-  private final Listener listener;
-  private final int queueSize;
-  private final long queueWaitNanos;
-  private final SerialExecutor announcements = new SerialExecutor(Background.executor(), "A connection listener");
   private final ClientEvents events;
+  private final ConnectionLifecycle lifecycle; // the states and moves documented here
   private final RemoteProxies proxies;
-  private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
-
-  private final Object lock = new Object();
-  private volatile ConnectionState state = ConnectionState.CONNECTING; // written under lock
-  private volatile Line line; // written under lock: the current socket, or the last one
-  private volatile Thread hookThread; // written under lock
-  private volatile Line hookLine; // written under lock
-  private final ArrayDeque<Waiter> queue = new ArrayDeque<>(); // guarded by lock
-  private boolean closing; // guarded by lock: the application closed or shut down
-  private ConnectionClosedException lastClose; // guarded by lock
-  private int attempt; // guarded by lock
-  private ScheduledFuture<?> retry; // guarded by lock
-  private long reconnects; // guarded by lock
-  private volatile URI current; // written under lock: the server of the current or last socket
 
   ClientConnection(RpcClient client) {
     RpcClient.Builder config = client.config();
-    this.client = client;
-    this.policy = config.reconnectPolicy;
-    this.retryFirstConnect = config.retryFirstConnect;
-    this.hook = config.reconnectHook;
-    this.listener = config.listener;
-    this.queueSize = config.offlineQueueSize;
-    this.queueWaitNanos = config.offlineQueueWait.toNanos();
     this.events = new ClientEvents(config.built.gson(), config.built.fallback());
-    this.proxies = new RemoteProxies(config.built.gson(), new Target(), this);
-    this.current = client.uri();
-  }
-
-  /** The event subscriptions, installed as the fallback of every socket's Peer. */
-  ClientEvents events() {
-    return events;
+    this.lifecycle = new ConnectionLifecycle(this, client, events);
+    this.proxies = new RemoteProxies(config.built.gson(), lifecycle.calls(), this);
   }
 
   /** The first connect, on the caller's thread: one attempt, or retries if the client says so. */
   void open() throws IOException {
-    announce(ConnectionState.CONNECTING);
-    Line l;
-    try {
-      l = retryFirstConnect ? openRetrying() : client.openLine(this);
-    } catch (IOException | RuntimeException e) {
-      synchronized (lock) {
-        state = ConnectionState.CLOSED;
-        announce(ConnectionState.CLOSED);
-      }
-      throw e;
-    }
-    events.attach(l.peer);
-    synchronized (lock) {
-      line = l;
-      state = ConnectionState.OPEN;
-      announce(ConnectionState.OPEN);
-    }
-    watch(l);
-  }
-
-  /**
-   * The first connect with the reconnect policy's delays between attempts, through the URIs in
-   * turn; 401 and 403 end it at once, as they end reconnecting.
-   */
-  private Line openRetrying() throws IOException {
-    List<URI> all = client.uris();
-    for (int attempt = 1; ; attempt++) {
-      URI target = all.get((attempt - 1) % all.size());
-      current = target;
-      IOException failure;
-      try {
-        return client.openLine(this, target);
-      } catch (HandshakeRejectedException e) {
-        if (e.statusCode() == 401 || e.statusCode() == 403) {
-          throw e;
-        }
-        failure = e;
-      } catch (IOException e) {
-        failure = e;
-      }
-      Duration delay = policy.delayBefore(attempt);
-      if (delay == null) {
-        throw failure;
-      }
-      LOG.log(Level.DEBUG, "Connect attempt {0} to {1} failed ({2}); next in {3}", attempt, target,
-          failure.getMessage(), delay);
-      try {
-        TimeUnit.NANOSECONDS.sleep(delay.toNanos()); // the caller asked to wait for the server
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        java.io.InterruptedIOException stop =
-            new java.io.InterruptedIOException("Interrupted while connecting to " + target);
-        stop.addSuppressed(failure);
-        throw stop;
-      }
-    }
-  }
-
-  private void watch(Line l) {
-    l.peer.closeFuture().thenAccept(ex -> lineClosed(l, ex));
+    lifecycle.open();
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -314,11 +203,7 @@ public final class ClientConnection implements AutoCloseable {
    * @return the peer
    */
   public Peer peer() {
-    Line h = hookLine;
-    if (h != null && Thread.currentThread() == hookThread) {
-      return h.peer;
-    }
-    return line.peer;
+    return lifecycle.peer();
   }
 
   /**
@@ -328,7 +213,7 @@ public final class ClientConnection implements AutoCloseable {
    * @return the URI
    */
   public URI uri() {
-    return current;
+    return lifecycle.uri();
   }
 
   /**
@@ -337,7 +222,7 @@ public final class ClientConnection implements AutoCloseable {
    * @return the state
    */
   public ConnectionState state() {
-    return state;
+    return lifecycle.state();
   }
 
   /**
@@ -347,7 +232,7 @@ public final class ClientConnection implements AutoCloseable {
    *     moment a loss is known, even before the state turns {@code RECONNECTING})
    */
   public boolean isOpen() {
-    return state == ConnectionState.OPEN && line.peer.isOpen();
+    return lifecycle.isOpen();
   }
 
   /**
@@ -358,9 +243,7 @@ public final class ClientConnection implements AutoCloseable {
    * @return the count, 0 until the first reconnect
    */
   public long reconnects() {
-    synchronized (lock) {
-      return reconnects;
-    }
+    return lifecycle.reconnects();
   }
 
   /**
@@ -371,7 +254,7 @@ public final class ClientConnection implements AutoCloseable {
    * @return the close future
    */
   public CompletableFuture<ConnectionClosedException> closeFuture() {
-    return closeFuture.thenApply(e -> e);
+    return lifecycle.closeFuture();
   }
 
   /**
@@ -390,19 +273,7 @@ public final class ClientConnection implements AutoCloseable {
    * @param reason a short reason, cut to 123 bytes of UTF-8
    */
   public void close(int code, String reason) {
-    Line l;
-    synchronized (lock) {
-      if (state == ConnectionState.CLOSED) {
-        return;
-      }
-      closing = true;
-      cancelRetry();
-      l = state == ConnectionState.OPEN ? line : hookLine;
-    }
-    if (l != null) {
-      l.peer.close(code, reason); // reported back through lineClosed, which finishes
-    }
-    finish(new ConnectionClosedException(code, reason));
+    lifecycle.close(code, reason);
   }
 
   /**
@@ -417,385 +288,11 @@ public final class ClientConnection implements AutoCloseable {
    */
   public CompletableFuture<Void> shutdown(Duration grace) {
     Objects.requireNonNull(grace, "grace == null");
-    Line l;
-    synchronized (lock) {
-      if (state == ConnectionState.CLOSED) {
-        return CompletableFuture.completedFuture(null);
-      }
-      closing = true;
-      cancelRetry();
-      l = state == ConnectionState.OPEN ? line : null;
-    }
-    if (l == null) {
-      finish(new ConnectionClosedException(1001, "going away"));
-      return CompletableFuture.completedFuture(null);
-    }
-    return l.peer.shutdown(grace).thenCompose(v -> closeFuture).thenApply(e -> null);
+    return lifecycle.shutdown(grace);
   }
 
   @Override
   public String toString() {
-    return "ClientConnection[" + current + ", " + state + "]";
-  }
-
-  // -----------------------------------------------------------------------------------------------
-  // Losing and regaining the socket
-
-  private void lineClosed(Line l, ConnectionClosedException ex) {
-    synchronized (lock) {
-      if (l != line || state == ConnectionState.CLOSED) {
-        return; // an old socket, or one a failed reconnect hook dropped
-      }
-      lastClose = ex;
-      if (closing || !policy.reconnectsAfter(ex.closeCode())) {
-        // finish below, outside the lock
-      } else {
-        if (state == ConnectionState.OPEN) {
-          LOG.log(Level.INFO, "Connection to {0} lost ({1}); reconnecting", current, ex.getMessage());
-          state = ConnectionState.RECONNECTING;
-          attempt = 0;
-          announce(ConnectionState.RECONNECTING);
-          scheduleNext();
-        }
-        // else: a socket opened by a reconnect attempt, lost before it went OPEN; the attempt
-        // sees it closed and schedules the next one.
-        return;
-      }
-    }
-    finish(ex);
-  }
-
-  /** Schedules the next attempt, or gives up. Holding lock. */
-  private void scheduleNext() {
-    attempt++;
-    Duration delay = policy.delayBefore(attempt);
-    if (delay == null) {
-      ConnectionClosedException last = lastClose;
-      int code = last == null ? 1006 : last.closeCode();
-      String reason = "gave up reconnecting after " + (attempt - 1) + " attempts"
-          + (last == null || last.closeReason().isEmpty() ? "" : "; lost with: " + last.closeReason());
-      Background.executor().execute(() -> finish(new ConnectionClosedException(code, reason)));
-      return;
-    }
-    int n = attempt;
-    retry = Background.scheduler().schedule(() -> {
-      try {
-        Background.executor().execute(() -> reconnect(n));
-      } catch (RejectedExecutionException e) {
-        LOG.log(Level.WARNING, "Reconnect of {0} not started: {1}", current, e);
-      }
-    }, delay.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  private void cancelRetry() { // holding lock
-    if (retry != null) {
-      retry.cancel(false);
-      retry = null;
-    }
-  }
-
-  private void reconnect(int n) {
-    synchronized (lock) {
-      if (state != ConnectionState.RECONNECTING || closing || n != attempt) {
-        return;
-      }
-      retry = null;
-    }
-    Line l;
-    try {
-      URI target;
-      synchronized (lock) {
-        List<URI> all = client.uris();
-        target = all.get((all.indexOf(current) + 1) % all.size()); // the next server; itself if alone
-        current = target;
-      }
-      l = client.openLine(this, target);
-    } catch (HandshakeRejectedException e) {
-      if (e.statusCode() == 401 || e.statusCode() == 403) {
-        LOG.log(Level.WARNING, "Reconnect to {0} refused with HTTP {1}; giving up", current,
-            e.statusCode());
-        ConnectionClosedException last;
-        synchronized (lock) {
-          last = lastClose;
-        }
-        finish(new ConnectionClosedException(last == null ? 1006 : last.closeCode(),
-            "reconnect refused with HTTP " + e.statusCode()));
-        return;
-      }
-      retryLater(n, e);
-      return;
-    } catch (IOException | RuntimeException e) {
-      retryLater(n, e);
-      return;
-    }
-    synchronized (lock) {
-      if (state != ConnectionState.RECONNECTING || closing) {
-        l.peer.close(1000, "normal closure");
-        return;
-      }
-      line = l;
-      reconnects++; // counted before the hook runs, so that the hook reads its own reconnect
-      if (hook != null) {
-        hookLine = l;
-        hookThread = Thread.currentThread();
-      }
-    }
-    watch(l);
-    events.attach(l.peer); // rpc.on again for every subscribed event, before the hook's calls
-    if (hook != null) {
-      try {
-        hook.onReconnected(this);
-      } catch (Exception | LinkageError e) {
-        LOG.log(Level.WARNING, "Reconnect hook of " + current + " failed; dropping the new socket", e);
-        synchronized (lock) {
-          hookLine = null;
-          hookThread = null;
-        }
-        // Reported to lineClosed like any loss; the check below schedules the next attempt.
-        l.peer.close(1011, "reconnect hook failed");
-      }
-    }
-    List<Waiter> ready;
-    synchronized (lock) {
-      hookLine = null;
-      hookThread = null;
-      if (state != ConnectionState.RECONNECTING || closing) {
-        return; // closed meanwhile; the close handled everything
-      }
-      if (!l.peer.isOpen()) {
-        ConnectionClosedException ex = l.peer.closeFuture().getNow(null);
-        if (ex != null) {
-          lastClose = ex;
-        }
-        LOG.log(Level.INFO, "Reconnected socket to {0} lost at once; trying again", current);
-        reconnects--; // not a reconnect after all
-        scheduleNext();
-        return;
-      }
-      ready = new ArrayList<>(queue);
-      queue.clear();
-      // Sent in order, under the lock, so no call made after the state turns OPEN overtakes them.
-      for (Waiter w : ready) {
-        w.ready(l.peer);
-      }
-      attempt = 0;
-      state = ConnectionState.OPEN;
-      announce(ConnectionState.OPEN);
-    }
-    LOG.log(Level.INFO, "Reconnected to {0}", current);
-  }
-
-  private void retryLater(int n, Exception e) {
-    LOG.log(Level.DEBUG, "Reconnect attempt {0} to {1} failed: {2}", n, current, e);
-    synchronized (lock) {
-      if (state == ConnectionState.RECONNECTING && !closing && n == attempt) {
-        scheduleNext();
-      }
-    }
-  }
-
-  /** Closes for good, once: fails the queue, completes the future, tells the listener. */
-  private void finish(ConnectionClosedException ex) {
-    List<Waiter> failed;
-    synchronized (lock) {
-      if (state == ConnectionState.CLOSED) {
-        return;
-      }
-      state = ConnectionState.CLOSED;
-      cancelRetry();
-      failed = new ArrayList<>(queue);
-      queue.clear();
-    }
-    for (Waiter w : failed) {
-      w.fail(ex);
-    }
-    closeFuture.complete(ex);
-    // Outside the lock, yet in order: nothing announces a state once CLOSED is set.
-    announce(ConnectionState.CLOSED);
-    if (listener != null) {
-      announcements.execute(() -> listener.onClose(this, ex.closeCode(), ex.closeReason()));
-    }
-  }
-
-  /** Queues a state event for the listener; called holding lock (but for CONNECTING), so in order. */
-  private void announce(ConnectionState s) {
-    if (listener != null) {
-      announcements.execute(() -> listener.onStateChange(this, s));
-    }
-  }
-
-  // -----------------------------------------------------------------------------------------------
-  // Calls
-
-  /**
-   * Where the connection's proxies send: the current socket's Peer while open (or the new one,
-   * from the reconnect hook's thread), else the offline queue or an immediate failure.
-   */
-  private final class Target implements CallTarget {
-    @Override
-    public <T> CompletableFuture<T> request(String method, MessageWriter.Body params,
-        TypeAdapter<?> adapter, long timeoutMillis, boolean async) {
-      Peer open = openPeer();
-      if (open != null) {
-        return PeerTargets.of(open).request(method, params, adapter, timeoutMillis, async);
-      }
-      CompletableFuture<T> out = new CompletableFuture<>();
-      RpcContext context = RpcContext.current(); // for the interceptors when it is sent
-      Waiter w = new Waiter(peer -> {
-        try (RpcContext.Scope s = context.attach()) {
-          forward(PeerTargets.of(peer).request(method, params, adapter, timeoutMillis, async), out);
-        }
-      }, out::completeExceptionally);
-      Peer opened;
-      try {
-        opened = offline(w);
-      } catch (ConnectionClosedException refused) {
-        return CompletableFuture.failedFuture(refused); // a blocking proxy method throws it
-      }
-      if (opened != null) {
-        return PeerTargets.of(opened).request(method, params, adapter, timeoutMillis, async);
-      }
-      out.whenComplete((v, e) -> {
-        if (e instanceof CancellationException) {
-          synchronized (lock) {
-            queue.remove(w);
-          }
-          w.cancelTimer();
-        }
-      });
-      return out;
-    }
-
-    @Override
-    public CompletableFuture<Void> notification(String method, MessageWriter.Body params) {
-      Peer open = openPeer();
-      if (open != null) {
-        return PeerTargets.of(open).notification(method, params);
-      }
-      CompletableFuture<Void> out = new CompletableFuture<>();
-      RpcContext context = RpcContext.current();
-      Waiter w = new Waiter(peer -> {
-        try (RpcContext.Scope s = context.attach()) {
-          forward(PeerTargets.of(peer).notification(method, params), out);
-        } catch (RuntimeException e) {
-          LOG.log(Level.DEBUG, "Queued notification {0} not sent: {1}", method, e);
-          out.completeExceptionally(e);
-        }
-      }, e -> {
-        LOG.log(Level.DEBUG, "Queued notification {0} dropped: {1}", method, e);
-        out.completeExceptionally(e);
-      });
-      Peer opened = offline(w);
-      return opened != null ? PeerTargets.of(opened).notification(method, params) : out;
-    }
-  }
-
-  /** The Peer to send to now, or null when not open (nor on the reconnect hook's thread). */
-  private Peer openPeer() {
-    Line l = line;
-    if (state == ConnectionState.OPEN) {
-      return l.peer;
-    }
-    Line h = hookLine;
-    if (h != null && Thread.currentThread() == hookThread) {
-      return h.peer;
-    }
-    return null;
-  }
-
-  /**
-   * A call made while not OPEN: queued (returns null), refused (throws), or, if the connection
-   * has just opened, to be sent at once (returns the Peer).
-   *
-   * @throws ConnectionClosedException if the connection is closed, there is no offline queue, or
-   *     it is full
-   */
-  private Peer offline(Waiter w) {
-    synchronized (lock) {
-      if (state == ConnectionState.OPEN) {
-        return line.peer;
-      }
-      if (state == ConnectionState.CLOSED) {
-        throw closeFuture.getNow(new ConnectionClosedException(1006, "closed"));
-      }
-      if (queueSize == 0) {
-        throw offlineException("calls made while offline fail at once (no offline queue)");
-      }
-      if (queue.size() >= queueSize) {
-        throw offlineException("the offline queue is full (" + queueSize + " calls); the call was not sent");
-      }
-      queue.add(w);
-      w.timer = Background.scheduler().schedule(() -> expire(w), queueWaitNanos, TimeUnit.NANOSECONDS);
-      return null;
-    }
-  }
-
-  /** Completes a queued call's future from the call sent for it; cancelling it cancels that call. */
-  @SuppressWarnings("unchecked")
-  private static <T> void forward(CompletableFuture<?> sent, CompletableFuture<T> out) {
-    if (out.isDone()) {
-      sent.cancel(true); // cancelled while queued
-      return;
-    }
-    sent.whenComplete((v, e) -> {
-      if (e != null) {
-        out.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-      } else {
-        out.complete((T) v);
-      }
-    });
-    out.whenComplete((v, e) -> {
-      if (out.isCancelled()) {
-        sent.cancel(true); // sends rpc.cancel
-      }
-    });
-  }
-
-  private ConnectionClosedException offlineException(String why) { // holding lock
-    ConnectionClosedException last = lastClose;
-    int code = last == null ? 1006 : last.closeCode();
-    String lost = last == null || last.closeReason().isEmpty() ? "" : " after: " + last.closeReason();
-    return new ConnectionClosedException(code, "offline, reconnecting" + lost + "; " + why);
-  }
-
-  private void expire(Waiter w) {
-    ConnectionClosedException ex;
-    synchronized (lock) {
-      if (!queue.remove(w)) {
-        return;
-      }
-      ex = offlineException("not reconnected within " + Duration.ofNanos(queueWaitNanos).toMillis()
-          + " ms; the call was not sent");
-    }
-    w.fail(ex);
-  }
-
-  /** A call held while offline: what to do with the new Peer, or with the failure. */
-  private static final class Waiter {
-    private final java.util.function.Consumer<Peer> onReady;
-    private final java.util.function.Consumer<Throwable> onFail;
-    volatile ScheduledFuture<?> timer;
-
-    Waiter(java.util.function.Consumer<Peer> onReady, java.util.function.Consumer<Throwable> onFail) {
-      this.onReady = onReady;
-      this.onFail = onFail;
-    }
-
-    void ready(Peer peer) {
-      cancelTimer();
-      onReady.accept(peer);
-    }
-
-    void fail(Throwable e) {
-      cancelTimer();
-      onFail.accept(e);
-    }
-
-    void cancelTimer() {
-      ScheduledFuture<?> t = timer;
-      if (t != null) {
-        t.cancel(false);
-      }
-    }
+    return "ClientConnection[" + lifecycle.uri() + ", " + lifecycle.state() + "]";
   }
 }

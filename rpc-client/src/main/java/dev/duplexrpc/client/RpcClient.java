@@ -1,40 +1,21 @@
 package dev.duplexrpc.client;
 
-import dev.duplexrpc.client.internal.GuardedClientContainer;
-import dev.duplexrpc.websocket.internal.Limits;
-import dev.duplexrpc.websocket.internal.Link;
-import dev.duplexrpc.client.internal.SessionContainer;
-import dev.duplexrpc.websocket.internal.TlsContexts;
-import dev.duplexrpc.websocket.internal.SessionTransport;
-import dev.duplexrpc.websocket.SocketSettings;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerOptions;
-import jakarta.websocket.ClientEndpointConfig;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.Session;
+import dev.duplexrpc.websocket.SocketSettings;
+import dev.duplexrpc.websocket.internal.TlsContexts;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import org.glassfish.tyrus.spi.UpgradeResponse;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
-import org.glassfish.tyrus.client.ClientManager;
-import org.glassfish.tyrus.client.ClientProperties;
-import org.glassfish.tyrus.client.ThreadPoolConfig;
-import org.glassfish.tyrus.core.HandshakeException;
 
 /**
  * Connects to a Duplex RPC server over WebSocket (Tyrus's standalone client) and runs a {@link
@@ -59,15 +40,15 @@ import org.glassfish.tyrus.core.HandshakeException;
  * @since 0.1
  */
 public final class RpcClient {
-  private static final System.Logger LOG = System.getLogger(RpcClient.class.getName());
-
   /** Default {@link Builder#connectTimeout(Duration)}: 10 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private final Builder config;
+  private final Connector connector;
 
   private RpcClient(Builder builder) {
     this.config = builder.copy();
+    this.connector = new Connector(config);
   }
 
   /**
@@ -119,156 +100,9 @@ public final class RpcClient {
     return config;
   }
 
-  /**
-   * Opens one WebSocket to the server and the Peer on it, for {@code owner}.
-   *
-   * @throws IOException as {@link #connect()}
-   */
-  Line openLine(ClientConnection owner) throws IOException {
-    return openLine(owner, config.uri);
-  }
-
-  /** The URIs reconnect attempts go through in turn: {@link #uri()} first, then the failover ones. */
-  List<URI> uris() {
-    return config.uris();
-  }
-
-  /**
-   * Opens one WebSocket to a server URI and the Peer on it, for {@code owner}.
-   *
-   * @throws IOException as {@link #connect()}
-   */
-  Line openLine(ClientConnection owner, URI target) throws IOException {
-    ClientManager manager =
-        ClientManager.createClient(GuardedClientContainer.class.getName(), new SessionContainer());
-    manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, timeoutMillis(config.connectTimeout));
-    if (config.sharedTransport) {
-      manager.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
-      // Tyrus lets the shared worker pool grow without bound (hundreds of threads under load);
-      // the library's handlers never run on these threads, so a few per core are enough.
-      int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-      manager.getProperties().put(ClientProperties.WORKER_THREAD_POOL_CONFIG,
-          ThreadPoolConfig.defaultConfig().setCorePoolSize(workers).setMaxPoolSize(workers).setDaemon(true));
-    }
-    manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE,
-        Limits.incomingBufferSize(config.built.maxMessageSize()));
-    manager.setDefaultMaxTextMessageBufferSize((int) Limits.maxFramePayload(config.built.maxMessageSize()));
-    Link link = new Link();
-    manager.getProperties().put(GuardedClientContainer.LINK, link);
-    AtomicReference<UpgradeResponse> refusal = new AtomicReference<>();
-    manager.getProperties().put(GuardedClientContainer.REFUSAL, refusal);
-    Map<String, List<String>> headers = config.headers;
-    ClientEndpointConfig cec = ClientEndpointConfig.Builder.create()
-        .sslContext(config.sslContext)
-        .configurator(new ClientEndpointConfig.Configurator() {
-          @Override
-          public void beforeRequest(Map<String, List<String>> request) {
-            // Tyrus makes up an Origin from the server's own address; a program is not a browser
-            // page, so it sends none unless the application sets one with header("Origin", ...).
-            request.keySet().removeIf(name -> name.equalsIgnoreCase("Origin"));
-            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-              request.put(h.getKey(), new ArrayList<>(h.getValue()));
-            }
-          }
-        })
-        .build();
-    ClientEndpoint endpoint = new ClientEndpoint(config, manager, owner.events());
-    try {
-      manager.connectToServer(endpoint, cec, target);
-    } catch (DeploymentException | IOException | RuntimeException e) {
-      manager.shutdown();
-      UpgradeResponse refused = refusal.get();
-      int status = refused != null ? refused.getStatus() : httpStatus(e);
-      String message = "Could not connect to " + target + ": " + e.getMessage();
-      if (status > 0) {
-        String phrase = refused == null || refused.getReasonPhrase() == null ? "" : refused.getReasonPhrase();
-        throw new HandshakeRejectedException(
-            message + " (HTTP " + status + (phrase.isEmpty() ? "" : " " + phrase) + ")", status,
-            phrase, refused == null ? Map.of() : refused.getHeaders(), e);
-      }
-      throw new IOException(message, e);
-    }
-    Line line = endpoint.line.getNow(null);
-    if (line == null) {
-      manager.shutdown();
-      throw new IOException("Could not connect to " + target + ": the session did not open");
-    }
-    return line;
-  }
-
-  /** The HTTP status of a refused handshake somewhere in the cause chain, or 0. */
-  private static int httpStatus(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof HandshakeException) {
-        return ((HandshakeException) t).getHttpStatusCode();
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return 0;
-  }
-
-  private static int timeoutMillis(Duration d) {
-    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
-  }
-
-  /** One WebSocket of a {@link ClientConnection}: its Peer and the transport under it. */
-  static final class Line {
-    final Peer peer;
-    final SessionTransport transport;
-
-    Line(Peer peer, SessionTransport transport) {
-      this.peer = peer;
-      this.transport = transport;
-    }
-
-    @Override
-    public String toString() {
-      return transport.toString();
-    }
-  }
-
-  /** The Jakarta endpoint of one WebSocket: builds the Peer when the session opens. */
-  private static final class ClientEndpoint extends Endpoint {
-    private final Builder config;
-    private final ClientManager manager;
-    private final ClientEvents events;
-    final CompletableFuture<Line> line = new CompletableFuture<>();
-    private volatile SessionTransport transport;
-
-    ClientEndpoint(Builder config, ClientManager manager, ClientEvents events) {
-      this.config = config;
-      this.manager = manager;
-      this.events = events;
-    }
-
-    @Override
-    public void onOpen(Session session, EndpointConfig endpointConfig) {
-      String name = "client session " + session.getId() + " to " + config.uri;
-      SessionTransport t = SessionTransport.attach(session, config.built.maxMessageSize(), name,
-          config.frameListener == null ? null : config.frameListener::onFrame);
-      transport = t;
-      SocketSettings socket = config.socket.build();
-      t.maxQueuedBytes(socket.maxQueuedBytes());
-      Peer peer = Peer.builder().config(config.built).transport(t).fallback(events).build();
-      t.heartbeat(socket.pingInterval(), socket.idleTimeout());
-      line.complete(new Line(peer, t));
-    }
-
-    @Override
-    public void onClose(Session session, CloseReason closeReason) {
-      SessionTransport t = transport;
-      if (t != null) {
-        t.closed(closeReason.getCloseCode().getCode(), closeReason.getReasonPhrase());
-      }
-      manager.shutdown();
-    }
-
-    @Override
-    public void onError(Session session, Throwable error) {
-      LOG.log(Level.DEBUG, "WebSocket error on client session to {0}: {1}", config.uri, error);
-    }
+  /** Opens this client's sockets, for every connection. */
+  Connector connector() {
+    return connector;
   }
 
   /**
@@ -279,19 +113,19 @@ public final class RpcClient {
    * @since 0.1
    */
   public static final class Builder extends PeerOptions<Builder> {
-    private URI uri;
+    URI uri;
     private List<URI> failoverUris = List.of();
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private SocketSettings.Builder socket = SocketSettings.builder();
-    private Map<String, List<String>> headers = new LinkedHashMap<>();
+    Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    SocketSettings.Builder socket = SocketSettings.builder();
+    Map<String, List<String>> headers = new LinkedHashMap<>();
     ClientConnection.Listener listener;
-    private FrameListener frameListener;
+    FrameListener frameListener;
     ReconnectPolicy reconnectPolicy = ReconnectPolicy.exponential();
     boolean retryFirstConnect;
     ClientConnection.ReconnectHook reconnectHook;
     int offlineQueueSize;
-    private boolean sharedTransport;
-    private SSLContext sslContext;
+    boolean sharedTransport;
+    SSLContext sslContext;
     Duration offlineQueueWait = Duration.ZERO;
 
     /** Set on copies: the configuration every connection's Peer is built with, bound once. */
