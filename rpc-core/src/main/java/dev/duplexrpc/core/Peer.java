@@ -10,11 +10,11 @@ import dev.duplexrpc.core.internal.ServiceModel;
 import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.call.ParamsWriter;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.PendingCalls;
 import dev.duplexrpc.core.internal.proxy.PeerTargets;
 import dev.duplexrpc.core.internal.proxy.RemoteProxies;
 import dev.duplexrpc.core.transport.Transport;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +80,7 @@ public final class Peer implements AutoCloseable {
 
   static {
     PeerTargets.register(peer -> peer.calls);
+    PendingCalls.register((peer, error) -> peer.calls.failAll(error));
   }
 
   private final Transport transport;

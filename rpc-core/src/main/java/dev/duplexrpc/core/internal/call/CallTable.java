@@ -331,8 +331,13 @@ public final class CallTable implements CallTarget {
 
   /** Fails every pending call with the close. */
   public void closed(ConnectionClosedException ex) {
+    failAll(ex);
+  }
+
+  /** Fails every pending call with {@code error}; the connection stays as it is. */
+  public void failAll(RpcException error) {
     for (PendingCall call : new ArrayList<>(pending.values())) {
-      fail(call, ex);
+      fail(call, error);
     }
   }
 

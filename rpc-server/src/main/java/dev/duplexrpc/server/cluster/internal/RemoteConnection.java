@@ -1,36 +1,31 @@
 package dev.duplexrpc.server.cluster.internal;
 
-import com.google.gson.JsonObject;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.internal.PendingCalls;
 import dev.duplexrpc.core.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A connection held by another node, as this node calls it: a Peer of its own whose transport
  * sends each request to the owning node through the backplane and is fed the answers that come
  * back. So proxies, timeouts, cancellation and their exceptions are the Peer's, exactly as for a
- * local connection. What the transport adds: requests it could not deliver, or whose node died,
- * are answered here with {@link ErrorCodes#UNREACHABLE}.
+ * local connection. What the transport adds: a request it could not deliver fails its send with
+ * {@link ErrorCodes#UNREACHABLE}, and when the owning node dies the Peer's waiting calls fail with
+ * it through the Peer's own call table ({@link PendingCalls}); the frames are never parsed here.
  */
 final class RemoteConnection implements Transport {
-  private static final String REQUEST_START = "{\"jsonrpc\":\"2.0\",\"id\":";
-  private static final String CANCEL_START = "{\"jsonrpc\":\"2.0\",\"method\":\"rpc.cancel\",\"params\":{\"id\":";
 
   private final ClusterNode cluster;
   private final String id;
   private final Peer peer;
   private final Object lock = new Object();
   private final Object deliveryLock = new Object();
-  /** Ids of requests sent and not yet answered. */
-  private final Set<Long> outstanding = ConcurrentHashMap.newKeySet();
   private Listener listener; // guarded by deliveryLock
   private boolean ended; // guarded by deliveryLock: onClose delivered
   private String node; // guarded by lock; null until located
@@ -38,7 +33,7 @@ final class RemoteConnection implements Transport {
   private RpcException dead; // guarded by lock: unreachable for good
   private final List<Queued> queue = new ArrayList<>(); // guarded by lock
 
-  private record Queued(String frame, long requestId, CompletableFuture<Void> sent) {}
+  private record Queued(String frame, CompletableFuture<Void> sent) {}
 
   RemoteConnection(ClusterNode cluster, String id, Peer.Builder template) {
     this.cluster = cluster;
@@ -69,10 +64,6 @@ final class RemoteConnection implements Transport {
 
   @Override
   public CompletionStage<Void> send(String frame) {
-    long requestId = requestId(frame);
-    if (frame.startsWith(CANCEL_START)) { // the Peer gave up on a call: no answer will come
-      outstanding.remove(number(frame, CANCEL_START.length()));
-    }
     synchronized (lock) {
       if (dead != null) {
         return CompletableFuture.failedFuture(dead);
@@ -80,32 +71,17 @@ final class RemoteConnection implements Transport {
       if (!cluster.isAvailable()) {
         return CompletableFuture.failedFuture(cluster.unavailable(id, null));
       }
-      if (requestId > 0) {
-        outstanding.add(requestId);
-      }
       if (node == null) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        queue.add(new Queued(frame, requestId, sent));
+        queue.add(new Queued(frame, sent));
         if (!locating) {
           locating = true;
           cluster.locate(id).whenComplete(this::located);
         }
         return sent;
       }
-      return sendNow(frame, requestId);
+      return cluster.sendCall(node, id, frame);
     }
-  }
-
-  private CompletableFuture<Void> sendNow(String frame, long requestId) { // holding lock
-    CompletableFuture<Void> f = cluster.sendCall(node, id, frame);
-    if (requestId > 0) {
-      f.whenComplete((v, e) -> {
-        if (e != null) {
-          outstanding.remove(requestId);
-        }
-      });
-    }
-    return f;
   }
 
   private void located(Optional<String> where, Throwable error) {
@@ -124,7 +100,7 @@ final class RemoteConnection implements Transport {
         node = where.get();
         cluster.watch(node);
         for (Queued q : waiting) {
-          CompletableFuture<Void> f = sendNow(q.frame(), q.requestId());
+          CompletableFuture<Void> f = cluster.sendCall(node, id, q.frame());
           f.whenComplete((v, e) -> {
             if (e != null) {
               q.sent().completeExceptionally(e);
@@ -137,10 +113,7 @@ final class RemoteConnection implements Transport {
       }
     }
     for (Queued q : waiting) {
-      if (q.requestId() > 0) {
-        outstanding.remove(q.requestId());
-      }
-      q.sent().completeExceptionally(failure);
+      q.sent().completeExceptionally(failure); // the Peer fails the call with it
     }
     if (dead != null) {
       cluster.forget(this);
@@ -149,10 +122,6 @@ final class RemoteConnection implements Transport {
 
   /** An answer from the owning node. */
   void reply(String frame) {
-    long answered = answerId(frame);
-    if (answered > 0) {
-      outstanding.remove(answered);
-    }
     deliver(frame);
   }
 
@@ -163,8 +132,8 @@ final class RemoteConnection implements Transport {
   }
 
   /**
-   * Answers every request in flight with {@link ErrorCodes#UNREACHABLE}; for good, also every
-   * later one.
+   * Fails every call the Peer is waiting on with {@link ErrorCodes#UNREACHABLE}; for good, also
+   * every later one.
    */
   void unreachable(RpcException e, boolean forGood) {
     if (forGood) {
@@ -175,11 +144,7 @@ final class RemoteConnection implements Transport {
       }
       cluster.forget(this);
     }
-    for (Long requestId : new ArrayList<>(outstanding)) {
-      if (outstanding.remove(requestId)) {
-        deliver(errorFrame(requestId, e));
-      }
-    }
+    PendingCalls.failAll(peer, e);
   }
 
   @Override
@@ -207,42 +172,6 @@ final class RemoteConnection implements Transport {
         listener.onMessage(frame);
       }
     }
-  }
-
-  private static String errorFrame(long requestId, RpcException e) {
-    JsonObject err = new JsonObject();
-    err.addProperty("code", e.code());
-    err.addProperty("message", e.errorMessage());
-    if (e.data() != null) {
-      err.add("data", e.data());
-    }
-    JsonObject response = new JsonObject();
-    response.addProperty("jsonrpc", "2.0");
-    response.addProperty("id", requestId);
-    response.add("error", err);
-    return response.toString();
-  }
-
-  /** The id of a request this Peer wrote, or -1 for a notification. */
-  private static long requestId(String frame) {
-    return frame.startsWith(REQUEST_START) ? number(frame, REQUEST_START.length()) : -1;
-  }
-
-  private static long number(String frame, int start) {
-    long v = 0;
-    for (int i = start; i < frame.length(); i++) {
-      char c = frame.charAt(i);
-      if (c < '0' || c > '9') {
-        break;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
-  }
-
-  /** The numeric id of a response the owning node wrote ({@code {"jsonrpc":"2.0","id":N,...}}). */
-  private static long answerId(String frame) {
-    return requestId(frame);
   }
 
   @Override
