@@ -63,7 +63,7 @@ class CloseTest {
         .uri(server.uri())
         .service(NEVER)
         .callTimeout(CALL_TIMEOUT)
-        .reconnectPolicy(ReconnectPolicy.none()) // closes are final here; ReconnectTest covers the rest
+        .reconnectPolicy(ReconnectPolicy.none()) // closes are final here; rpc-client's ReconnectTest covers the rest
         .listener(new ClientConnection.Listener() {
           @Override
           public void onClose(ClientConnection connection, int code, String reason) {

@@ -92,7 +92,7 @@ class HeartbeatTest {
         .service(new Hanger())
         .callTimeout(CALL_TIMEOUT)
         .socketSettings(socket)
-        .reconnectPolicy(ReconnectPolicy.none()) // the drop is final here; ReconnectTest covers the rest
+        .reconnectPolicy(ReconnectPolicy.none()) // the drop is final here; rpc-client's ReconnectTest covers the rest
         .build()
         .connect();
     Sync.registered(client);

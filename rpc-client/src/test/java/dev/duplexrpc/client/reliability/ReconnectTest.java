@@ -1,4 +1,4 @@
-package dev.duplexrpc.server.reliability;
+package dev.duplexrpc.client.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,13 +11,12 @@ import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.ConnectionState;
 import dev.duplexrpc.client.ReconnectPolicy;
 import dev.duplexrpc.client.RpcClient;
+import dev.duplexrpc.client.testing.PeerServer;
 import dev.duplexrpc.core.ConnectionClosedException;
+import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
-import dev.duplexrpc.server.RpcServer;
-import dev.duplexrpc.server.ServerConnection;
 import dev.duplexrpc.testing.FaultProxy;
-import dev.duplexrpc.server.testing.Sync;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The client reconnects through a fault-injecting proxy: lost sockets come back with the same
  * proxies, the hook runs before queued calls, calls made offline fail fast or wait in the bounded
- * queue, and the cases that must not reconnect do not.
+ * queue, and the cases that must not reconnect do not. The server is a {@link PeerServer}.
  */
 class ReconnectTest {
   static final long WAIT_SECONDS = 10;
@@ -92,7 +91,7 @@ class ReconnectTest {
   final BlockingQueue<String> received = new LinkedBlockingQueue<>();
   final BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
   final CompletableFuture<Integer> finalClose = new CompletableFuture<>();
-  RpcServer server;
+  PeerServer server;
   FaultProxy proxy;
   ClientConnection client;
 
@@ -134,17 +133,15 @@ class ReconnectTest {
   }
 
   private void startServer(int port) throws Exception {
-    server = RpcServer.builder()
+    server = PeerServer.builder()
         .port(port)
         .service(feed)
-        .event("prices")
-        .callTimeout(CALL_TIMEOUT)
-        .frameListener((id, text, outgoing) -> {
+        .events("prices")
+        .frameTap((text, outgoing) -> {
           if (!outgoing) {
             received.add(text);
           }
         })
-        .build()
         .start();
     proxy = FaultProxy.start(server.address());
   }
@@ -170,9 +167,25 @@ class ReconnectTest {
 
   private void connect(RpcClient.Builder builder) throws Exception {
     client = builder.build().connect();
-    Sync.registered(client);
+    awaitRegistered();
     assertEquals(ConnectionState.CONNECTING, nextState());
     assertEquals(ConnectionState.OPEN, nextState());
+  }
+
+  /**
+   * Waits until the server registered the client's session: it does so before reading the
+   * session's first message, so any answer proves it. This calls a method nobody serves and waits
+   * for its error.
+   */
+  private void awaitRegistered() throws Exception {
+    try {
+      client.peer().call("test.sync", Object.class).get(WAIT_SECONDS, TimeUnit.SECONDS);
+      throw new AssertionError("test.sync is served by nobody, yet it answered");
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof RpcException) || ((RpcException) e.getCause()).code() != -32601) {
+        throw e;
+      }
+    }
   }
 
   private ConnectionState nextState() throws InterruptedException {
@@ -278,7 +291,7 @@ class ReconnectTest {
     connect(clientBuilder());
     BlockingQueue<String> prices = new LinkedBlockingQueue<>();
     client.subscribe("prices", String.class, prices::add);
-    server.events().publish("prices", "before");
+    server.publish("prices", "before");
     assertEquals("before", prices.poll(WAIT_SECONDS, TimeUnit.SECONDS));
 
     loseTheSocket();
@@ -287,7 +300,7 @@ class ReconnectTest {
     // served (requests run concurrently, so no later call proves it), at most for the wait.
     String received = null;
     for (int i = 0; i < 100 && received == null; i++) {
-      server.events().publish("prices", "after");
+      server.publish("prices", "after");
       received = prices.poll(WAIT_SECONDS * 10, TimeUnit.MILLISECONDS);
     }
     assertEquals("after", received);
@@ -416,9 +429,9 @@ class ReconnectTest {
   void noReconnectAfterACloseCodeThatMeansStop() throws Exception {
     startServer();
     connect(clientBuilder());
-    ServerConnection serverSide = server.connections().iterator().next();
+    assertEquals(1, server.connections());
     CompletableFuture<String> pending = client.remote(Feed.class).hang();
-    serverSide.close(4000, "kicked");
+    server.closeConnections(4000, "kicked");
     assertEquals(4000, closedFailure(pending).closeCode());
     assertEquals(ConnectionState.CLOSED, nextState());
     assertEquals(4000, finalClose.get(WAIT_SECONDS, TimeUnit.SECONDS));
@@ -434,7 +447,7 @@ class ReconnectTest {
     int port = server.port();
     server.close(); // 1001: going away, retried
     assertEquals(ConnectionState.RECONNECTING, nextState());
-    server = RpcServer.builder().port(port).service(feed).build().start();
+    server = PeerServer.builder().port(port).service(feed).start();
     assertEquals(ConnectionState.OPEN, nextState());
     assertEquals("again", remote.echo("again"));
   }
