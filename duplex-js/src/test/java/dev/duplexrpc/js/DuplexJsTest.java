@@ -1,5 +1,6 @@
 package dev.duplexrpc.js;
 
+import dev.duplexrpc.testing.RequiredTool;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,6 @@ import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcService;
 import dev.duplexrpc.server.RpcServer;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -135,7 +134,7 @@ class DuplexJsTest {
   void packedTarballHoldsTheFileTheServerServes() throws Exception {
     Path out = work.resolve("pack");
     Files.createDirectories(out);
-    Run run = run(work, Map.of(), npm(), "pack", "--json", "--pack-destination", out.toString());
+    Run run = run(work, Map.of(), RequiredTool.npm(), "pack", "--json", "--pack-destination", out.toString());
     assertEquals(0, run.exit, () -> "npm pack failed:\n" + run.output);
     Path tarball = out.resolve("duplexrpc-client-0.1.0.tgz");
     assertTrue(Files.isRegularFile(tarball), () -> "no " + tarball + ":\n" + run.output);
@@ -154,12 +153,7 @@ class DuplexJsTest {
 
   /** Copies the package to target/npm and runs npm ci there, unless the same lockfile is installed. */
   private static Path install() throws Exception {
-    if (version("node") == null) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("node is not on the PATH: the npm package tests need Node.js 18 or later and npm (CI=true)");
-      }
-      Assumptions.abort("node is not on the PATH: the npm package tests are skipped (CI is not set)");
-    }
+    RequiredTool.node("the npm package tests");
     Path source = Paths.get(System.getProperty("duplexjs.source", "."));
     Path target = Paths.get(System.getProperty("duplexjs.work", "target/npm"));
     Files.createDirectories(target);
@@ -179,7 +173,7 @@ class DuplexJsTest {
     Path installedLock = target.resolve("node_modules").resolve(".duplex-installed-lock.json");
     if (!(Files.exists(installedLock) && Files.mismatch(lock, installedLock) == -1)) {
       // --ignore-scripts: no install script runs (ws works without its optional native add-ons).
-      Run npm = run(target, Map.of(), npm(), "ci", "--ignore-scripts", "--no-audit", "--no-fund");
+      Run npm = run(target, Map.of(), RequiredTool.npm(), "ci", "--ignore-scripts", "--no-audit", "--no-fund");
       assertEquals(0, npm.exit, () -> "npm ci failed:\n" + npm.output);
       Files.copy(lock, installedLock, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -204,22 +198,5 @@ class DuplexJsTest {
     String output = Files.readString(log, StandardCharsets.UTF_8);
     Files.delete(log);
     return new Run(p.exitValue(), output);
-  }
-
-  private static String version(String tool) {
-    try {
-      Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
-  private static String npm() {
-    return System.getProperty("os.name", "").toLowerCase().startsWith("windows") ? "npm.cmd" : "npm";
   }
 }

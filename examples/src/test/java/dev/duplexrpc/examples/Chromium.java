@@ -1,6 +1,6 @@
 package dev.duplexrpc.examples;
 
-import static org.junit.jupiter.api.Assertions.fail;
+import dev.duplexrpc.testing.RequiredTool;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A headless Chromium driven over the Chrome DevTools Protocol with the JDK's own WebSocket
@@ -70,12 +69,7 @@ final class Chromium implements AutoCloseable {
   static Chromium launch() throws Exception {
     String executable = executable();
     if (executable == null) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("chromium is not on the PATH: the browser tests need it (CI=true)");
-      }
-      String message = "chromium is not on the PATH: the browser tests are skipped (CI is not set)";
-      System.out.println(message); // surefire shows no reason for a class aborted before its tests
-      Assumptions.abort(message);
+      throw RequiredTool.missing("chromium", "the browser tests");
     }
     Path profile = Files.createTempDirectory("duplex-chromium-");
     Process process = new ProcessBuilder(executable,

@@ -1,5 +1,6 @@
 package dev.duplexrpc.interop;
 
+import dev.duplexrpc.testing.RequiredTool;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -20,7 +21,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The Node side of the interoperability tests: installs the pinned packages once per test run
@@ -51,14 +51,7 @@ final class Node {
     if (installed != null) {
       return installed;
     }
-    String version = version("node");
-    if (version == null) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("node is not on the PATH: the interop tests need Node.js 18 or later and npm (CI=true)");
-      }
-      // Not under CI: a machine without Node.js skips these tests instead of failing the build.
-      Assumptions.abort("node is not on the PATH: the Node interop tests are skipped (CI is not set)");
-    }
+    String version = RequiredTool.node("the Node interop tests");
     int major = Integer.parseInt(version.replaceFirst("^v", "").split("\\.")[0]);
     if (major < 18) {
       fail("the interop tests need Node.js 18 or later, found " + version);
@@ -79,7 +72,7 @@ final class Node {
     if (!fresh) {
       // --ignore-scripts: no package's install script runs; ws works without its native add-ons.
       Path log = work.resolve("npm-ci.log");
-      Process npm = new ProcessBuilder(npm(), "ci", "--ignore-scripts", "--no-audit", "--no-fund")
+      Process npm = new ProcessBuilder(RequiredTool.npm(), "ci", "--ignore-scripts", "--no-audit", "--no-fund")
           .directory(work.toFile())
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
@@ -95,27 +88,6 @@ final class Node {
     }
     installed = work;
     return work;
-  }
-
-  /** The output of {@code <tool> --version}, or null if it cannot be run. */
-  private static String version(String tool) {
-    try {
-      Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        return null;
-      }
-      return out;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
-  private static String npm() {
-    return System.getProperty("os.name", "").toLowerCase().startsWith("windows") ? "npm.cmd" : "npm";
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.duplexrpc.redis;
 
-import static org.junit.jupiter.api.Assertions.fail;
+import dev.duplexrpc.testing.RequiredTool;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A {@code redis-server} of its own for a test: loopback only, no persistence, on a free port
@@ -148,10 +147,6 @@ final class RedisProcess implements AutoCloseable {
         return p.toString();
       }
     }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail("redis-server is not on the PATH: the cluster tests need it (CI=true); install the package redis-server");
-    }
-    Assumptions.abort("redis-server is not on the PATH: the Redis cluster tests are skipped (CI is not set)");
-    throw new AssertionError("unreachable");
+    throw RequiredTool.missing("redis-server", "the Redis cluster tests");
   }
 }
