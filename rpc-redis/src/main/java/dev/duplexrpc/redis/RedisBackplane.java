@@ -1,28 +1,15 @@
 package dev.duplexrpc.redis;
 
 import dev.duplexrpc.server.cluster.Backplane;
-import dev.duplexrpc.server.cluster.BackplaneUnavailableException;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,8 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -107,21 +92,16 @@ public final class RedisBackplane implements Backplane {
   private final Duration commandTimeout;
   private final Duration maxReconnectDelay;
 
+  private final Keys keys;
   private final String eventsChannel;
   private final String nodeChannel;
+  private final RedisErrors errors;
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
-  private final Set<String> watched = ConcurrentHashMap.newKeySet();
+  private final Liveness liveness;
   private final Object lifecycle = new Object();
-  private ClientResources resources; // guarded by lifecycle
-  private RedisClient client; // guarded by lifecycle
+  private Connections redis; // guarded by lifecycle
   private volatile StatefulRedisConnection<String, String> commands;
-  private volatile StatefulRedisPubSubConnection<String, String> pubsub;
-  private ScheduledExecutorService heartbeat; // guarded by lifecycle
   private volatile Receiver receiver;
-  private volatile boolean available;
-  private volatile boolean recovering;
-  private volatile long availableSince;
-  private volatile long lastConnectionRefresh;
   private volatile boolean started;
   private volatile boolean closed;
 
@@ -134,8 +114,12 @@ public final class RedisBackplane implements Backplane {
     this.connectionTtl = b.connectionTtl;
     this.commandTimeout = b.commandTimeout;
     this.maxReconnectDelay = b.maxReconnectDelay;
-    this.eventsChannel = prefix + ":events";
-    this.nodeChannel = nodeChannel(nodeId);
+    this.keys = new Keys(prefix);
+    this.eventsChannel = keys.eventsChannel();
+    this.nodeChannel = keys.nodeChannel(nodeId);
+    this.errors = new RedisErrors(uriText, nodeId);
+    this.liveness = new Liveness(nodeId, uriText, keys, nodeTtl, connectionTtl, maxReconnectDelay, registered,
+        errors);
   }
 
   /**
@@ -218,30 +202,15 @@ public final class RedisBackplane implements Backplane {
       }
       started = true;
       this.receiver = receiver;
-      resources = ClientResources.builder()
-          .ioThreadPoolSize(2)
-          .computationThreadPoolSize(2)
-          .reconnectDelay(Delay.exponential(Duration.ofMillis(10), maxReconnectDelay, 2, TimeUnit.MILLISECONDS))
-          .build();
-      client = RedisClient.create(resources, uri);
-      client.setOptions(ClientOptions.builder()
-          .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-          .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build())
-          .build());
-      heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "duplex-redis-heartbeat-" + nodeId);
-        t.setDaemon(true);
-        return t;
-      });
+      redis = new Connections(uri, nodeId, commandTimeout, maxReconnectDelay);
       try {
-        commands = client.connect(StringCodec.UTF8);
-        pubsub = client.connectPubSub(StringCodec.UTF8);
-        String claimed = commands.sync().set(nodeKey(nodeId), nodeInfo(),
+        redis.connect();
+        commands = redis.commands();
+        StatefulRedisPubSubConnection<String, String> pubsub = redis.pubsub();
+        String claimed = commands.sync().set(keys.nodeKey(nodeId), Liveness.nodeInfo(),
             SetArgs.Builder.nx().px(nodeTtl.toMillis()));
         if (claimed == null) {
-          throw new IOException("Node id '" + nodeId + "' is in use: the key " + nodeKey(nodeId)
+          throw new IOException("Node id '" + nodeId + "' is in use: the key " + keys.nodeKey(nodeId)
               + " exists in Redis at " + uriText + ", so a live node has that id (or one that died less than "
               + nodeTtl.toMillis() + " ms ago). Give every node its own id, or leave nodeId unset for a random one");
         }
@@ -253,19 +222,13 @@ public final class RedisBackplane implements Backplane {
         });
         pubsub.sync().subscribe(eventsChannel, nodeChannel);
       } catch (IOException e) {
-        shutdownQuietly();
+        redis.shutdownQuietly();
         throw e;
       } catch (RuntimeException e) {
-        shutdownQuietly();
-        throw new IOException("Could not connect to Redis at " + uriText + ": " + rootMessage(e), e);
+        redis.shutdownQuietly();
+        throw new IOException("Could not connect to Redis at " + uriText + ": " + RedisErrors.rootMessage(e), e);
       }
-      client.addListener(new StateListener());
-      // No grace at start (the grace is for nodes that reconnect after an outage later than us).
-      availableSince = System.nanoTime() - nodeTtl.toNanos() - maxReconnectDelay.toNanos();
-      lastConnectionRefresh = System.nanoTime();
-      available = true;
-      long period = heartbeatPeriod().toMillis();
-      heartbeat.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
+      liveness.start(receiver, redis);
     }
     LOG.log(Level.INFO, "Node {0} joined the cluster on Redis {1} (prefix {2})", nodeId, uriText, prefix);
   }
@@ -277,7 +240,7 @@ public final class RedisBackplane implements Backplane {
 
   @Override
   public CompletionStage<Void> send(String node, String message) {
-    return publish(nodeChannel(node), message).thenApply(n -> {
+    return publish(keys.nodeChannel(node), message).thenApply(n -> {
       if (n == 0) { // nobody subscribed: the node is gone, or cut off from Redis
         throw new IllegalStateException("node " + node + " is not listening on Redis");
       }
@@ -288,47 +251,45 @@ public final class RedisBackplane implements Backplane {
   @Override
   public void register(String connectionId) {
     registered.add(connectionId);
-    if (available) {
-      quietly(commands.async().set(connectionKey(connectionId), nodeId, SetArgs.Builder.px(connectionTtl.toMillis())),
-          "register " + connectionId);
+    if (liveness.available()) {
+      errors.quietly(commands.async().set(keys.connectionKey(connectionId), nodeId,
+          SetArgs.Builder.px(connectionTtl.toMillis())), "register " + connectionId);
     }
   }
 
   @Override
   public void unregister(String connectionId) {
     registered.remove(connectionId);
-    if (available) {
-      quietly(commands.async().del(connectionKey(connectionId)), "unregister " + connectionId);
+    if (liveness.available()) {
+      errors.quietly(commands.async().del(keys.connectionKey(connectionId)), "unregister " + connectionId);
     }
   }
 
   @Override
   public CompletionStage<Optional<String>> locate(String connectionId) {
-    if (!available) {
-      return CompletableFuture.failedFuture(unavailable());
+    if (!liveness.available()) {
+      return CompletableFuture.failedFuture(errors.unavailable());
     }
     RedisAsyncCommands<String, String> a = commands.async();
-    return outages(a.get(connectionKey(connectionId)).thenCompose(node -> {
+    return errors.outages(a.get(keys.connectionKey(connectionId)).thenCompose(node -> {
       if (node == null) {
         return CompletableFuture.completedFuture(Optional.<String>empty());
       }
       if (node.equals(nodeId)) {
         return CompletableFuture.completedFuture(Optional.of(node));
       }
-      return a.exists(nodeKey(node)).thenApply(n -> n > 0 ? Optional.of(node) : Optional.<String>empty());
+      return a.exists(keys.nodeKey(node)).thenApply(n -> n > 0 ? Optional.of(node) : Optional.<String>empty());
     }));
   }
 
   @Override
   public void watch(String node) {
-    if (!node.equals(nodeId)) {
-      watched.add(node);
-    }
+    liveness.watch(node);
   }
 
   @Override
   public boolean isAvailable() {
-    return available && !closed;
+    return liveness.available() && !closed;
   }
 
   @Override
@@ -338,28 +299,14 @@ public final class RedisBackplane implements Backplane {
         return;
       }
       closed = true;
+      liveness.stop();
       if (!started) {
         return;
       }
-      heartbeat.shutdownNow();
-      StatefulRedisConnection<String, String> c = commands;
-      if (available && c != null && c.isOpen()) {
-        try {
-          List<String> keys = new ArrayList<>();
-          keys.add(nodeKey(nodeId));
-          for (String id : registered) {
-            keys.add(connectionKey(id));
-          }
-          c.async().del(keys.toArray(new String[0])).get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-          LOG.log(Level.DEBUG, "Node {0} left without removing its keys: {1}", nodeId, e);
-          if (e instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-          }
-        }
+      liveness.leave(commandTimeout);
+      if (redis != null) { // null if the client could not even be set up
+        redis.shutdownQuietly();
       }
-      available = false;
-      shutdownQuietly();
     }
     LOG.log(Level.INFO, "Node {0} left the cluster", nodeId);
   }
@@ -367,41 +314,20 @@ public final class RedisBackplane implements Backplane {
   @Override
   public String toString() {
     return "RedisBackplane[" + nodeId + " on " + uriText + ", prefix " + prefix
-        + (closed ? ", closed" : available ? "" : ", unavailable") + "]";
+        + (closed ? ", closed" : liveness.available() ? "" : ", unavailable") + "]";
   }
 
   // ---------------------------------------------------------------------------------------------
 
   private CompletableFuture<Long> publish(String channel, String message) {
     if (!isAvailable()) {
-      return CompletableFuture.failedFuture(unavailable());
+      return CompletableFuture.failedFuture(errors.unavailable());
     }
     try {
-      return outages(commands.async().publish(channel, message));
+      return errors.outages(commands.async().publish(channel, message));
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(outage(e));
+      return CompletableFuture.failedFuture(errors.outage(e));
     }
-  }
-
-  /** The stage, with Redis connection failures turned into {@link BackplaneUnavailableException}. */
-  private <T> CompletableFuture<T> outages(CompletionStage<T> stage) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    stage.whenComplete((v, e) -> {
-      if (e != null) {
-        f.completeExceptionally(outage(e));
-      } else {
-        f.complete(v);
-      }
-    });
-    return f;
-  }
-
-  private Throwable outage(Throwable e) {
-    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-    if (t instanceof io.lettuce.core.RedisException && !(t instanceof io.lettuce.core.RedisCommandExecutionException)) {
-      return new BackplaneUnavailableException("Redis at " + uriText + " is unavailable: " + rootMessage(t), t);
-    }
-    return t;
   }
 
   private void onRedisMessage(String channel, String message) {
@@ -414,158 +340,6 @@ public final class RedisBackplane implements Backplane {
     } else if (channel.equals(eventsChannel)) {
       r.onBroadcast(message);
     }
-  }
-
-  /** The heartbeat: liveness key, directory entries, watched nodes; or recovery after an outage. */
-  private void beat() {
-    try {
-      if (closed) {
-        return;
-      }
-      if (!available) {
-        recover();
-        return;
-      }
-      RedisAsyncCommands<String, String> a = commands.async();
-      quietly(a.set(nodeKey(nodeId), nodeInfo(), SetArgs.Builder.px(nodeTtl.toMillis())), "heartbeat");
-      long now = System.nanoTime();
-      if (now - lastConnectionRefresh >= connectionTtl.toNanos() / 3) {
-        lastConnectionRefresh = now;
-        for (String id : registered) {
-          quietly(a.set(connectionKey(id), nodeId, SetArgs.Builder.px(connectionTtl.toMillis())), "refresh " + id);
-        }
-      }
-      if (now - availableSince >= nodeTtl.toNanos() + maxReconnectDelay.toNanos()) {
-        for (String node : watched) {
-          a.exists(nodeKey(node)).thenAccept(n -> {
-            if (n == 0 && available && watched.remove(node)) {
-              LOG.log(Level.INFO, "Node {0} is no longer alive", node);
-              receiver.nodeDown(node);
-            }
-          });
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "Heartbeat of node {0} failed: {1}", nodeId, e);
-    }
-  }
-
-  /** After an outage: once both connections are back, writes this node's keys again. */
-  private void recover() {
-    StatefulRedisConnection<String, String> c = commands;
-    StatefulRedisPubSubConnection<String, String> p = pubsub;
-    if (recovering || c == null || p == null || !c.isOpen() || !p.isOpen()) {
-      return;
-    }
-    recovering = true;
-    RedisAsyncCommands<String, String> a = c.async();
-    List<CompletableFuture<String>> writes = new ArrayList<>();
-    writes.add(a.set(nodeKey(nodeId), nodeInfo(), SetArgs.Builder.px(nodeTtl.toMillis())).toCompletableFuture());
-    for (String id : registered) {
-      writes.add(a.set(connectionKey(id), nodeId, SetArgs.Builder.px(connectionTtl.toMillis())).toCompletableFuture());
-    }
-    CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) -> {
-      recovering = false;
-      if (e != null || closed) {
-        LOG.log(Level.DEBUG, "Node {0} not recovered yet: {1}", nodeId, e);
-        return;
-      }
-      long now = System.nanoTime();
-      availableSince = now;
-      lastConnectionRefresh = now;
-      available = true;
-      LOG.log(Level.INFO, "Node {0}: Redis at {1} is reachable again", nodeId, uriText);
-      receiver.availabilityChanged(true);
-    });
-  }
-
-  private final class StateListener implements RedisConnectionStateListener {
-    @Override
-    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-      if (closed) {
-        return;
-      }
-      boolean was;
-      synchronized (StateListener.this) {
-        was = available;
-        available = false;
-      }
-      if (was) {
-        LOG.log(Level.WARNING, "Node {0} lost Redis at {1}; cross-node operations fail until it is back", nodeId,
-            uriText);
-        receiver.availabilityChanged(false);
-      }
-    }
-
-    @Override
-    public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
-      if (closed || available) {
-        return;
-      }
-      try {
-        heartbeat.execute(RedisBackplane.this::beat); // recover now, not at the next beat
-      } catch (RuntimeException e) {
-        LOG.log(Level.DEBUG, "Recovery of node {0} not scheduled: {1}", nodeId, e);
-      }
-    }
-  }
-
-  private Duration heartbeatPeriod() {
-    Duration shortest = nodeTtl.compareTo(connectionTtl) < 0 ? nodeTtl : connectionTtl;
-    return shortest.dividedBy(3);
-  }
-
-  private String nodeInfo() {
-    return "pid " + ProcessHandle.current().pid();
-  }
-
-  private String nodeKey(String node) {
-    return prefix + ":nodes:" + node;
-  }
-
-  private String nodeChannel(String node) {
-    return prefix + ":node:" + node;
-  }
-
-  private String connectionKey(String connectionId) {
-    return prefix + ":conn:" + connectionId;
-  }
-
-  private BackplaneUnavailableException unavailable() {
-    return new BackplaneUnavailableException("Redis at " + uriText + " is unavailable", null);
-  }
-
-  private void quietly(CompletionStage<?> stage, String what) {
-    stage.whenComplete((v, e) -> {
-      if (e != null) {
-        LOG.log(Level.DEBUG, "Redis command of node {0} failed ({1}): {2}", nodeId, what, e);
-      }
-    });
-  }
-
-  private void shutdownQuietly() { // holding lifecycle
-    try {
-      if (client != null) { // closes its connections too
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      }
-      if (resources != null) {
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
-      }
-      if (heartbeat != null) {
-        heartbeat.shutdownNow();
-      }
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "Shutdown of the Redis client of node {0} failed: {1}", nodeId, e);
-    }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m;
   }
 
   /**
@@ -601,7 +375,7 @@ public final class RedisBackplane implements Backplane {
       try {
         this.uri = RedisURI.create(uri);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("Not a Redis URI: '" + redact(uri) + "' (" + rootMessage(e)
+        throw new IllegalArgumentException("Not a Redis URI: '" + redact(uri) + "' (" + RedisErrors.rootMessage(e)
             + "); expected redis://host:port, rediss://..., redis-socket://... or redis-sentinel://...", e);
       }
       this.uriText = redact(uri);
