@@ -320,7 +320,7 @@ public final class Bench implements Callable<Results> {
             t.name(), s.spec(), m.get(Results.HEAP_PER_CONN), m.get(Results.RSS_PER_CONN), answered,
             s.connections());
       } else {
-        LoadGenerator.Measurement r;
+        Measurement r;
         switch (s.kind()) {
           case SERVER_CALLS:
             r = gen.serverCalls(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration), p);

@@ -21,7 +21,7 @@ import org.HdrHistogram.Recorder;
 final class LibraryClientLoad {
   private LibraryClientLoad() {}
 
-  static LoadGenerator.Measurement run(URI uri, int connections, int inFlight, Duration warmup, Duration measure,
+  static Measurement run(URI uri, int connections, int inFlight, Duration warmup, Duration measure,
       LoadGenerator.Server server, LoadGenerator gen) throws IOException {
     URI answerUri = URI.create(uri + "?mode=answer");
     List<ClientConnection> conns = new ArrayList<>();
@@ -39,12 +39,12 @@ final class LibraryClientLoad {
       }
       sleep(warmup);
       state.recorder.reset();
-      LoadGenerator.Window window = new LoadGenerator.Window(server);
+      Window window = new Window(server);
       state.measuring = true;
       sleep(measure);
       gen.awaitFirstReply(state.answered::sum);
       state.measuring = false;
-      LoadGenerator.Measurement counters = window.close(0, 0, null);
+      Measurement counters = window.close(0, 0, null);
       Histogram h = state.recorder.getIntervalHistogram();
       state.stopping = true;
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -61,7 +61,7 @@ final class LibraryClientLoad {
       if (state.outstanding.get() > 0) {
         throw new IOException(state.outstanding.get() + " calls unanswered 10 s after the end");
       }
-      return LoadGenerator.withCalls(counters, h.getTotalCount(), state.errors.sum(), h);
+      return counters.withCalls(h.getTotalCount(), state.errors.sum(), h);
     } finally {
       for (ClientConnection c : conns) {
         c.close();
@@ -70,7 +70,7 @@ final class LibraryClientLoad {
   }
 
   private static final class State {
-    final Recorder recorder = new Recorder(1000, LoadGenerator.MAX_LATENCY_NANOS, 3);
+    final Recorder recorder = new Recorder(1000, Measurement.MAX_LATENCY_NANOS, 3);
     final AtomicInteger outstanding = new AtomicInteger();
     final LongAdder errors = new LongAdder();
     final java.util.concurrent.atomic.LongAdder answered = new java.util.concurrent.atomic.LongAdder();
@@ -86,7 +86,7 @@ final class LibraryClientLoad {
         if (e != null || v == null || v != 19) {
           state.errors.increment();
         } else {
-          state.recorder.recordValue(Math.min(System.nanoTime() - t0, LoadGenerator.MAX_LATENCY_NANOS));
+          state.recorder.recordValue(Math.min(System.nanoTime() - t0, Measurement.MAX_LATENCY_NANOS));
         }
       }
       if (state.stopping || e != null) {

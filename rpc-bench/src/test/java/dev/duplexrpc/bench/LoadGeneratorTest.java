@@ -58,7 +58,7 @@ class LoadGeneratorTest {
   @Test
   void stretchedWindowWaitsForTheFirstReply() throws Exception {
     try (LoadGenerator gen = new LoadGenerator(1, true)) {
-      LoadGenerator.Measurement m = gen.calls(uri, 1, 4, 0, Duration.ZERO, Duration.ofMillis(100), NO_PROBE);
+      Measurement m = gen.calls(uri, 1, 4, 0, Duration.ZERO, Duration.ofMillis(100), NO_PROBE);
       assertTrue(m.calls() > 0, "calls " + m.calls());
       assertTrue(m.seconds() >= 0.9, "window " + m.seconds() + " s");
       assertEquals(0, m.errors());
@@ -68,7 +68,7 @@ class LoadGeneratorTest {
   @Test
   void plainWindowEndsOnTimeWithoutReplies() throws Exception {
     try (LoadGenerator gen = new LoadGenerator(1, false)) {
-      LoadGenerator.Measurement m = gen.calls(uri, 1, 4, 0, Duration.ZERO, Duration.ofMillis(100), NO_PROBE);
+      Measurement m = gen.calls(uri, 1, 4, 0, Duration.ZERO, Duration.ofMillis(100), NO_PROBE);
       assertEquals(0, m.calls());
       assertTrue(m.seconds() < 0.9, "window " + m.seconds() + " s");
     }
