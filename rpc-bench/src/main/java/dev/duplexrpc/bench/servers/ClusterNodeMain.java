@@ -65,6 +65,7 @@ public final class ClusterNodeMain {
         .service(hub)
         .event("tick")
         .maxInFlight(100_000)
+        .connectionLimits(TargetMain.LOAD_LIMITS)
         .backplane(RedisBackplane.builder().uri(args[0]).nodeId(args[1]).channelPrefix("bench").build())
         .build()
         .start();

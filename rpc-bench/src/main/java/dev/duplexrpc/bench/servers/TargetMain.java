@@ -1,5 +1,6 @@
 package dev.duplexrpc.bench.servers;
 
+import dev.duplexrpc.server.ConnectionLimits;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
 import dev.duplexrpc.server.internal.HandshakeGate;
@@ -26,6 +27,16 @@ import java.util.Map;
  * }</pre>
  */
 public final class TargetMain {
+  /**
+   * The connection limits of the library's targets: the generator is one address opening up to
+   * thousands of sockets at once, which the defaults per address would refuse (429), so those and
+   * the totals are off. The bench measures the RPC path, not the guard.
+   */
+  public static final ConnectionLimits LOAD_LIMITS = ConnectionLimits.builder()
+      .maxConnections(0).maxPendingHandshakes(0)
+      .maxConnectionsPerAddress(0).maxPendingHandshakesPerAddress(0)
+      .build();
+
   private TargetMain() {}
 
   /**
@@ -59,8 +70,8 @@ public final class TargetMain {
       }
       case "raw-tyrus-lib": {
         // The same echo endpoint in the library's own container, with the library's settings.
-        EmbeddedContainer c = new EmbeddedContainer(
-            "127.0.0.1", 0, 1 << 20, handshake -> HandshakeGate.Verdict.admit(null), null);
+        EmbeddedContainer c = new EmbeddedContainer("127.0.0.1", 0, 1 << 20,
+            handshake -> HandshakeGate.Verdict.admit(null), null, null, LOAD_LIMITS);
         c.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/").build());
         c.start("/", 0);
         server = c::stop;
@@ -69,7 +80,8 @@ public final class TargetMain {
       }
       case "duplex": {
         RpcServer.Builder b = RpcServer.builder().host("127.0.0.1").port(0).path("/")
-            .service(new BenchService.Impl());
+            .service(new BenchService.Impl())
+            .connectionLimits(LOAD_LIMITS);
         String executor = settings.getOrDefault("executor", "default");
         if (executor.startsWith("pool")) { // pool<N>: the library's fallback pool with N threads
           b.executor(dev.duplexrpc.core.internal.Defaults.boundedPool(Integer.parseInt(executor.substring(4))));
