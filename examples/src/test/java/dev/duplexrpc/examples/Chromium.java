@@ -147,8 +147,10 @@ final class Chromium implements AutoCloseable {
       throw new AssertionError("chromium did not start its DevTools endpoint: " + e + "\n" + stderrTail(), e);
     }
     Path portFile = profile.resolve("DevToolsActivePort");
-    if (Files.exists(portFile)) {
-      String port = Files.readAllLines(portFile).get(0).trim();
+    // Chromium may still be writing the file (seen empty once): the check is made when it is there.
+    List<String> lines = Files.exists(portFile) ? Files.readAllLines(portFile) : List.of();
+    if (!lines.isEmpty() && !lines.get(0).isBlank()) {
+      String port = lines.get(0).trim();
       if (URI.create(found).getPort() != Integer.parseInt(port)) {
         throw new AssertionError("DevToolsActivePort says " + port + ", stderr says " + found);
       }
