@@ -84,6 +84,16 @@ public final class ErrorCodes {
   public static final int UNREACHABLE = -32007;
 
   /**
+   * -32008: raised locally when a message could not be sent on a resumable session because the
+   * buffer of messages the other end has not acknowledged stayed full for the send wait (the
+   * other end is away or reads too slowly). The message was not sent; {@code data.reason} says
+   * how full. See docs/resume.md.
+   *
+   * @since 0.2
+   */
+  public static final int REPLAY_BUFFER_FULL = -32008;
+
+  /**
    * The standard message for a code: "Parse error", "Invalid Request", "Method not found",
    * "Invalid params", "Internal error", or this library's message for its own codes.
    *
@@ -119,6 +129,8 @@ public final class ErrorCodes {
         return "Invalid response";
       case UNREACHABLE:
         return "Connection unreachable";
+      case REPLAY_BUFFER_FULL:
+        return "Replay buffer full";
       default:
         return code >= -32099 && code <= -32000 ? "Server error" : "Error";
     }
