@@ -11,7 +11,7 @@ import java.util.List;
  * are on, else {@link #PLAIN} when that is offered, else none ({@link #select}). A server that
  * knows neither name and picks the first offer without looking, as Node's {@code ws} does by
  * default, so picks {@link #PLAIN}: plain JSON-RPC 2.0, which is what it speaks. Only
- * {@link #DUPLEX} turns extensions on ({@code Peer.extensionsAgreed()}).
+ * {@link #DUPLEX} turns extensions on ({@link dev.duplexrpc.core.Peer#extensionsAgreed()}).
  *
  * @since 0.2
  */
