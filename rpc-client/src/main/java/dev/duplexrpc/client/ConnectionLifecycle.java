@@ -90,6 +90,9 @@ final class ConnectionLifecycle {
 
   private void watch(Line l) {
     l.peer.closeFuture().thenAccept(ex -> lineClosed(l, ex));
+    if (l.session != null) {
+      l.session.onLinkLost((code, reason) -> socketLost(l, code, reason));
+    }
   }
 
   /** Where the connection's proxies send their calls. */
@@ -112,6 +115,11 @@ final class ConnectionLifecycle {
 
   ConnectionState state() {
     return state;
+  }
+
+  /** Whether calls are sent to the current line's Peer: open, or resuming its session. Holding lock. */
+  private boolean sending() {
+    return state == ConnectionState.OPEN || state == ConnectionState.RESUMING;
   }
 
   boolean isOpen() {
@@ -138,7 +146,7 @@ final class ConnectionLifecycle {
       }
       closing = true;
       cancelRetry();
-      l = state == ConnectionState.OPEN ? line : hookLine;
+      l = sending() ? line : hookLine;
     }
     if (l != null) {
       l.peer.close(code, reason); // reported back through lineClosed, which finishes
@@ -155,7 +163,7 @@ final class ConnectionLifecycle {
       }
       closing = true;
       cancelRetry();
-      l = state == ConnectionState.OPEN ? line : null;
+      l = sending() ? line : null;
     }
     if (l == null) {
       finish(new ConnectionClosedException(1001, "going away"));
@@ -182,6 +190,9 @@ final class ConnectionLifecycle {
           attempt = 0;
           announce(ConnectionState.RECONNECTING);
           scheduleNext();
+        } else if (state == ConnectionState.RESUMING) { // the kept session ended: a fresh one next
+          state = ConnectionState.RECONNECTING;
+          announce(ConnectionState.RECONNECTING);
         }
         // else: a socket opened by a reconnect attempt, lost before it went OPEN; the attempt
         // sees it closed and schedules the next one.
@@ -189,6 +200,27 @@ final class ConnectionLifecycle {
       }
     }
     finish(ex);
+  }
+
+  /**
+   * The socket under a resumable session dropped: keep the session and resume it on a new socket
+   * (RESUMING), or end it (then {@link #lineClosed} takes over, as without sessions). A close by
+   * the server (1000, 1001) or by this side, or a code the policy does not retry, ends it.
+   */
+  private void socketLost(Line l, int code, String reason) {
+    synchronized (lock) {
+      if (l == line && state == ConnectionState.OPEN && !closing && code != 1000 && code != 1001
+          && policy.reconnectsAfter(code)) {
+        lastClose = new ConnectionClosedException(code, reason);
+        LOG.log(Level.INFO, "Connection to {0} lost ({1} {2}); resuming its session", current, code, reason);
+        state = ConnectionState.RESUMING;
+        attempt = 0;
+        announce(ConnectionState.RESUMING);
+        scheduleNext();
+        return;
+      }
+    }
+    l.session.layer.close(code, reason);
   }
 
   /** Schedules the next attempt, or gives up. Holding lock. */
@@ -221,11 +253,14 @@ final class ConnectionLifecycle {
   }
 
   private void reconnect(int n) {
+    Line resumeFrom;
     synchronized (lock) {
-      if (state != ConnectionState.RECONNECTING || closing || n != attempt) {
+      if ((state != ConnectionState.RECONNECTING && state != ConnectionState.RESUMING) || closing
+          || n != attempt) {
         return;
       }
       retry = null;
+      resumeFrom = state == ConnectionState.RESUMING ? line : null;
     }
     Line l;
     try {
@@ -235,7 +270,7 @@ final class ConnectionLifecycle {
         target = all.get((all.indexOf(current) + 1) % all.size()); // the next server; itself if alone
         current = target;
       }
-      l = connector.open(events, target);
+      l = connector.open(events, target, resumeFrom);
     } catch (HandshakeRejectedException e) {
       if (e.statusCode() == 401 || e.statusCode() == 403) {
         LOG.log(Level.WARNING, "Reconnect to {0} refused with HTTP {1}; giving up", current,
@@ -254,10 +289,20 @@ final class ConnectionLifecycle {
       retryLater(n, e);
       return;
     }
+    if (l == resumeFrom) {
+      resumed(l);
+      return;
+    }
+    Line ended = null;
     synchronized (lock) {
-      if (state != ConnectionState.RECONNECTING || closing) {
+      if ((state != ConnectionState.RECONNECTING && state != ConnectionState.RESUMING) || closing) {
         l.peer.close(1000, "normal closure");
         return;
+      }
+      if (state == ConnectionState.RESUMING) { // the server could not resume: a fresh session
+        ended = line;
+        state = ConnectionState.RECONNECTING;
+        announce(ConnectionState.RECONNECTING);
       }
       line = l;
       reconnects++; // counted before the hook runs, so that the hook reads its own reconnect
@@ -265,6 +310,12 @@ final class ConnectionLifecycle {
         hookLine = l;
         hookThread = Thread.currentThread();
       }
+    }
+    if (ended != null) { // its pending calls fail now, as they would have at the drop without sessions
+      ConnectionClosedException last = lastClose;
+      LOG.log(Level.INFO, "Session with {0} not resumed; starting a fresh one", current);
+      ended.session.layer.close(last == null ? 1006 : last.closeCode(),
+          "session not resumed" + (last == null || last.closeReason().isEmpty() ? "" : "; lost with: " + last.closeReason()));
     }
     watch(l);
     events.attach(l.peer); // rpc.on again for every subscribed event, before the hook's calls
@@ -308,10 +359,25 @@ final class ConnectionLifecycle {
     LOG.log(Level.INFO, "Reconnected to {0}", current);
   }
 
+  /** The session of {@code l} goes on on a new socket. */
+  private void resumed(Line l) {
+    synchronized (lock) {
+      if (state != ConnectionState.RESUMING || closing) {
+        return; // closed meanwhile: the close ended the session
+      }
+      reconnects++;
+      attempt = 0;
+      state = ConnectionState.OPEN;
+      announce(ConnectionState.OPEN);
+    }
+    LOG.log(Level.INFO, "Resumed the session with {0}", current);
+  }
+
   private void retryLater(int n, Exception e) {
     LOG.log(Level.DEBUG, "Reconnect attempt {0} to {1} failed: {2}", n, current, e);
     synchronized (lock) {
-      if (state == ConnectionState.RECONNECTING && !closing && n == attempt) {
+      if ((state == ConnectionState.RECONNECTING || state == ConnectionState.RESUMING) && !closing
+          && n == attempt) {
         scheduleNext();
       }
     }
@@ -320,13 +386,18 @@ final class ConnectionLifecycle {
   /** Closes for good, once: fails the queue, completes the future, tells the listener. */
   private void finish(ConnectionClosedException ex) {
     List<Waiter> failed;
+    Line kept;
     synchronized (lock) {
       if (state == ConnectionState.CLOSED) {
         return;
       }
+      kept = state == ConnectionState.RESUMING ? line : null;
       state = ConnectionState.CLOSED;
       cancelRetry();
       failed = calls.drain();
+    }
+    if (kept != null) { // gave up resuming: the session's pending calls fail with the close
+      kept.session.layer.close(ex.closeCode(), ex.closeReason());
     }
     for (Waiter w : failed) {
       w.fail(ex);
@@ -352,7 +423,7 @@ final class ConnectionLifecycle {
   /** The Peer to send to now, or null when not open (nor on the reconnect hook's thread). */
   Peer openPeer() {
     Line l = line;
-    if (state == ConnectionState.OPEN) {
+    if (sending()) {
       return l.peer;
     }
     Line h = hookLine;
@@ -368,7 +439,7 @@ final class ConnectionLifecycle {
    * @throws ConnectionClosedException the close's, once closed for good
    */
   Peer peerUnlessOffline() {
-    if (state == ConnectionState.OPEN) {
+    if (sending()) {
       return line.peer;
     }
     if (state == ConnectionState.CLOSED) {

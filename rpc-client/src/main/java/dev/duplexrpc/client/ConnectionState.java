@@ -7,6 +7,10 @@ package dev.duplexrpc.client;
  * <pre>{@code
  * CONNECTING ──► OPEN ──► RECONNECTING ──► OPEN ──► ... ──► CLOSED
  *      └──────────────────────┴──────────────────────────────┘ (give up, close, refusal)
+ *
+ * with a resumable session (docs/resume.md):
+ *   OPEN ──► RESUMING ──► OPEN                       resumed: nothing lost, no reconnect hook
+ *   OPEN ──► RESUMING ──► RECONNECTING ──► OPEN      not resumable: a fresh session, as above
  * }</pre>
  *
  * @since 0.1
@@ -21,6 +25,16 @@ public enum ConnectionState {
    * (or wait in the offline queue if it is on). The reconnect hook runs in this state.
    */
   RECONNECTING,
+  /**
+   * The socket was lost but the session is kept: pending calls wait, calls made now are sent into
+   * the session's buffer, and the client reconnects with its session token. Then {@code OPEN}
+   * when the server resumed the session (what either side missed is replayed, the reconnect hook
+   * does not run), or {@code RECONNECTING} when it could not (the session's pending calls fail
+   * then, as without sessions, and a fresh session follows).
+   *
+   * @since 0.2
+   */
+  RESUMING,
   /**
    * Closed for good: by the application, by a close code that is not retried, or because the
    * reconnect policy gave up. Final.

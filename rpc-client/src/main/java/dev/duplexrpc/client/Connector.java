@@ -3,6 +3,8 @@ package dev.duplexrpc.client;
 import dev.duplexrpc.client.internal.GuardedClientContainer;
 import dev.duplexrpc.client.internal.SessionContainer;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.internal.resume.Control;
+import dev.duplexrpc.core.internal.resume.Handover;
 import dev.duplexrpc.core.transport.Subprotocols;
 import dev.duplexrpc.websocket.SocketSettings;
 import dev.duplexrpc.websocket.internal.Limits;
@@ -23,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -60,6 +64,15 @@ final class Connector {
    * @throws IOException as {@link RpcClient#connect()}
    */
   Line open(ClientEvents events, URI target) throws IOException {
+    return open(events, target, null);
+  }
+
+  /**
+   * Like {@link #open(ClientEvents, URI)}, resuming the session of {@code resumeFrom} when it has
+   * one and the server still keeps it: then the result is {@code resumeFrom} itself, on the new
+   * socket. Otherwise a new line, with a fresh session when the handshake agreed them.
+   */
+  Line open(ClientEvents events, URI target, Line resumeFrom) throws IOException {
     ClientManager manager =
         ClientManager.createClient(GuardedClientContainer.class.getName(), new SessionContainer());
     manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, timeoutMillis(config.connectTimeout));
@@ -94,7 +107,7 @@ final class Connector {
           }
         })
         .build();
-    ClientEndpoint endpoint = new ClientEndpoint(config, manager, events);
+    ClientEndpoint endpoint = new ClientEndpoint(config, manager, events, resumeFrom);
     try {
       manager.connectToServer(endpoint, cec, target);
     } catch (DeploymentException | IOException | RuntimeException e) {
@@ -110,10 +123,18 @@ final class Connector {
       }
       throw new IOException(message, e);
     }
-    Line line = endpoint.line.getNow(null);
-    if (line == null) {
-      manager.shutdown();
-      throw new IOException("Could not connect to " + target + ": the session did not open");
+    Line line;
+    try {
+      // With sessions, the line is ready when the server has answered rpc.session.
+      line = endpoint.line.get(timeoutMillis(config.connectTimeout), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      endpoint.abort();
+      throw new InterruptedIOException("Interrupted while connecting to " + target);
+    } catch (ExecutionException | TimeoutException e) {
+      endpoint.abort();
+      throw new IOException("Could not connect to " + target + ": the session did not open"
+          + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"), e);
     }
     return line;
   }
@@ -175,14 +196,19 @@ final class Connector {
     return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
   }
 
-  /** One WebSocket of a {@link ClientConnection}: its Peer and the transport under it. */
+  /**
+   * One Peer of a {@link ClientConnection} and the socket under it: with a resumable session, the
+   * session's, which outlives its sockets (a resume keeps the line and changes its socket).
+   */
   static final class Line {
     final Peer peer;
-    final SessionTransport transport;
+    final ClientSession session; // null without a session: the line ends with its socket
+    volatile SessionTransport transport;
 
-    Line(Peer peer, SessionTransport transport) {
+    Line(Peer peer, SessionTransport transport, ClientSession session) {
       this.peer = peer;
       this.transport = transport;
+      this.session = session;
     }
 
     @Override
@@ -191,18 +217,24 @@ final class Connector {
     }
   }
 
-  /** The Jakarta endpoint of one WebSocket: builds the Peer when the session opens. */
+  /**
+   * The Jakarta endpoint of one WebSocket: builds the Peer when the session opens, or, when the
+   * handshake agreed {@code duplex-rpc.1} and sessions are on, when the server has answered the
+   * {@code rpc.session} greeting (docs/resume.md).
+   */
   private static final class ClientEndpoint extends Endpoint {
     private final RpcClient.Builder config;
     private final ClientManager manager;
     private final ClientEvents events;
+    private final Line resumeFrom;
     final CompletableFuture<Line> line = new CompletableFuture<>();
     private volatile SessionTransport transport;
 
-    ClientEndpoint(RpcClient.Builder config, ClientManager manager, ClientEvents events) {
+    ClientEndpoint(RpcClient.Builder config, ClientManager manager, ClientEvents events, Line resumeFrom) {
       this.config = config;
       this.manager = manager;
       this.events = events;
+      this.resumeFrom = resumeFrom;
     }
 
     @Override
@@ -213,9 +245,86 @@ final class Connector {
       transport = t;
       SocketSettings socket = config.socket.build();
       t.maxQueuedBytes(socket.maxQueuedBytes());
-      Peer peer = Peer.builder().config(config.built).transport(t).fallback(events).build();
+      if (!Subprotocols.isDuplex(t.subprotocol()) || !config.built.wireExtensions()) {
+        line.complete(new Line(peer(t), t, null));
+      } else if (!config.resumableSessions) {
+        t.send(Control.noSession()); // the server then builds its Peer without waiting
+        line.complete(new Line(peer(t), t, null));
+      } else {
+        Handover h = new Handover(t);
+        h.start(new Greeting(h, t));
+        ClientSession old = resumeFrom == null ? null : resumeFrom.session;
+        t.send(old == null ? Control.hello(null, 0) : Control.hello(old.token, old.layer.received()));
+      }
       t.heartbeat(socket.pingInterval(), socket.idleTimeout());
-      line.complete(new Line(peer, t));
+    }
+
+    private Peer peer(dev.duplexrpc.core.transport.Transport t) {
+      return Peer.builder().config(config.built).transport(t).fallback(events).build();
+    }
+
+    /** The open failed or timed out: the socket goes, and a late answer is not used. */
+    void abort() {
+      line.completeExceptionally(new IOException("aborted"));
+      SessionTransport t = transport;
+      if (t != null) {
+        t.close(1001, "connect timed out");
+      }
+    }
+
+    /** Reads the server's answer to {@code rpc.session}, the socket's first message. */
+    private final class Greeting implements dev.duplexrpc.core.transport.Transport.Listener {
+      private final Handover handover;
+      private final SessionTransport socket;
+
+      Greeting(Handover handover, SessionTransport socket) {
+        this.handover = handover;
+        this.socket = socket;
+      }
+
+      @Override
+      public void onMessage(String message) {
+        if (line.isDone()) {
+          return; // aborted
+        }
+        Control.Message answer = Control.parse(message);
+        String token = answer == null || !Control.SESSION.equals(answer.method())
+            ? null : answer.stringParam("token");
+        if (token == null) { // the server keeps no session: a plain connection
+          line.complete(new Line(peer(handover.asTransport()), socket, null));
+          if (answer == null) {
+            handover.onMessage(message);
+          }
+          return;
+        }
+        long received = answer.longParam("received");
+        ClientSession old = resumeFrom == null ? null : resumeFrom.session;
+        if (answer.booleanParam("resumed") && old != null) {
+          if (old.layer.attach(handover, received, null)) {
+            old.token = token;
+            resumeFrom.transport = socket;
+            line.complete(resumeFrom);
+          } else {
+            line.completeExceptionally(new IOException(
+                "the server resumed the session with a count it was never sent: " + received));
+            socket.close(1011, "resume failed");
+          }
+          return;
+        }
+        ClientSession fresh = new ClientSession(config.sessionSettings(), socket.subprotocol(), token);
+        Peer p = peer(fresh.layer);
+        if (fresh.layer.attach(handover, received, null)) {
+          line.complete(new Line(p, socket, fresh));
+        } else {
+          line.completeExceptionally(new IOException("a new session's answer counts " + received));
+          fresh.layer.close(1011, "session could not start");
+        }
+      }
+
+      @Override
+      public void onClose(int code, String reason) {
+        line.completeExceptionally(new IOException("closed before the session started: " + code + " " + reason));
+      }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.duplexrpc.client;
 
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
+import dev.duplexrpc.core.internal.resume.SessionSettings;
 import dev.duplexrpc.core.PeerOptions;
 import dev.duplexrpc.websocket.SocketSettings;
 import dev.duplexrpc.websocket.internal.TlsContexts;
@@ -127,6 +128,9 @@ public final class RpcClient {
     boolean sharedTransport;
     SSLContext sslContext;
     Duration offlineQueueWait = Duration.ZERO;
+    boolean resumableSessions = true;
+    long resumeBufferBytes = SessionSettings.DEFAULT_BUFFER_BYTES;
+    Duration resumeSendWait = SessionSettings.DEFAULT_SEND_WAIT;
 
     /** Set on copies: the configuration every connection's Peer is built with, bound once. */
     PeerConfig built;
@@ -158,6 +162,9 @@ public final class RpcClient {
       b.reconnectHook = reconnectHook;
       b.offlineQueueSize = offlineQueueSize;
       b.offlineQueueWait = offlineQueueWait;
+      b.resumableSessions = resumableSessions;
+      b.resumeBufferBytes = resumeBufferBytes;
+      b.resumeSendWait = resumeSendWait;
       b.sslContext = sslContext;
       b.sharedTransport = sharedTransport;
       return b;
@@ -413,6 +420,49 @@ public final class RpcClient {
       this.reconnectHook = hook;
       return this;
     }
+
+    /**
+     * Whether the client asks the server for a resumable session (docs/resume.md): when the socket
+     * drops, the connection goes {@link ConnectionState#RESUMING RESUMING} instead of failing its
+     * pending calls, reconnects with its session token, and both sides replay what the other
+     * missed; the reconnect hook runs only when the server could not resume and a fresh session
+     * was made. Needs a server of this library with sessions on, agreed at the handshake
+     * (subprotocol {@code duplex-rpc.1}); with any other server the connection behaves as with
+     * this off. Default on.
+     *
+     * @param on whether to ask for resumable sessions
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder resumableSessions(boolean on) {
+      this.resumableSessions = on;
+      return this;
+    }
+
+    /**
+     * The client's replay buffer: at most {@code bytes} UTF-8 bytes of messages the server has not
+     * acknowledged; a call or notification that does not fit waits up to {@code sendWait}, then
+     * fails with -32008 ({@link dev.duplexrpc.core.ErrorCodes#REPLAY_BUFFER_FULL}). Defaults 1 MiB
+     * and 10 seconds.
+     *
+     * @param bytes at least 1
+     * @param sendWait zero to fail at once
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder resumeBuffer(long bytes, Duration sendWait) {
+      new SessionSettings(bytes, sendWait, 1, SessionSettings.DEFAULT_ACK_INTERVAL); // checks both
+      this.resumeBufferBytes = bytes;
+      this.resumeSendWait = sendWait;
+      return this;
+    }
+
+    /** The sequence layer's settings of this client's sessions. */
+    SessionSettings sessionSettings() {
+      return new SessionSettings(resumeBufferBytes, resumeSendWait, SessionSettings.DEFAULT_ACK_EVERY,
+          SessionSettings.DEFAULT_ACK_INTERVAL);
+    }
+
 
     /**
      * Holds calls made through {@link ClientConnection#remote(Class)} proxies while the connection

@@ -43,4 +43,15 @@ public interface ConnectionListener {
    * @param reason the close reason, possibly empty
    */
   default void onClose(ServerConnection connection, int code, String reason) {}
+
+  /**
+   * A connection whose socket dropped was resumed by its client on a new socket (docs/resume.md):
+   * the same {@link ServerConnection}, its Peer, pending calls, subscriptions and attributes go on,
+   * and what either side sent during the gap has been replayed. {@link #onOpen} did not run again.
+   * Called on the connection's executor.
+   *
+   * @param connection the connection
+   * @since 0.2
+   */
+  default void onResume(ServerConnection connection) {}
 }

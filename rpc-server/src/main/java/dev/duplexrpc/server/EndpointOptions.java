@@ -2,6 +2,7 @@ package dev.duplexrpc.server;
 
 import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerOptions;
+import dev.duplexrpc.core.internal.resume.SessionSettings;
 import dev.duplexrpc.server.cluster.Backplane;
 import dev.duplexrpc.websocket.SocketSettings;
 import java.time.Duration;
@@ -41,6 +42,13 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
   final Set<String> events = new LinkedHashSet<>();
   TransportHandler transportHandler;
   boolean services;
+  boolean resumableSessions = true;
+  Duration resumeWindow = DEFAULT_RESUME_WINDOW;
+  long resumeBufferBytes = SessionSettings.DEFAULT_BUFFER_BYTES;
+  Duration resumeSendWait = SessionSettings.DEFAULT_SEND_WAIT;
+
+  /** The default {@link #resumeWindow}: 2 minutes, as Socket.IO's {@code maxDisconnectionDuration}. */
+  public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofMinutes(2);
 
   EndpointOptions(PeerConfig.Builder config) {
     super(config);
@@ -62,6 +70,10 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
     b.events.addAll(events);
     b.transportHandler = transportHandler;
     b.services = services;
+    b.resumableSessions = resumableSessions;
+    b.resumeWindow = resumeWindow;
+    b.resumeBufferBytes = resumeBufferBytes;
+    b.resumeSendWait = resumeSendWait;
   }
 
   /** Checks the settings that depend on each other; see {@link RpcServer.Builder#build()}. */
@@ -254,4 +266,55 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
       socket.idleTimeout(timeout);
       return self();
     }
+
+  /**
+   * Whether clients that ask for it (this library's client and duplex.js, over the subprotocol
+   * {@code duplex-rpc.1}) get resumable sessions: a dropped socket does not end the connection,
+   * which waits {@link #resumeWindow} for its client to come back and replays what either side
+   * missed (docs/resume.md). Default on; off, every connection ends with its socket, as with plain
+   * JSON-RPC peers.
+   *
+   * @param on whether to keep sessions
+   * @return this builder
+   * @since 0.2
+   */
+  public B resumableSessions(boolean on) {
+    this.resumableSessions = on;
+    return self();
+  }
+
+  /**
+   * How long a session whose socket dropped waits for its client to resume it; then it ends as a
+   * dropped connection does without sessions (pending calls fail, {@link
+   * ConnectionListener#onClose} runs). Default {@link #DEFAULT_RESUME_WINDOW}.
+   *
+   * @param window more than zero
+   * @return this builder
+   * @since 0.2
+   */
+  public B resumeWindow(Duration window) {
+    Objects.requireNonNull(window, "window == null");
+    if (window.isZero() || window.isNegative()) {
+      throw new IllegalArgumentException("resumeWindow must be > 0: " + window);
+    }
+    this.resumeWindow = window;
+    return self();
+  }
+
+  /**
+   * The replay buffer of each session: at most {@code bytes} UTF-8 bytes of messages the client
+   * has not acknowledged; a send that does not fit waits up to {@code sendWait}, then fails with
+   * -32008 ({@link dev.duplexrpc.core.ErrorCodes#REPLAY_BUFFER_FULL}). Defaults 1 MiB and 10 seconds.
+   *
+   * @param bytes at least 1
+   * @param sendWait zero to fail at once
+   * @return this builder
+   * @since 0.2
+   */
+  public B resumeBuffer(long bytes, Duration sendWait) {
+    new SessionSettings(bytes, sendWait, 1, SessionSettings.DEFAULT_ACK_INTERVAL); // checks both
+    this.resumeBufferBytes = bytes;
+    this.resumeSendWait = sendWait;
+    return self();
+  }
 }

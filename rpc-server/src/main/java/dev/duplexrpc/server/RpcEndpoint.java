@@ -3,6 +3,9 @@ package dev.duplexrpc.server;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.PeerListener;
+import dev.duplexrpc.core.internal.resume.SequencedTransport;
+import dev.duplexrpc.core.internal.resume.SessionSettings;
+import dev.duplexrpc.core.transport.Subprotocols;
 import dev.duplexrpc.core.transport.Transport;
 import dev.duplexrpc.core.internal.Builtins;
 import dev.duplexrpc.server.cluster.Cluster;
@@ -87,6 +90,7 @@ public final class RpcEndpoint {
   private final Cluster cluster;
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private final TransportHandler transportHandler;
+  private final ResumableSessions sessions;
   private final ConcurrentHashMap<String, SessionTransport> raw = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -102,6 +106,9 @@ public final class RpcEndpoint {
     this.authenticator = b.authenticator;
     this.allowedOrigins = b.allowedOrigins;
     this.transportHandler = b.transportHandler;
+    this.sessions = new ResumableSessions(b.resumableSessions, b.resumeWindow,
+        new SessionSettings(b.resumeBufferBytes, b.resumeSendWait, SessionSettings.DEFAULT_ACK_EVERY,
+            SessionSettings.DEFAULT_ACK_INTERVAL), listener, peerConfig.executor());
     this.config = RpcSessionEndpoint.config(path, new Handler());
     // Calls to clients on other nodes: the same configuration as every connection's Peer.
     this.node = new ClusterNode(this::connection, events::deliverFromCluster, b.backplane,
@@ -206,6 +213,7 @@ public final class RpcEndpoint {
    */
   public void close() {
     closed = true;
+    sessions.close();
     for (ServerConnection c : open.values()) {
       c.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
     }
@@ -231,6 +239,7 @@ public final class RpcEndpoint {
   public CompletableFuture<Void> shutdown(Duration grace) {
     Objects.requireNonNull(grace, "grace == null");
     closed = true;
+    sessions.close();
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (ServerConnection c : open.values()) {
       all.add(c.peer().shutdown(grace));
@@ -345,8 +354,29 @@ public final class RpcEndpoint {
         return;
       }
 
+      Transport link = rateLimited(transport);
+      if (Subprotocols.isDuplex(transport.subprotocol())) {
+        // The first message says whether this socket starts a session, resumes one, or is plain.
+        sessions.greet(link, seen.principal(),
+            (peerTransport, layer) -> openConnection(id, seen, session, transport, peerTransport, layer));
+      } else if (openConnection(id, seen, session, transport, link, null) == null) {
+        return;
+      }
+      transport.heartbeat(socket.pingInterval(), socket.idleTimeout());
+      transport.release();
+    }
+
+    /**
+     * Builds the connection: the connection listener's setup, the Peer on {@code peerTransport},
+     * the registry. {@code layer} is the resumable session under the Peer, or null: then the
+     * connection ends with its socket.
+     *
+     * @return the connection, or null if it was refused (the socket is closed)
+     */
+    private ServerConnection openConnection(String id, Handshake seen, Session session,
+        SessionTransport transport, Transport peerTransport, SequencedTransport layer) {
       ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
-      Peer.Builder pb = Peer.builder().config(peerConfig).transport(rateLimited(transport));
+      Peer.Builder pb = Peer.builder().config(peerConfig).transport(peerTransport);
       Builtins.set(pb, events.builtins()); // rpc.on and rpc.off, described with the events declared now
       EventForm eventForm = EventForm.JSON_RPC;
       if (listener != null) {
@@ -357,7 +387,7 @@ public final class RpcEndpoint {
           LOG.log(Level.INFO, "Connection " + id + " refused by the connection listener", e);
           closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY,
               e.getMessage() == null ? "refused" : e.getMessage());
-          return;
+          return null;
         } finally {
           setup.seal();
         }
@@ -378,10 +408,10 @@ public final class RpcEndpoint {
       } catch (RuntimeException e) { // two services with the same method name
         LOG.log(Level.WARNING, "Connection " + id + " closed: its services do not fit together", e);
         closeQuietly(session, CloseReason.CloseCodes.UNEXPECTED_CONDITION, "server configuration error");
-        return;
+        return null;
       }
       ServerConnection connection =
-          new ServerConnection(id, seen, attributes, peer, transport, eventForm);
+          new ServerConnection(id, seen, attributes, peer, layer == null ? transport : layer, eventForm);
       self[0] = connection;
       peer.attributes().put(ServerConnection.PEER_ATTRIBUTE, connection);
       open.put(id, connection);
@@ -391,13 +421,14 @@ public final class RpcEndpoint {
         open.remove(id, connection);
         events.dropAll(connection);
       };
-      transport.beforeClose(forget);
+      if (layer == null) { // a session outlives its sockets: forgotten when it ends
+        transport.beforeClose(forget);
+      }
       peer.closeFuture().thenRun(forget); // a close the session missed; subscriptions that raced it
-      transport.heartbeat(socket.pingInterval(), socket.idleTimeout());
-      transport.release();
       if (closed) { // close() ran while this connection was opening
         connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
       }
+      return connection;
     }
 
     private void openRaw(String id, Handshake handshake, SessionTransport transport, Session session) {

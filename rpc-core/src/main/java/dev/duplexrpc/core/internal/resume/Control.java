@@ -16,6 +16,8 @@ import com.google.gson.JsonPrimitive;
  *       "received": n}}: resume session t, having received n messages.
  *   <li>{@code rpc.session {"token": t, "received": n, "resumed": b}} from the server: the token
  *       of the next resume, what it has received, and whether the old session goes on.
+ *   <li>{@code rpc.session {"resumable": false}}, either way: no session on this connection (the
+ *       client or the server has them off); the connection is plain, as before sessions.
  * </ul>
  *
  * <p>Sent only when the handshake agreed {@code duplex-rpc.1} and both ends have sessions on.
@@ -71,6 +73,11 @@ public final class Control {
     }
     return PREFIX + SESSION + "\",\"params\":{\"token\":" + new JsonPrimitive(token)
         + ",\"received\":" + received + "}}";
+  }
+
+  /** {@code rpc.session {"resumable": false}}: this side does not keep a session. */
+  public static String noSession() {
+    return PREFIX + SESSION + "\",\"params\":{\"resumable\":false}}";
   }
 
   /** The server's {@code rpc.session} answer. */

@@ -2,6 +2,7 @@ package dev.duplexrpc.core.internal.resume;
 
 import dev.duplexrpc.core.transport.Transport;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One started socket (a link) whose received messages go to a listener that can be changed: first
@@ -42,6 +43,39 @@ public final class Handover implements Transport.Listener {
   /** Delivers the next messages, and the close, to {@code next}. */
   public void to(Transport.Listener next) {
     this.target = Objects.requireNonNull(next, "next == null");
+  }
+
+  /**
+   * The link as a plain transport whose {@code start} takes the handover: for a connection that
+   * turns out not to use a session (its Peer runs on the socket directly).
+   */
+  public Transport asTransport() {
+    return new Transport() {
+      @Override
+      public void start(Transport.Listener listener) {
+        to(listener);
+      }
+
+      @Override
+      public CompletionStage<Void> send(String message) {
+        return link.send(message);
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        link.close(code, reason);
+      }
+
+      @Override
+      public String subprotocol() {
+        return link.subprotocol();
+      }
+
+      @Override
+      public String toString() {
+        return link.toString();
+      }
+    };
   }
 
   @Override

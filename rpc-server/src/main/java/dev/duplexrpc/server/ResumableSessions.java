@@ -1,0 +1,232 @@
+package dev.duplexrpc.server;
+
+import dev.duplexrpc.core.internal.Defaults;
+import dev.duplexrpc.core.internal.resume.Control;
+import dev.duplexrpc.core.internal.resume.Handover;
+import dev.duplexrpc.core.internal.resume.SequencedTransport;
+import dev.duplexrpc.core.internal.resume.SessionSettings;
+import dev.duplexrpc.core.transport.Transport;
+import java.lang.System.Logger.Level;
+import java.security.Principal;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's resumable sessions (docs/resume.md): the {@code rpc.session} greeting on each
+ * socket whose handshake agreed {@code duplex-rpc.1}, the session tokens, and the resume window
+ * during which a session whose socket dropped waits for its client.
+ *
+ * <p>A token is 128 random bits from {@link SecureRandom}, valid for one resume only, and bound to
+ * the principal the authenticator gave the socket that opened the session: a resume from another
+ * principal, with an unknown token or after the window is answered as a fresh session, and tells
+ * nothing of the old one. Thread-safe.
+ */
+final class ResumableSessions {
+  private static final System.Logger LOG = System.getLogger(ResumableSessions.class.getName());
+
+  /** Builds the connection of a new session (or a plain one) on a transport; null if refused. */
+  interface Opener {
+    ServerConnection open(Transport peerTransport, SequencedTransport session);
+  }
+
+  private final boolean enabled;
+  private final Duration window;
+  private final SessionSettings settings;
+  private final ConnectionListener listener;
+  private final Executor executor;
+  private final SecureRandom random = new SecureRandom();
+  private final ConcurrentHashMap<String, Kept> byToken = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  ResumableSessions(boolean enabled, Duration window, SessionSettings settings,
+      ConnectionListener listener, Executor executor) {
+    this.enabled = enabled;
+    this.window = window;
+    this.settings = settings;
+    this.listener = listener;
+    this.executor = executor;
+  }
+
+  /** From now on every dropped link ends its session at once (the endpoint is closing). */
+  void close() {
+    closed = true;
+  }
+
+  /** The number of sessions alive (attached or waiting for a resume). */
+  int size() {
+    return byToken.size();
+  }
+
+  /**
+   * Starts the greeting on a new socket that agreed {@code duplex-rpc.1}: its first message
+   * decides between a new session, a resume, and a plain connection.
+   *
+   * @param link the socket's transport, not yet started
+   * @param principal what the authenticator said for this socket, or null
+   * @param opener builds the connection of a new session
+   */
+  void greet(Transport link, Principal principal, Opener opener) {
+    Handover h = new Handover(link);
+    h.start(new Greeting(h, principal, opener));
+  }
+
+  private String newToken() {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  /** The live session with {@code token}, if the principal is its own; taken out (single use). */
+  private Kept take(String token, Principal principal) {
+    Kept k = byToken.get(token);
+    if (k == null || !samePrincipal(k.principal, principal)) {
+      return null;
+    }
+    return byToken.remove(token, k) ? k : null;
+  }
+
+  private static boolean samePrincipal(Principal a, Principal b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return a.getClass() == b.getClass() && Objects.equals(a.getName(), b.getName());
+  }
+
+  /** One session: its layer, its owner's decisions, its token and its window. */
+  private final class Kept implements SequencedTransport.Owner {
+    final Principal principal;
+    SequencedTransport layer;
+    volatile ServerConnection connection;
+    private String token; // guarded by this
+    private ScheduledFuture<?> expiry; // guarded by this
+
+    Kept(Principal principal) {
+      this.principal = principal;
+    }
+
+    /** A new token for the next resume; the old one is no longer valid. */
+    synchronized String reissue() {
+      if (token != null) {
+        byToken.remove(token, this);
+      }
+      token = newToken();
+      byToken.put(token, this);
+      return token;
+    }
+
+    synchronized void resumed() {
+      if (expiry != null) {
+        expiry.cancel(false);
+        expiry = null;
+      }
+    }
+
+    @Override
+    public void linkLost(SequencedTransport session, int code, String reason) {
+      if (closed || code == 1000) { // the endpoint closes, or the client ended the session
+        session.close(code, reason);
+        return;
+      }
+      LOG.log(Level.DEBUG, "Session {0} lost its socket ({1} {2}); kept for {3}", connection, code,
+          reason, window);
+      synchronized (this) {
+        expiry = Defaults.timer().schedule(
+            () -> session.close(code, reason.isEmpty() ? "not resumed in time" : reason),
+            window.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+
+    @Override
+    public synchronized void ended(SequencedTransport session) {
+      resumed();
+      if (token != null) {
+        byToken.remove(token, this);
+      }
+    }
+  }
+
+  /** Reads a socket's first message. */
+  private final class Greeting implements Transport.Listener {
+    private final Handover handover;
+    private final Principal principal;
+    private final Opener opener;
+
+    Greeting(Handover handover, Principal principal, Opener opener) {
+      this.handover = handover;
+      this.principal = principal;
+      this.opener = opener;
+    }
+
+    @Override
+    public void onMessage(String message) {
+      Control.Message hello = Control.parse(message);
+      if (hello == null || !Control.SESSION.equals(hello.method())) {
+        plain(message); // a duplex-rpc.1 peer that does not use sessions
+        return;
+      }
+      if (hello.params().has("resumable") && !hello.booleanParam("resumable")) {
+        plain(null); // the client keeps no session: nothing to answer
+        return;
+      }
+      if (!enabled) {
+        handover.link().send(Control.noSession());
+        plain(null);
+        return;
+      }
+      String token = hello.stringParam("token");
+      Kept old = token == null ? null : take(token, principal);
+      if (old != null && resume(old, hello.longParam("received"))) {
+        return;
+      }
+      fresh();
+    }
+
+    private boolean resume(Kept k, long received) {
+      String next = k.reissue();
+      k.resumed();
+      if (received < 0 || !k.layer.attach(handover, received, mine -> Control.answer(next, mine, true))) {
+        LOG.log(Level.INFO, "Session {0} not resumed: the client reports {1} messages received", k.connection, received);
+        k.layer.close(1006, "resume failed");
+        return false;
+      }
+      ServerConnection c = k.connection;
+      LOG.log(Level.DEBUG, "Session {0} resumed", c);
+      if (listener != null && c != null) {
+        Defaults.execute(executor, () -> listener.onResume(c));
+      }
+      return true;
+    }
+
+    private void fresh() {
+      Kept k = new Kept(principal);
+      k.layer = new SequencedTransport(settings, handover.link().subprotocol(), k);
+      ServerConnection c = opener.open(k.layer, k.layer);
+      if (c == null) {
+        handover.link().close(1008, "refused");
+        return;
+      }
+      k.connection = c;
+      String token = k.reissue();
+      if (!k.layer.attach(handover, 0, mine -> Control.answer(token, mine, false))) {
+        k.layer.close(1011, "session could not start");
+      }
+    }
+
+    private void plain(String first) {
+      if (opener.open(handover.asTransport(), null) != null && first != null) {
+        handover.onMessage(first);
+      }
+    }
+
+    @Override
+    public void onClose(int code, String reason) {
+      // closed before its first message: nothing was opened
+    }
+  }
+}
