@@ -204,12 +204,14 @@ final class ConnectionLifecycle {
 
   /**
    * The socket under a resumable session dropped: keep the session and resume it on a new socket
-   * (RESUMING), or end it (then {@link #lineClosed} takes over, as without sessions). A close by
-   * the server (1000, 1001) or by this side, or a code the policy does not retry, ends it.
+   * (RESUMING), or end it (then {@link #lineClosed} takes over, as without sessions). A close frame
+   * from the server, a close by this side, or a code the policy does not retry ends it.
    */
   private void socketLost(Line l, int code, String reason) {
     synchronized (lock) {
-      if (l == line && state == ConnectionState.OPEN && !closing && code != 1000 && code != 1001
+      // Only a lost socket (1006: no close frame, or the heartbeat gave up) is resumed; a close
+      // frame from the server ends the session, as without sessions.
+      if (l == line && state == ConnectionState.OPEN && !closing && code == 1006
           && policy.reconnectsAfter(code)) {
         lastClose = new ConnectionClosedException(code, reason);
         LOG.log(Level.INFO, "Connection to {0} lost ({1} {2}); resuming its session", current, code, reason);

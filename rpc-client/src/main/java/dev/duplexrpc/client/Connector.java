@@ -323,7 +323,12 @@ final class Connector {
 
       @Override
       public void onClose(int code, String reason) {
-        line.completeExceptionally(new IOException("closed before the session started: " + code + " " + reason));
+        // Closed before the answer (a server that refused the connection as it opened): a closed
+        // line, as without sessions, whose close code the reconnect policy judges.
+        if (!line.isDone()) {
+          line.complete(new Line(peer(handover.asTransport()), socket, null));
+          handover.onClose(code, reason);
+        }
       }
     }
 

@@ -17,7 +17,9 @@ package dev.duplexrpc.server;
  * }</pre>
  *
  * <p>Callbacks for one connection never overlap. {@code onOpen} runs on the container's thread
- * that opened the session; {@code onClose} on the connection's executor.
+ * that opened the session, or on the connection's executor when the client asked for a resumable
+ * session (it runs once its greeting arrived); {@code onResume} and {@code onClose} on the
+ * connection's executor.
  *
  * @since 0.1
  */

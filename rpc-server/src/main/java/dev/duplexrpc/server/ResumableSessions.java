@@ -129,7 +129,7 @@ final class ResumableSessions {
 
     @Override
     public void linkLost(SequencedTransport session, int code, String reason) {
-      if (closed || code == 1000) { // the endpoint closes, or the client ended the session
+      if (closed || code != 1006) { // the endpoint closes, or the client closed the socket itself
         session.close(code, reason);
         return;
       }
@@ -163,20 +163,26 @@ final class ResumableSessions {
       this.opener = opener;
     }
 
+    private boolean greeted; // only on the link's thread
+
     @Override
     public void onMessage(String message) {
+      if (greeted) {
+        return; // what followed a greeting whose connection was refused
+      }
+      greeted = true;
       Control.Message hello = Control.parse(message);
       if (hello == null || !Control.SESSION.equals(hello.method())) {
-        plain(message); // a duplex-rpc.1 peer that does not use sessions
+        offThisThread(this::plain, message); // a duplex-rpc.1 peer that does not use sessions
         return;
       }
       if (hello.params().has("resumable") && !hello.booleanParam("resumable")) {
-        plain(null); // the client keeps no session: nothing to answer
+        offThisThread(this::plain, null); // the client keeps no session: nothing to answer
         return;
       }
       if (!enabled) {
         handover.link().send(Control.noSession());
-        plain(null);
+        offThisThread(this::plain, null);
         return;
       }
       String token = hello.stringParam("token");
@@ -184,7 +190,22 @@ final class ResumableSessions {
       if (old != null && resume(old, hello.longParam("received"))) {
         return;
       }
-      fresh();
+      offThisThread(this::fresh, null);
+    }
+
+    /**
+     * Opening a connection runs the connection listener, user code, which never runs on the
+     * socket's thread: the link's next messages wait meanwhile.
+     */
+    private void offThisThread(Runnable open, String first) {
+      handover.hold(first);
+      Defaults.execute(executor, () -> {
+        try {
+          open.run();
+        } finally {
+          handover.release();
+        }
+      });
     }
 
     private boolean resume(Kept k, long received) {
@@ -218,10 +239,8 @@ final class ResumableSessions {
       }
     }
 
-    private void plain(String first) {
-      if (opener.open(handover.asTransport(), null) != null && first != null) {
-        handover.onMessage(first);
-      }
+    private void plain() {
+      opener.open(handover.asTransport(), null);
     }
 
     @Override

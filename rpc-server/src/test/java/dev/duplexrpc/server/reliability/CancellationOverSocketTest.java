@@ -150,7 +150,9 @@ class CancellationOverSocketTest {
           }
         })
         .build().start();
-    try (ClientConnection local = RpcClient.builder().uri(quiet.uri()).sendCancel(false).build().connect()) {
+    try (ClientConnection local = RpcClient.builder().uri(quiet.uri()).sendCancel(false)
+        .wireExtensions(false) // the server's frames are then exactly the calls
+        .build().connect()) {
       CompletableFuture<String> call = local.remote(Slow.class).pending();
       assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
       assertTrue(call.cancel(true));

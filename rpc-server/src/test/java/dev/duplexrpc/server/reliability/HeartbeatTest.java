@@ -88,6 +88,7 @@ class HeartbeatTest {
         .start();
     proxy = FaultProxy.start(server.address());
     client = RpcClient.builder()
+        .resumableSessions(false) // the heartbeat's own behaviour; ResumeTest resumes a dropped link
         .uri(proxy.via(server.uri()))
         .service(new Hanger())
         .callTimeout(CALL_TIMEOUT)

@@ -87,6 +87,7 @@ class MidFrameCutTest {
         .start();
     proxy = FaultProxy.start(server.address());
     RpcClient client = RpcClient.builder()
+        .resumableSessions(false) // the cut ends the connection; ResumeTest resumes one
         .uri(proxy.via(server.uri()))
         .service(new StoreImpl())
         .reconnectPolicy(ReconnectPolicy.none())

@@ -1,6 +1,7 @@
 package dev.duplexrpc.core.internal.resume;
 
 import dev.duplexrpc.core.transport.Transport;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -13,6 +14,11 @@ import java.util.concurrent.CompletionStage;
 public final class Handover implements Transport.Listener {
   private final Transport link;
   private volatile Transport.Listener target;
+  private final Object delivery = new Object();
+  private ArrayDeque<String> held; // guarded by delivery: messages kept while the next owner is made
+  private boolean closeHeld; // guarded by delivery
+  private int closeCode; // guarded by delivery
+  private String closeReason; // guarded by delivery
 
   /**
    * A handover of {@code link}, not yet started.
@@ -78,14 +84,65 @@ public final class Handover implements Transport.Listener {
     };
   }
 
+  /**
+   * Keeps the messages (and the close) that arrive from now on until {@link #release()}: the link's
+   * next owner is being made on another thread (user code never runs on the socket's thread).
+   */
+  public void hold() {
+    hold(null);
+  }
+
+  /** Like {@link #hold()}, with {@code first} (if not null) delivered before what is kept. */
+  public void hold(String first) {
+    synchronized (delivery) {
+      if (held == null) {
+        held = new ArrayDeque<>();
+      }
+      if (first != null) {
+        held.addFirst(first);
+      }
+    }
+  }
+
+  /** Delivers what {@link #hold()} kept to the current target, in order, then every message as it comes. */
+  public void release() {
+    synchronized (delivery) {
+      if (held == null) {
+        return;
+      }
+      for (String m; (m = held.poll()) != null; ) {
+        target.onMessage(m);
+      }
+      held = null;
+      if (closeHeld) {
+        closeHeld = false;
+        target.onClose(closeCode, closeReason);
+      }
+    }
+  }
+
   @Override
   public void onMessage(String message) {
-    target.onMessage(message);
+    synchronized (delivery) { // one at a time, also against a release on another thread
+      if (held != null) {
+        held.add(message);
+        return;
+      }
+      target.onMessage(message);
+    }
   }
 
   @Override
   public void onClose(int code, String reason) {
-    target.onClose(code, reason);
+    synchronized (delivery) {
+      if (held != null) {
+        closeHeld = true;
+        closeCode = code;
+        closeReason = reason;
+        return;
+      }
+      target.onClose(code, reason);
+    }
   }
 
   @Override
