@@ -51,6 +51,9 @@ const DUPLEX_SUBPROTOCOL = "duplex-rpc.1";
 /** What connect() offers: plain JSON-RPC first, so that a server that takes the first offer blindly speaks plain. */
 const SUBPROTOCOLS = Object.freeze(["jsonrpc-2.0", DUPLEX_SUBPROTOCOL]);
 
+/** The first message on a duplex-rpc.1 socket from a client without resumable sessions. */
+const SESSION_OFF = '{"jsonrpc":"2.0","method":"rpc.session","params":{"resumable":false}}';
+
 /**
  * A JSON-RPC error: an error response from the other end (its `code`, `message` and `data`), or
  * one raised here: -32001 (timeout), -32002 (connection closed; then `closeCode` and
@@ -265,7 +268,13 @@ export class Connection {
      * @type {Promise<void>}
      */
     this.opened = new Promise((resolve, reject) => {
-      socket.onopen = () => resolve();
+      socket.onopen = () => {
+        if (this.extensionsAgreed) {
+          // duplex-rpc.1's first message (docs/resume.md): this client keeps no resumable session.
+          socket.send(SESSION_OFF);
+        }
+        resolve();
+      };
       socket.onmessage = (event) => this.#onMessage(event.data);
       socket.onerror = () => {}; // a close event follows and says more
       socket.onclose = (event) => {
