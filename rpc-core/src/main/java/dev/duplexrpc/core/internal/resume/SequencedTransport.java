@@ -74,6 +74,10 @@ public final class SequencedTransport implements Transport {
 
   private final ReplayBuffer buffer; // guarded by out
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by out
+  // What the current link has not been handed yet, in order; handed over by flush(), outside the
+  // locks: a socket's send may close it on the spot, and its close handling must not wait for us.
+  private final ArrayDeque<String> unsent = new ArrayDeque<>(); // guarded by out
+  private boolean flushing; // guarded by out
   private Handover link; // written under in and out
   private boolean closed; // written under in and out
   private long received; // guarded by in
@@ -128,12 +132,11 @@ public final class SequencedTransport implements Transport {
           old.to(IGNORE);
         }
         buffer.acknowledge(peerReceived);
+        unsent.clear(); // buffered: what the other side lacks is in the replay
         if (answer != null) {
-          next.link().send(answer.apply(received));
+          unsent.add(answer.apply(received));
         }
-        for (String text : replay) {
-          next.link().send(text);
-        }
+        unsent.addAll(replay);
         link = next;
         next.to(new LinkListener(next));
         done = drain();
@@ -142,6 +145,7 @@ public final class SequencedTransport implements Transport {
     if (old != null) {
       old.link().close(1001, "replaced by a resumed link");
     }
+    flush();
     done.forEach(f -> f.complete(null));
     return true;
   }
@@ -154,21 +158,58 @@ public final class SequencedTransport implements Transport {
       if (closed) {
         return CompletableFuture.failedFuture(new IOException("session is closed"));
       }
-      if (waiting.isEmpty() && buffer.fits(size)) {
-        buffer.add(message, size);
-        Handover h = link;
-        if (h != null) {
-          h.link().send(message); // a failure shows as the link's close
+      if (!waiting.isEmpty() || !buffer.fits(size)) {
+        if (settings.sendWait().isZero()) {
+          return CompletableFuture.failedFuture(full());
         }
-        return CompletableFuture.completedFuture(null);
+        Waiting w = new Waiting(message, size, new CompletableFuture<>(), new ScheduledFuture<?>[1]);
+        waiting.addLast(w);
+        w.timer()[0] = Defaults.timer().schedule(() -> expire(w), settings.sendWait().toNanos(), TimeUnit.NANOSECONDS);
+        return w.future();
       }
-      if (settings.sendWait().isZero()) {
-        return CompletableFuture.failedFuture(full());
+      buffer.add(message, size);
+      if (link != null) {
+        unsent.add(message);
       }
-      Waiting w = new Waiting(message, size, new CompletableFuture<>(), new ScheduledFuture<?>[1]);
-      waiting.addLast(w);
-      w.timer()[0] = Defaults.timer().schedule(() -> expire(w), settings.sendWait().toNanos(), TimeUnit.NANOSECONDS);
-      return w.future();
+    }
+    flush();
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Hands what is unsent to the current link, in order, outside the locks; one thread at a time
+   * (the others leave their messages to it). A send that fails shows as the link's close.
+   */
+  private void flush() {
+    synchronized (out) {
+      if (flushing) {
+        return;
+      }
+      flushing = true;
+    }
+    boolean done = false;
+    try {
+      while (true) {
+        String text;
+        Handover h;
+        synchronized (out) {
+          text = unsent.poll();
+          h = link;
+          if (text == null || h == null) {
+            unsent.clear();
+            flushing = false;
+            done = true;
+            return;
+          }
+        }
+        h.link().send(text);
+      }
+    } finally {
+      if (!done) {
+        synchronized (out) {
+          flushing = false;
+        }
+      }
     }
   }
 
@@ -185,6 +226,7 @@ public final class SequencedTransport implements Transport {
         closed = true;
         h = link;
         link = null;
+        unsent.clear();
         failed = new ArrayList<>(waiting);
         waiting.clear();
       }
@@ -277,7 +319,7 @@ public final class SequencedTransport implements Transport {
       w.timer()[0].cancel(false);
       buffer.add(w.text(), w.size());
       if (link != null) {
-        link.link().send(w.text());
+        unsent.add(w.text());
       }
       done.add(w.future());
     }
@@ -292,12 +334,18 @@ public final class SequencedTransport implements Transport {
       }
       done = drain();
     }
+    flush();
     done.forEach(f -> f.complete(null));
   }
 
-  private void sendAck(Handover h) { // holds in
+  /** Queues an acknowledgement of what was received; the caller flushes. Holds in. */
+  private void queueAck(Handover h) {
     acked = received;
-    h.link().send(Control.ack(received));
+    synchronized (out) {
+      if (link == h) {
+        unsent.add(Control.ack(received));
+      }
+    }
   }
 
   private void cancelAckTimer() { // holds in
@@ -315,9 +363,10 @@ public final class SequencedTransport implements Transport {
         h = link;
       }
       if (h != null && received > acked) {
-        sendAck(h);
+        queueAck(h);
       }
     }
+    flush();
   }
 
   private void deliverClose(int code, String reason) {
@@ -353,7 +402,8 @@ public final class SequencedTransport implements Transport {
         // The acknowledgement goes before the Peer sees the message, so it precedes any answer.
         if (received - acked >= settings.ackEvery()) {
           cancelAckTimer();
-          sendAck(own);
+          queueAck(own);
+          flush();
         } else if (ackTimer == null) {
           ackTimer = Defaults.timer().schedule(
               SequencedTransport.this::ackLater, settings.ackInterval().toNanos(), TimeUnit.NANOSECONDS);
@@ -370,6 +420,7 @@ public final class SequencedTransport implements Transport {
             return;
           }
           link = null;
+          unsent.clear();
         }
         cancelAckTimer();
       }
