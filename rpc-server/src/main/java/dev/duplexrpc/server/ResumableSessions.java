@@ -22,10 +22,11 @@ import java.util.concurrent.TimeUnit;
  * socket whose handshake agreed {@code duplex-rpc.1}, the session tokens, and the resume window
  * during which a session whose socket dropped waits for its client.
  *
- * <p>A token is 128 random bits from {@link SecureRandom}, valid for one resume only, and bound to
- * the principal the authenticator gave the socket that opened the session: a resume from another
- * principal, with an unknown token or after the window is answered as a fresh session, and tells
- * nothing of the old one. Thread-safe.
+ * <p>A token is 128 random bits from {@link SecureRandom}, valid for one resume only (each answer
+ * carries a new one; the one a resume presented stays valid until the client's first message on
+ * the new socket shows that the answer arrived), and bound to the principal the authenticator gave
+ * the socket that opened the session: a resume from another principal, with an unknown token or
+ * after the window is answered as a fresh session, and tells nothing of the old one. Thread-safe.
  */
 final class ResumableSessions {
   private static final System.Logger LOG = System.getLogger(ResumableSessions.class.getName());
@@ -82,13 +83,10 @@ final class ResumableSessions {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  /** The live session with {@code token}, if the principal is its own; taken out (single use). */
-  private Kept take(String token, Principal principal) {
+  /** The live session with {@code token}, if the principal is its own. */
+  private Kept find(String token, Principal principal) {
     Kept k = byToken.get(token);
-    if (k == null || !samePrincipal(k.principal, principal)) {
-      return null;
-    }
-    return byToken.remove(token, k) ? k : null;
+    return k == null || !samePrincipal(k.principal, principal) ? null : k;
   }
 
   private static boolean samePrincipal(Principal a, Principal b) {
@@ -103,21 +101,43 @@ final class ResumableSessions {
     final Principal principal;
     SequencedTransport layer;
     volatile ServerConnection connection;
-    private String token; // guarded by this
+    private String token; // guarded by this: the newest, sent in the last answer
+    private String previous; // guarded by this: the one before, until the client shows it got the newest
     private ScheduledFuture<?> expiry; // guarded by this
 
     Kept(Principal principal) {
       this.principal = principal;
     }
 
-    /** A new token for the next resume; the old one is no longer valid. */
-    synchronized String reissue() {
-      if (token != null) {
-        byToken.remove(token, this);
+    /**
+     * A new token for the next resume, answering a resume with {@code presented} (null for a new
+     * session). Every other token of the session is void now; {@code presented} stays valid only
+     * until the client's first message on the new socket shows that it got the new token (the
+     * answer may be lost with the socket: then the client still has {@code presented}).
+     *
+     * @return the new token, or null if {@code presented} is no longer valid (raced by another resume)
+     */
+    synchronized String reissue(String presented) {
+      if (presented != null && !presented.equals(token) && !presented.equals(previous)) {
+        return null;
       }
+      for (String t : new String[] {token, previous}) {
+        if (t != null && !t.equals(presented)) {
+          byToken.remove(t, this);
+        }
+      }
+      previous = presented;
       token = newToken();
       byToken.put(token, this);
       return token;
+    }
+
+    @Override
+    public synchronized void linkConfirmed(SequencedTransport session) {
+      if (previous != null) {
+        byToken.remove(previous, this);
+        previous = null;
+      }
     }
 
     synchronized void resumed() {
@@ -130,6 +150,7 @@ final class ResumableSessions {
     @Override
     public void linkLost(SequencedTransport session, int code, String reason) {
       if (closed || code != 1006) { // the endpoint closes, or the client closed the socket itself
+        LOG.log(Level.DEBUG, "Session {0} ends with its socket ({1} {2})", connection, code, reason);
         session.close(code, reason);
         return;
       }
@@ -145,8 +166,10 @@ final class ResumableSessions {
     @Override
     public synchronized void ended(SequencedTransport session) {
       resumed();
-      if (token != null) {
-        byToken.remove(token, this);
+      for (String t : new String[] {token, previous}) {
+        if (t != null) {
+          byToken.remove(t, this);
+        }
       }
     }
   }
@@ -186,8 +209,8 @@ final class ResumableSessions {
         return;
       }
       String token = hello.stringParam("token");
-      Kept old = token == null ? null : take(token, principal);
-      if (old != null && resume(old, hello.longParam("received"))) {
+      Kept old = token == null ? null : find(token, principal);
+      if (old != null && resume(old, token, hello.longParam("received"))) {
         return;
       }
       offThisThread(this::fresh, null);
@@ -208,8 +231,11 @@ final class ResumableSessions {
       });
     }
 
-    private boolean resume(Kept k, long received) {
-      String next = k.reissue();
+    private boolean resume(Kept k, String presented, long received) {
+      String next = k.reissue(presented);
+      if (next == null) {
+        return false;
+      }
       k.resumed();
       if (received < 0 || !k.layer.attach(handover, received, mine -> Control.answer(next, mine, true))) {
         LOG.log(Level.INFO, "Session {0} not resumed: the client reports {1} messages received", k.connection, received);
@@ -233,7 +259,7 @@ final class ResumableSessions {
         return;
       }
       k.connection = c;
-      String token = k.reissue();
+      String token = k.reissue(null);
       if (!k.layer.attach(handover, 0, mine -> Control.answer(token, mine, false))) {
         k.layer.close(1011, "session could not start");
       }

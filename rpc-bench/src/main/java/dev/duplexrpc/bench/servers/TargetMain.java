@@ -23,7 +23,7 @@ import java.util.Map;
  * On {@code HEAP} it collects garbage and prints {@code HEAP <bytes used>}.
  *
  * <pre>{@code
- * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4]
+ * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4] [sessions=off]
  * }</pre>
  */
 public final class TargetMain {
@@ -88,6 +88,11 @@ public final class TargetMain {
         } else if (!executor.equals("default")) {
           throw new IllegalArgumentException("executor=" + executor + ": default or pool<N>");
         }
+        String sessions = settings.getOrDefault("sessions", "on");
+        if (!sessions.equals("on") && !sessions.equals("off")) {
+          throw new IllegalArgumentException("sessions=" + sessions + ": on or off");
+        }
+        b.resumableSessions(sessions.equals("on")); // off: the library's client gets a plain connection
         RpcServer s = b.build().start();
         server = s;
         port = s.port();

@@ -250,7 +250,9 @@ final class TyrusFilter extends BaseFilter {
         grizzly.getAttributes().removeAttribute(org.glassfish.grizzly.http.HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
         grizzly.addCloseListener((closeable, type) -> {
           sockets.closed();
-          connection.close(CloseReasons.GOING_AWAY.getCloseReason());
+          // The TCP connection is gone; if no close frame came first (then this does nothing),
+          // the close is 1006 (RFC 6455, 7.1.5): a lost socket, which a resumable session survives.
+          connection.close(CloseReasons.CLOSED_ABNORMALLY.getCloseReason());
           TYRUS_CONNECTION.remove(grizzly);
           TASK_PROCESSOR.remove(grizzly);
         });

@@ -121,6 +121,12 @@ class ResumeLimitsTest {
       JsonObject answer = params(alice.next());
       assertEquals(true, answer.get("resumed").getAsBoolean());
       assertNotEquals(token, answer.get("token").getAsString()); // a new token for the next resume
+      alice.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"echo\",\"params\":[1]}");
+      String reply = alice.next();
+      while (reply.contains("rpc.ack")) {
+        reply = alice.next();
+      }
+      assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1}", reply); // the new socket is in use
       try (JdkWebSocketClient again = raw(f.server.uri(), "alice")) {
         again.send(resume(token)); // used once already
         assertEquals(false, params(again.next()).get("resumed").getAsBoolean());

@@ -60,6 +60,12 @@ public final class SequencedTransport implements Transport {
 
     /** The session ended (closed by the Peer or by the owner). Called once. */
     default void ended(SequencedTransport session) {}
+
+    /**
+     * The first message arrived on a newly attached link: the other side has the handshake's
+     * answer. Called once per link, on its thread.
+     */
+    default void linkConfirmed(SequencedTransport session) {}
   }
 
   private record Waiting(String text, long size, CompletableFuture<Void> future, ScheduledFuture<?>[] timer) {}
@@ -133,9 +139,9 @@ public final class SequencedTransport implements Transport {
         }
         buffer.acknowledge(peerReceived);
         unsent.clear(); // buffered: what the other side lacks is in the replay
-        if (answer != null) {
-          unsent.add(answer.apply(received));
-        }
+        // The handshake's answer first, or (on the side that got one) an acknowledgement, which
+        // tells the other side at once that its answer arrived.
+        unsent.add(answer != null ? answer.apply(received) : Control.ack(received));
         unsent.addAll(replay);
         link = next;
         next.to(new LinkListener(next));
@@ -378,6 +384,7 @@ public final class SequencedTransport implements Transport {
   /** Receives one link's messages while it is the current one. */
   private final class LinkListener implements Listener {
     private final Handover own;
+    private boolean confirmed; // only on the link's thread
 
     LinkListener(Handover own) {
       this.own = own;
@@ -385,6 +392,10 @@ public final class SequencedTransport implements Transport {
 
     @Override
     public void onMessage(String message) {
+      if (!confirmed) {
+        confirmed = true;
+        owner.linkConfirmed(SequencedTransport.this);
+      }
       Control.Message c = Control.parse(message);
       if (c != null) {
         if (Control.ACK.equals(c.method())) {
