@@ -109,7 +109,7 @@ public final class Dispatcher {
     }
     LocalMethod served = method;
     try {
-      notifications.execute(() -> runner.runNotification(served, m.method(), m.params()));
+      notifications.execute(() -> runner.runNotification(served, m.method(), m.params(), m.trace()));
     } catch (RejectedExecutionException e) {
       admission.notificationDone(false);
       LOG.log(Level.WARNING, "Dropping notification {0}: executor rejected it", m.method());
@@ -139,7 +139,7 @@ public final class Dispatcher {
     }
     Running run = cancels.track(id);
     try {
-      executor.execute(() -> runner.runRequest(method, m.method(), m.params(), run, sink));
+      executor.execute(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
     } catch (RejectedExecutionException e) {
       cancels.untrack(run);
       admission.handled();
