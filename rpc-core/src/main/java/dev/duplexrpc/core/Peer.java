@@ -298,6 +298,16 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
+   * A snapshot of this connection's load: pending calls, handlers running, bytes queued to send.
+   *
+   * @return the snapshot
+   * @since 0.2
+   */
+  public PeerStats stats() {
+    return new PeerStats(calls.size(), pipeline.admission().running(), transport.queuedBytes());
+  }
+
+  /**
    * The configuration this Peer was built with.
    *
    * @return the configuration

@@ -70,6 +70,17 @@ public interface Transport {
   }
 
   /**
+   * The bytes handed to {@link #send} and not yet written to the network, for metrics ({@link
+   * dev.duplexrpc.core.Peer#stats()}).
+   *
+   * @return the count; 0 for a transport that does not queue
+   * @since 0.2
+   */
+  default long queuedBytes() {
+    return 0;
+  }
+
+  /**
    * Receives what a {@link Transport} delivers.
    *
    * @since 0.1

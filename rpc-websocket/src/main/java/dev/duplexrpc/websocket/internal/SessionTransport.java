@@ -1,5 +1,6 @@
 package dev.duplexrpc.websocket.internal;
 
+import dev.duplexrpc.core.internal.EventCounters;
 import dev.duplexrpc.core.transport.Transport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.MessageHandler;
@@ -262,6 +263,7 @@ public final class SessionTransport implements Transport {
       queuedBytes.addAndGet(-bytes);
       String reason = "send queue over " + maxQueuedBytes + " bytes: the other end is not reading";
       LOG.log(Level.WARNING, "Dropping {0}: {1}", name, reason);
+      EventCounters.SLOW_READERS.increment();
       sent.completeExceptionally(new IOException(reason));
       drop(1001, reason);
       return sent;
@@ -330,6 +332,7 @@ public final class SessionTransport implements Transport {
   }
 
   /** Bytes handed to the socket and not yet written. */
+  @Override
   public long queuedBytes() {
     return queuedBytes.get();
   }
