@@ -99,7 +99,8 @@ public final class Peer implements AutoCloseable {
   private Peer(Builder b, MethodTable table) {
     this.transport = b.transport;
     this.config = b.config;
-    this.extensionsAgreed = Subprotocols.isDuplex(transport.subprotocol()); // STUB until Negotiation lands
+    this.extensionsAgreed =
+        config.wireExtensions() && Subprotocols.isDuplex(transport.subprotocol());
     this.table = table;
     this.listener = b.listener;
     this.pipeline = Pipeline.wire(transport, config, table, new PeerContexts(this),
@@ -269,7 +270,10 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * Whether both ends agreed Duplex RPC's wire extensions (stub until the negotiation lands).
+   * Whether both ends agreed Duplex RPC's wire extensions: the transport's handshake agreed the
+   * subprotocol {@link Subprotocols#DUPLEX} and this end's {@link PeerConfig#wireExtensions()} is
+   * on. Only then does this Peer send anything beyond plain JSON-RPC 2.0 (docs/wire.md,
+   * "Extensions"); fixed for the Peer's life.
    *
    * @return true when the wire extensions may be used on this connection
    * @since 0.2
