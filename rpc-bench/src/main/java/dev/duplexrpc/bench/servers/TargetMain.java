@@ -23,7 +23,7 @@ import java.util.Map;
  * On {@code HEAP} it collects garbage and prints {@code HEAP <bytes used>}.
  *
  * <pre>{@code
- * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4]
+ * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4] [tracing=on]
  * }</pre>
  */
 public final class TargetMain {
@@ -87,6 +87,12 @@ public final class TargetMain {
           b.executor(dev.duplexrpc.core.internal.Defaults.boundedPool(Integer.parseInt(executor.substring(4))));
         } else if (!executor.equals("default")) {
           throw new IllegalArgumentException("executor=" + executor + ": default or pool<N>");
+        }
+        String tracing = settings.getOrDefault("tracing", "off");
+        if (tracing.equals("on")) { // every call sampled: the overhead figure of docs/observability.md
+          b.interceptor(Tracing.telemetry().interceptor());
+        } else if (!tracing.equals("off")) {
+          throw new IllegalArgumentException("tracing=" + tracing + ": on or off");
         }
         RpcServer s = b.build().start();
         server = s;
