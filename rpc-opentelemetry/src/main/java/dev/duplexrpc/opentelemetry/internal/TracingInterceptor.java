@@ -24,6 +24,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 
@@ -50,12 +51,14 @@ public final class TracingInterceptor implements RpcInterceptor {
     }
   };
   private static final TextMapSetter<Map<String, String>> SETTER = Map::put;
+  private static final int MAX_CACHED_METHODS = 1024;
 
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final DoubleHistogram serverDuration;
   private final DoubleHistogram clientDuration;
   private final BiPredicate<RpcCall, String> recognized;
+  private final ConcurrentHashMap<String, Attributes> succeeded = new ConcurrentHashMap<>();
 
   /**
    * @param recognized whether a call's method name is one of the application's (else it is
@@ -132,30 +135,46 @@ public final class TracingInterceptor implements RpcInterceptor {
     return remote == null ? Context.current() : propagator.extract(Context.root(), remote, GETTER);
   }
 
+  /** The metric attributes of a call that succeeded, by method: made once, not per call. */
+  private Attributes succeeded(String method) {
+    Attributes a = succeeded.get(method);
+    if (a == null) {
+      a = Attributes.of(Semconv.RPC_SYSTEM_NAME, Semconv.JSONRPC, Semconv.RPC_METHOD, method);
+      if (succeeded.size() < MAX_CACHED_METHODS) { // bounded: unrecognized names are all _OTHER anyway
+        succeeded.putIfAbsent(method, a);
+      }
+    }
+    return a;
+  }
+
   private void end(Span span, boolean incoming, String method, RpcOutcome outcome) {
+    DoubleHistogram histogram = incoming ? serverDuration : clientDuration;
+    double seconds = outcome.nanos() / (double) TimeUnit.SECONDS.toNanos(1);
+    if (outcome.kind() == RpcOutcome.Kind.RESULT) {
+      span.end();
+      histogram.record(seconds, succeeded(method));
+      return;
+    }
     AttributesBuilder metric = Attributes.builder()
         .put(Semconv.RPC_SYSTEM_NAME, Semconv.JSONRPC)
         .put(Semconv.RPC_METHOD, method);
-    if (outcome.kind() != RpcOutcome.Kind.RESULT) {
-      Throwable error = outcome.error();
-      String errorType;
-      if (incoming || error instanceof RpcException || outcome.kind() != RpcOutcome.Kind.ERROR) {
-        // the JSON-RPC error code the response carries (incoming) or that the call failed with
-        String code = Integer.toString(outcome.errorCode());
-        metric.put(Semconv.RPC_STATUS_CODE, code);
-        span.setAttribute(Semconv.RPC_STATUS_CODE, code);
-        errorType = code;
-      } else {
-        errorType = error.getClass().getName(); // failed before a status code: a local failure
-      }
-      metric.put(Semconv.ERROR_TYPE, errorType);
-      if (span.isRecording()) {
-        span.setAttribute(Semconv.ERROR_TYPE, errorType);
-        span.setStatus(StatusCode.ERROR, error == null ? outcome.kind().name() : String.valueOf(error.getMessage()));
-      }
+    Throwable error = outcome.error();
+    String errorType;
+    if (incoming || error instanceof RpcException || outcome.kind() != RpcOutcome.Kind.ERROR) {
+      // the JSON-RPC error code the response carries (incoming) or that the call failed with
+      String code = Integer.toString(outcome.errorCode());
+      metric.put(Semconv.RPC_STATUS_CODE, code);
+      span.setAttribute(Semconv.RPC_STATUS_CODE, code);
+      errorType = code;
+    } else {
+      errorType = error.getClass().getName(); // failed before a status code: a local failure
+    }
+    metric.put(Semconv.ERROR_TYPE, errorType);
+    if (span.isRecording()) {
+      span.setAttribute(Semconv.ERROR_TYPE, errorType);
+      span.setStatus(StatusCode.ERROR, error == null ? outcome.kind().name() : String.valueOf(error.getMessage()));
     }
     span.end();
-    (incoming ? serverDuration : clientDuration)
-        .record(outcome.nanos() / (double) TimeUnit.SECONDS.toNanos(1), metric.build());
+    histogram.record(seconds, metric.build());
   }
 }
