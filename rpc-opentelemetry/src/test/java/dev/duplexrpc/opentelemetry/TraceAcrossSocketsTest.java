@@ -105,6 +105,15 @@ class TraceAcrossSocketsTest {
           chain.get(i).getKind() + " " + chain.get(i).getName());
     }
     otel.assertNoMoreSpans();
+    chain.forEach(s -> System.out.println(describe(s))); // the example trace of docs/observability.md
+  }
+
+  /** One span as a line: trace, span, parent, kind, name, attributes. */
+  static String describe(SpanData s) {
+    return String.format("trace %.8s span %.8s parent %-8.8s %-6s %-5s %s", s.getTraceId(), s.getSpanId(),
+        s.getParentSpanContext().isValid() ? s.getParentSpanId() : "-", s.getKind(), s.getName(),
+        new java.util.TreeMap<>(s.getAttributes().asMap().entrySet().stream().collect(
+            java.util.stream.Collectors.toMap(e -> e.getKey().getKey(), e -> String.valueOf(e.getValue())))));
   }
 
   @Test
