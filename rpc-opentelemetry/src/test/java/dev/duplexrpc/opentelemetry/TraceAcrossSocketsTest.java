@@ -11,6 +11,7 @@ import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.testing.JdkWebSocketClient;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
@@ -105,6 +106,17 @@ class TraceAcrossSocketsTest {
           chain.get(i).getKind() + " " + chain.get(i).getName());
     }
     otel.assertNoMoreSpans();
+    long port = server.port();
+    for (SpanData s : chain) { // the address the client used: the URI's, the Host header's
+      assertEquals("127.0.0.1", s.getAttributes().get(AttributeKey.stringKey("server.address")), s.getName());
+      assertEquals(port, s.getAttributes().get(AttributeKey.longKey("server.port")), s.getName());
+    }
+    for (SpanData s : List.of(serverOne, clientTwo, serverThree)) { // the server knows the socket's address
+      assertEquals("127.0.0.1", s.getAttributes().get(AttributeKey.stringKey("network.peer.address")));
+      assertTrue(s.getAttributes().get(AttributeKey.longKey("network.peer.port")) > 0);
+    }
+    assertEquals(port, otel.histogram("rpc.server.call.duration").get(0).getAttributes()
+        .get(AttributeKey.longKey("server.port")));
     chain.forEach(s -> System.out.println(describe(s))); // the example trace of docs/observability.md
   }
 

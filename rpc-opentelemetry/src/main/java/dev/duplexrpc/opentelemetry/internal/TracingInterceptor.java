@@ -21,6 +21,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,19 @@ public final class TracingInterceptor implements RpcInterceptor {
     if (recordedMethod.equals(Semconv.OTHER)) {
       builder.setAttribute(Semconv.RPC_METHOD_ORIGINAL, method);
     }
+    InetSocketAddress server = call.peer().serverAddress();
+    if (server != null) {
+      builder.setAttribute(Semconv.SERVER_ADDRESS, server.getHostString());
+      if (server.getPort() > 0) {
+        builder.setAttribute(Semconv.SERVER_PORT, (long) server.getPort());
+      }
+    }
+    InetSocketAddress remote = call.peer().remoteAddress();
+    if (remote != null) {
+      builder.setAttribute(Semconv.NETWORK_PEER_ADDRESS,
+          remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString());
+      builder.setAttribute(Semconv.NETWORK_PEER_PORT, (long) remote.getPort());
+    }
     Span span = builder.startSpan();
     if (span.isRecording()) {
       span.setAttribute(Semconv.JSONRPC_PROTOCOL_VERSION, "2.0");
@@ -114,7 +128,7 @@ public final class TracingInterceptor implements RpcInterceptor {
         }
       }
     }
-    return outcome -> end(span, incoming, recordedMethod, outcome);
+    return outcome -> end(span, incoming, recordedMethod, server, outcome);
   }
 
   /**
@@ -135,29 +149,41 @@ public final class TracingInterceptor implements RpcInterceptor {
     return remote == null ? Context.current() : propagator.extract(Context.root(), remote, GETTER);
   }
 
-  /** The metric attributes of a call that succeeded, by method: made once, not per call. */
-  private Attributes succeeded(String method) {
-    Attributes a = succeeded.get(method);
+  /** The metric attributes of a call that succeeded, by method and server: made once, not per call. */
+  private Attributes succeeded(String method, InetSocketAddress server) {
+    String key = server == null ? method : method + ' ' + server;
+    Attributes a = succeeded.get(key);
     if (a == null) {
-      a = Attributes.of(Semconv.RPC_SYSTEM_NAME, Semconv.JSONRPC, Semconv.RPC_METHOD, method);
+      a = metricAttributes(method, server).build();
       if (succeeded.size() < MAX_CACHED_METHODS) { // bounded: unrecognized names are all _OTHER anyway
-        succeeded.putIfAbsent(method, a);
+        succeeded.putIfAbsent(key, a);
       }
     }
     return a;
   }
 
-  private void end(Span span, boolean incoming, String method, RpcOutcome outcome) {
+  private static AttributesBuilder metricAttributes(String method, InetSocketAddress server) {
+    AttributesBuilder b = Attributes.builder()
+        .put(Semconv.RPC_SYSTEM_NAME, Semconv.JSONRPC)
+        .put(Semconv.RPC_METHOD, method);
+    if (server != null) {
+      b.put(Semconv.SERVER_ADDRESS, server.getHostString());
+      if (server.getPort() > 0) {
+        b.put(Semconv.SERVER_PORT, (long) server.getPort());
+      }
+    }
+    return b;
+  }
+
+  private void end(Span span, boolean incoming, String method, InetSocketAddress server, RpcOutcome outcome) {
     DoubleHistogram histogram = incoming ? serverDuration : clientDuration;
     double seconds = outcome.nanos() / (double) TimeUnit.SECONDS.toNanos(1);
     if (outcome.kind() == RpcOutcome.Kind.RESULT) {
       span.end();
-      histogram.record(seconds, succeeded(method));
+      histogram.record(seconds, succeeded(method, server));
       return;
     }
-    AttributesBuilder metric = Attributes.builder()
-        .put(Semconv.RPC_SYSTEM_NAME, Semconv.JSONRPC)
-        .put(Semconv.RPC_METHOD, method);
+    AttributesBuilder metric = metricAttributes(method, server);
     Throwable error = outcome.error();
     String errorType;
     if (incoming || error instanceof RpcException || outcome.kind() != RpcOutcome.Kind.ERROR) {

@@ -8,6 +8,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,6 +65,8 @@ public final class SessionTransport implements Transport {
   private volatile Runnable beforeClose;
   private volatile Heartbeat heartbeat;
   private final AtomicLong queuedBytes = new AtomicLong();
+  private volatile InetSocketAddress remoteAddress;
+  private volatile InetSocketAddress serverAddress;
   private volatile long maxQueuedBytes;
 
   /** Receives every text frame sent or received, for logging. */
@@ -335,6 +338,50 @@ public final class SessionTransport implements Transport {
    */
   public void maxQueuedBytes(long bytes) {
     this.maxQueuedBytes = bytes;
+  }
+
+  /**
+   * Sets what the binding knows of the addresses: the other end's socket address and the host
+   * and port the client used to reach the server; either may be null.
+   */
+  public void addresses(InetSocketAddress remote, InetSocketAddress server) {
+    this.remoteAddress = remote;
+    this.serverAddress = server;
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  public InetSocketAddress serverAddress() {
+    return serverAddress;
+  }
+
+  /**
+   * The host and port of a {@code Host} header or a URI authority, unresolved: {@code
+   * example.com:8443}, {@code [::1]:80}; port 0 when the text has none, null for no text.
+   */
+  public static InetSocketAddress hostAndPort(String host, int defaultPort) {
+    if (host == null || host.isBlank()) {
+      return null;
+    }
+    String h = host.trim();
+    int port = defaultPort;
+    int colon = h.lastIndexOf(':');
+    if (colon > h.lastIndexOf(']')) { // a port after the host (or after an IPv6 literal)
+      try {
+        port = Integer.parseInt(h.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = defaultPort;
+      }
+      h = h.substring(0, colon);
+    }
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return InetSocketAddress.createUnresolved(h, port >= 0 && port <= 65535 ? port : 0);
   }
 
   /** Bytes handed to the socket and not yet written. */
