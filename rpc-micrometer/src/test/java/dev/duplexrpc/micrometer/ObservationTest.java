@@ -13,6 +13,7 @@ import dev.duplexrpc.core.RpcContext;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.RpcOutcome;
 import dev.duplexrpc.core.annotation.RpcMethod;
+import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.transport.InMemoryTransport;
 import dev.duplexrpc.core.transport.Subprotocols;
 import io.micrometer.core.instrument.Timer;
@@ -23,10 +24,12 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
 import io.micrometer.observation.transport.SenderContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -48,6 +51,12 @@ class ObservationTest {
 
     @RpcMethod("outer")
     String outer();
+
+    @RpcMethod("hold")
+    CompletableFuture<String> hold();
+
+    @RpcNotification("note")
+    void note(String text);
   }
 
   /** What the calling Peer serves, for call-backs. */
@@ -95,6 +104,16 @@ class ObservationTest {
       @Override
       public String fail() {
         throw new RpcException(-32010, "no");
+      }
+
+      @Override
+      public CompletableFuture<String> hold() {
+        return new CompletableFuture<>(); // never completes: the caller times out
+      }
+
+      @Override
+      public void note(String text) {
+        served.add(RpcObservations.observation(RpcContext.current()));
       }
 
       @Override
@@ -200,6 +219,25 @@ class ObservationTest {
         .tags("rpc.method", "echo", "rpc.status_code", "OK", "outcome", "RESULT").timer();
     assertEquals(1, timer.count());
     assertEquals(1, meters.get(RpcObservations.SERVER).tag("rpc.method", "echo").timer().count());
+  }
+
+  @Test
+  void timeoutAndNotificationHaveTheirOutcomes() throws Exception {
+    connect(Subprotocols.DUPLEX);
+    assertThrows(ExecutionException.class,
+        () -> client.call(Duration.ofMillis(50), "hold", String.class).get(5, TimeUnit.SECONDS));
+    awaitStopped(2); // the timeout sends rpc.cancel: the served call stops as cancelled
+    client.notify("note", "n").get(5, TimeUnit.SECONDS);
+    assertNotNull(served.poll(5, TimeUnit.SECONDS));
+    awaitStopped(2);
+    assertThat(registry).hasHandledContextsThatSatisfy(contexts -> {
+      List<String> seen = contexts.stream().map(c -> (c instanceof RpcCallContext.Client ? "client " : "server ")
+          + c.getContextualName() + " " + c.getLowCardinalityKeyValue("outcome").getValue() + " "
+          + c.getLowCardinalityKeyValue("rpc.status_code").getValue()
+          + (c.getHighCardinalityKeyValue("jsonrpc.request.id") == null ? " no-id" : "")).sorted().toList();
+      assertEquals(List.of("client hold TIMEOUT -32001", "client note RESULT OK no-id",
+          "server hold CANCELLED -32004", "server note RESULT OK no-id"), seen);
+    });
   }
 
   @Test

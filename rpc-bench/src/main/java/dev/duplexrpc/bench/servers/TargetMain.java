@@ -23,7 +23,7 @@ import java.util.Map;
  * On {@code HEAP} it collects garbage and prints {@code HEAP <bytes used>}.
  *
  * <pre>{@code
- * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4] [tracing=on]
+ * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4] [tracing=on|unsampled]
  * }</pre>
  */
 public final class TargetMain {
@@ -89,10 +89,10 @@ public final class TargetMain {
           throw new IllegalArgumentException("executor=" + executor + ": default or pool<N>");
         }
         String tracing = settings.getOrDefault("tracing", "off");
-        if (tracing.equals("on")) { // every call sampled: the overhead figure of docs/observability.md
-          b.interceptor(Tracing.telemetry().interceptor());
+        if (tracing.equals("on") || tracing.equals("unsampled")) { // docs/observability.md, "Overhead"
+          b.interceptor(Tracing.telemetry(tracing.equals("on")).interceptor());
         } else if (!tracing.equals("off")) {
-          throw new IllegalArgumentException("tracing=" + tracing + ": on or off");
+          throw new IllegalArgumentException("tracing=" + tracing + ": on, unsampled or off");
         }
         RpcServer s = b.build().start();
         server = s;

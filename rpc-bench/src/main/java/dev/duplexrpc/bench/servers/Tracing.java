@@ -22,12 +22,13 @@ import java.util.Collection;
 /**
  * The OpenTelemetry setup of {@code duplex@tracing=on}: every call sampled, spans through the
  * SDK's batch processor and metrics through a periodic reader, both to exporters that drop what
- * they get, so the figure is the library's and the SDK's cost, not an exporter's network.
+ * they get, so the figure is the library's and the SDK's cost, not an exporter's network. {@code
+ * duplex@tracing=unsampled} is the same with no call sampled: installed, not recording spans.
  */
 final class Tracing {
   private Tracing() {}
 
-  static RpcTelemetry telemetry() {
+  static RpcTelemetry telemetry(boolean sampled) {
     SpanExporter spans = new SpanExporter() {
       @Override
       public CompletableResultCode export(Collection<SpanData> batch) {
@@ -66,7 +67,7 @@ final class Tracing {
       }
     };
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOn())
+        .setTracerProvider(SdkTracerProvider.builder().setSampler(sampled ? Sampler.alwaysOn() : Sampler.alwaysOff())
             .addSpanProcessor(BatchSpanProcessor.builder(spans).build()).build())
         .setMeterProvider(SdkMeterProvider.builder()
             .registerMetricReader(PeriodicMetricReader.builder(metrics).setInterval(Duration.ofSeconds(10)).build())
