@@ -78,6 +78,21 @@ public final class Handover implements Transport.Listener {
       }
 
       @Override
+      public long queuedBytes() {
+        return link.queuedBytes();
+      }
+
+      @Override
+      public java.net.InetSocketAddress remoteAddress() {
+        return link.remoteAddress();
+      }
+
+      @Override
+      public java.net.InetSocketAddress serverAddress() {
+        return link.serverAddress();
+      }
+
+      @Override
       public String toString() {
         return link.toString();
       }

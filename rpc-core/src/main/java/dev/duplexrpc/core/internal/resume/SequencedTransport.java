@@ -6,6 +6,7 @@ import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.Defaults;
 import dev.duplexrpc.core.transport.Transport;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -85,6 +86,7 @@ public final class SequencedTransport implements Transport {
   private final ArrayDeque<String> unsent = new ArrayDeque<>(); // guarded by out
   private boolean flushing; // guarded by out
   private Handover link; // written under in and out
+  private volatile Handover lastLink; // the current link, or the last one while detached
   private boolean closed; // written under in and out
   private long received; // guarded by in
   private long acked; // guarded by in
@@ -144,6 +146,7 @@ public final class SequencedTransport implements Transport {
         unsent.add(answer != null ? answer.apply(received) : Control.ack(received));
         unsent.addAll(replay);
         link = next;
+        lastLink = next;
         next.to(new LinkListener(next));
         done = drain();
       }
@@ -253,6 +256,27 @@ public final class SequencedTransport implements Transport {
   @Override
   public String subprotocol() {
     return subprotocol;
+  }
+
+  /** The bytes the current socket has queued to send (the replay buffer is {@link #unacknowledgedBytes()}). */
+  @Override
+  public long queuedBytes() {
+    Handover h = lastLink;
+    return h == null || !isAttached() ? 0 : h.link().queuedBytes();
+  }
+
+  /** The current socket's, or the last one's while detached. */
+  @Override
+  public InetSocketAddress remoteAddress() {
+    Handover h = lastLink;
+    return h == null ? null : h.link().remoteAddress();
+  }
+
+  /** The current socket's, or the last one's while detached. */
+  @Override
+  public InetSocketAddress serverAddress() {
+    Handover h = lastLink;
+    return h == null ? null : h.link().serverAddress();
   }
 
   /** How many numbered messages this side has received. */
