@@ -85,6 +85,7 @@ final class ClientOptions {
     RpcClient.Builder b = RpcClient.builder()
         .uri(uri)
         .reconnectPolicy(ReconnectPolicy.none())
+        .resumableSessions(false) // one command, one socket: nothing to resume
         .connectTimeout(connectTimeout)
         .callTimeout(timeout)
         .service((LocalService) value -> value);

@@ -5,6 +5,7 @@ import dev.duplexrpc.client.internal.SessionContainer;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.internal.resume.Control;
 import dev.duplexrpc.core.internal.resume.Handover;
+import dev.duplexrpc.core.internal.resume.SessionSettings;
 import dev.duplexrpc.core.transport.Subprotocols;
 import dev.duplexrpc.websocket.SocketSettings;
 import dev.duplexrpc.websocket.internal.Limits;
@@ -314,7 +315,9 @@ final class Connector {
           }
           return;
         }
-        ClientSession fresh = new ClientSession(config.sessionSettings(), socket.subprotocol(), token);
+        ClientSession fresh = new ClientSession(new SessionSettings(config.resumeBufferBytes,
+            config.resumeSendWait, SessionSettings.DEFAULT_ACK_EVERY, SessionSettings.DEFAULT_ACK_INTERVAL),
+            socket.subprotocol(), token);
         Peer p = peer(fresh.layer);
         if (fresh.layer.attach(handover, received, null)) {
           line.complete(new Line(p, socket, fresh));

@@ -422,13 +422,9 @@ public final class RpcClient {
     }
 
     /**
-     * Whether the client asks the server for a resumable session (docs/resume.md): when the socket
-     * drops, the connection goes {@link ConnectionState#RESUMING RESUMING} instead of failing its
-     * pending calls, reconnects with its session token, and both sides replay what the other
-     * missed; the reconnect hook runs only when the server could not resume and a fresh session
-     * was made. Needs a server of this library with sessions on, agreed at the handshake
-     * (subprotocol {@code duplex-rpc.1}); with any other server the connection behaves as with
-     * this off. Default on.
+     * Whether to ask a server of this library for a resumable session (docs/resume.md): a lost
+     * socket turns the state {@link ConnectionState#RESUMING RESUMING}, nothing pending fails, and
+     * the reconnect hook runs only if a fresh session had to be made. Default on.
      *
      * @param on whether to ask for resumable sessions
      * @return this builder
@@ -440,10 +436,9 @@ public final class RpcClient {
     }
 
     /**
-     * The client's replay buffer: at most {@code bytes} UTF-8 bytes of messages the server has not
-     * acknowledged; a call or notification that does not fit waits up to {@code sendWait}, then
-     * fails with -32008 ({@link dev.duplexrpc.core.ErrorCodes#REPLAY_BUFFER_FULL}). Defaults 1 MiB
-     * and 10 seconds.
+     * The session's replay buffer: at most {@code bytes} UTF-8 bytes the server has not
+     * acknowledged; a send that does not fit waits up to {@code sendWait}, then fails with -32008.
+     * Defaults 1 MiB and 10 seconds.
      *
      * @param bytes at least 1
      * @param sendWait zero to fail at once
@@ -456,13 +451,6 @@ public final class RpcClient {
       this.resumeSendWait = sendWait;
       return this;
     }
-
-    /** The sequence layer's settings of this client's sessions. */
-    SessionSettings sessionSettings() {
-      return new SessionSettings(resumeBufferBytes, resumeSendWait, SessionSettings.DEFAULT_ACK_EVERY,
-          SessionSettings.DEFAULT_ACK_INTERVAL);
-    }
-
 
     /**
      * Holds calls made through {@link ClientConnection#remote(Class)} proxies while the connection

@@ -314,7 +314,8 @@ public final class RpcEndpoint {
 
     @Override
     public boolean wireExtensions() {
-      return peerConfig.wireExtensions();
+      // A transport handler's connections are raw: the library does not know what they speak.
+      return transportHandler == null && peerConfig.wireExtensions();
     }
 
     @Override
