@@ -45,12 +45,17 @@ import java.util.function.Consumer;
  *       RpcClient.Builder#offlineQueue}). After a reconnect, the {@linkplain
  *       RpcClient.Builder#onReconnected reconnect hook} runs, queued calls are sent in order, and
  *       the state is OPEN again.
+ *   <li>{@link ConnectionState#RESUMING RESUMING}: with a resumable session (docs/resume.md), the
+ *       socket was lost (1006) but the session is kept: nothing pending fails, calls made now are
+ *       buffered in the session, and the client reconnects with its token. Then OPEN again, with
+ *       nothing lost and without the reconnect hook; or RECONNECTING, when the server could not
+ *       resume: the session's pending calls fail then, and a fresh session follows as above.
  *   <li>{@link ConnectionState#CLOSED CLOSED}: after {@link #close()}, a close code the policy
  *       does not retry, a refused reconnect (HTTP 401/403) or a policy that gave up. {@link
  *       #closeFuture()} is complete and {@link Listener#onClose} has been scheduled. Final.
  * </ul>
  *
- * <p>Delivery is at most once: a call pending when the socket is lost fails and is never resent
+ * <p>Without a resumable session, delivery is at most once: a call pending when the socket is lost fails and is never resent
  * (the server may or may not have run it); a queued call was never sent before it is sent on the
  * new socket. This class is thread-safe.
  *

@@ -59,11 +59,6 @@ final class ResumableSessions {
     closed = true;
   }
 
-  /** The number of sessions alive (attached or waiting for a resume). */
-  int size() {
-    return byToken.size();
-  }
-
   /**
    * Starts the greeting on a new socket that agreed {@code duplex-rpc.1}: its first message
    * decides between a new session, a resume, and a plain connection.
