@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
  * call completes once with its result, every handler runs once, every event arrives once and in
  * order. The same load without sessions reports what is lost (printed, not asserted).
  *
- * <p>A smoke run by default; {@code -Dduplex.soak=full} runs the issue's figures (10,000 calls
- * each way, 1,000 events, 50 cuts) and the run without sessions too.
+ * <p>A smoke run by default; the profile {@code soak} ({@code -Psoak}, system property {@code
+ * duplex.soak=full}) runs the full figures (10,000 calls each way, 1,000 events, 50 cuts) and the
+ * run without sessions too.
  */
 class ResumeSoakTest {
   static final boolean FULL = "full".equals(System.getProperty("duplex.soak"));
@@ -81,7 +82,7 @@ class ResumeSoakTest {
 
   @Test
   void withoutSessionsTheSameRunReportsItsLosses() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(FULL, "run with -Dduplex.soak=full");
+    org.junit.jupiter.api.Assumptions.assumeTrue(FULL, "run with -Psoak");
     Figures r = run(false);
     System.out.println("[resume soak] sessions off: " + r);
     assertTrue(r.callsUpOk() + r.callsUpFailed() == CALLS, r.toString());
