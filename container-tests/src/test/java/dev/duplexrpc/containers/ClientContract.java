@@ -978,6 +978,7 @@ abstract class ClientContract {
     start(closeBuilder().pingInterval(Duration.ofMillis(100)).idleTimeout(Duration.ofMillis(600)));
     try (FaultProxy proxy = FaultProxy.start(new InetSocketAddress("127.0.0.1", server.uri().getPort()))) {
       ClientConnection c = connectRegistered(clientBuilder(proxy.via(server.uri()))
+          .resumableSessions(false) // the drop itself; the embedded server's ResumeTest resumes one
           .pingInterval(Duration.ZERO)
           .idleTimeout(Duration.ZERO));
       ServerConnection sc = onlyConnection();
