@@ -25,6 +25,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("duplex.rpc")
 public class DuplexRpcProperties {
+  /** Defaults, bound by Spring. */
+  public DuplexRpcProperties() {}
+
   private final Server server = new Server();
   private final Cluster cluster = new Cluster();
   private final Map<String, Client> client = new LinkedHashMap<>();
@@ -58,6 +61,9 @@ public class DuplexRpcProperties {
 
   /** The engine settings both sides have; defaults from {@link PeerConfig} and {@link SocketSettings}. */
   public static class Engine {
+    /** Defaults, bound by Spring. */
+    public Engine() {}
+
     private int maxMessageSize = PeerConfig.DEFAULT_MAX_MESSAGE_SIZE;
     private int maxInFlight = PeerConfig.DEFAULT_MAX_IN_FLIGHT;
     private Duration callTimeout = PeerConfig.DEFAULT_CALL_TIMEOUT;
@@ -161,6 +167,9 @@ public class DuplexRpcProperties {
 
   /** {@code duplex.rpc.server.*}: the endpoint on the application's own web server. */
   public static class Server extends Engine {
+    /** Defaults, bound by Spring. */
+    public Server() {}
+
     private boolean enabled = true;
     private String path = "/rpc";
     private List<String> allowedOrigins = new ArrayList<>();
@@ -209,6 +218,9 @@ public class DuplexRpcProperties {
 
   /** {@code duplex.rpc.cluster.*}: the backplane the server joins. */
   public static class Cluster {
+    /** Defaults, bound by Spring. */
+    public Cluster() {}
+
     private final Redis redis = new Redis();
 
     /** @return the Redis backplane's settings */
@@ -219,6 +231,9 @@ public class DuplexRpcProperties {
 
   /** {@code duplex.rpc.cluster.redis.*}: used when {@code rpc-redis} is present and a URI is set. */
   public static class Redis {
+    /** Defaults, bound by Spring. */
+    public Redis() {}
+
     private String uri;
     private String channelPrefix;
     private String nodeId;
@@ -256,6 +271,9 @@ public class DuplexRpcProperties {
 
   /** {@code duplex.rpc.client.<name>.*}: one client connection. */
   public static class Client extends Engine {
+    /** Defaults, bound by Spring. */
+    public Client() {}
+
     private URI uri;
     private List<URI> failoverUris = new ArrayList<>();
     private Duration connectTimeout = RpcClient.DEFAULT_CONNECT_TIMEOUT;
@@ -343,6 +361,9 @@ public class DuplexRpcProperties {
 
   /** {@code duplex.rpc.client.<name>.reconnect.*}: full-jitter exponential backoff. */
   public static class Reconnect {
+    /** Defaults, bound by Spring. */
+    public Reconnect() {}
+
     private boolean enabled = true;
     private Duration initialDelay = ReconnectPolicy.DEFAULT_INITIAL_DELAY;
     private Duration maxDelay = ReconnectPolicy.DEFAULT_MAX_DELAY;

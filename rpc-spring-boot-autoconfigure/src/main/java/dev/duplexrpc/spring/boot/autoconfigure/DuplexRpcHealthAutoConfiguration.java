@@ -30,16 +30,10 @@ public class DuplexRpcHealthAutoConfiguration {
   /** Created by Spring. */
   public DuplexRpcHealthAutoConfiguration() {}
 
-  /**
-   * The server's indicator.
-   *
-   * @param endpoint the endpoint
-   * @param lifecycle its lifecycle
-   * @return the indicator
-   */
+  /** The server's indicator. */
   @Bean
   @ConditionalOnBean(EndpointLifecycle.class)
-  public ServerHealthIndicator duplexRpcServerHealthIndicator(RpcEndpoint endpoint, EndpointLifecycle lifecycle) {
+  ServerHealthIndicator duplexRpcServerHealthIndicator(RpcEndpoint endpoint, EndpointLifecycle lifecycle) {
     return new ServerHealthIndicator(endpoint, lifecycle);
   }
 

@@ -92,26 +92,15 @@ public class DuplexRpcServerAutoConfiguration {
     return endpoint.cluster();
   }
 
-  /**
-   * The graceful shutdown of the endpoint with the context.
-   *
-   * @param endpoint the endpoint
-   * @param properties the properties
-   * @return the lifecycle
-   */
+  /** The graceful shutdown of the endpoint with the context. */
   @Bean
-  public EndpointLifecycle duplexRpcEndpointLifecycle(RpcEndpoint endpoint, DuplexRpcProperties properties) {
+  EndpointLifecycle duplexRpcEndpointLifecycle(RpcEndpoint endpoint, DuplexRpcProperties properties) {
     return new EndpointLifecycle(endpoint, properties.getServer().getShutdownGrace());
   }
 
-  /**
-   * The servlet at the endpoint's path that upgrades to WebSocket.
-   *
-   * @param endpoint the endpoint
-   * @return the registration
-   */
+  /** The servlet at the endpoint's path that upgrades to WebSocket. */
   @Bean
-  public ServletRegistrationBean<UpgradeServlet> duplexRpcUpgradeServlet(RpcEndpoint endpoint) {
+  ServletRegistrationBean<UpgradeServlet> duplexRpcUpgradeServlet(RpcEndpoint endpoint) {
     ServletRegistrationBean<UpgradeServlet> registration =
         new ServletRegistrationBean<>(new UpgradeServlet(endpoint), endpoint.path());
     registration.setName("duplexRpc");
