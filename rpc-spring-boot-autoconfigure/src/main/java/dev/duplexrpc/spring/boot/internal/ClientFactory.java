@@ -4,20 +4,21 @@ import dev.duplexrpc.client.ReconnectPolicy;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.spring.boot.DuplexRpcProperties;
 import dev.duplexrpc.spring.boot.RpcClientCustomizer;
+import java.util.List;
 import org.springframework.beans.factory.ListableBeanFactory;
 
 /** Builds a named client from its properties, its service beans, the interceptors and customizers. */
 final class ClientFactory {
   private ClientFactory() {}
 
-  /** The managed client of a name; the client itself is built when it starts. */
-  static ManagedClient managed(String name, ListableBeanFactory beans) {
+  /** The managed client of a name and its proxied interfaces; the client itself is built when it starts. */
+  static ManagedClient managed(String name, ListableBeanFactory beans, List<Class<?>> interfaces) {
     DuplexRpcProperties.Client p = beans.getBean(DuplexRpcProperties.class).getClient().get(name);
     if (p == null || p.getUri() == null) {
       throw new IllegalStateException("Duplex RPC client '" + name + "' has no URI: set duplex.rpc.client."
           + name + ".uri");
     }
-    return new ManagedClient(name, () -> build(name, p, beans), p.getShutdownGrace());
+    return new ManagedClient(name, () -> build(name, p, beans), interfaces, p.getShutdownGrace());
   }
 
   private static RpcClient build(String name, DuplexRpcProperties.Client p, ListableBeanFactory beans) {

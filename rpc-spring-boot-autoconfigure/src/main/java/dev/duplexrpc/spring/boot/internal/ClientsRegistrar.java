@@ -2,6 +2,8 @@ package dev.duplexrpc.spring.boot.internal;
 
 import dev.duplexrpc.spring.boot.DuplexClient;
 import dev.duplexrpc.spring.boot.DuplexRpcProperties;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,22 +63,25 @@ public final class ClientsRegistrar
     Map<String, DuplexRpcProperties.Client> configured = Binder.get(environment)
         .bind("duplex.rpc.client", Bindable.mapOf(String.class, DuplexRpcProperties.Client.class))
         .orElse(Map.of());
-    for (String name : configured.keySet()) {
-      RootBeanDefinition client = new RootBeanDefinition(ManagedClient.class,
-          () -> ClientFactory.managed(name, (ListableBeanFactory) beanFactory));
-      registry.registerBeanDefinition(CLIENT_BEAN_PREFIX + name, client);
-    }
+    Map<String, List<Class<?>>> interfaces = new LinkedHashMap<>();
     for (Class<?> type : scan()) {
       String name = type.getAnnotation(DuplexClient.class).value();
       if (!configured.containsKey(name)) {
         throw new IllegalStateException("@DuplexClient(\"" + name + "\") on " + type.getName()
             + " names a client without properties: set duplex.rpc.client." + name + ".uri");
       }
+      interfaces.computeIfAbsent(name, k -> new ArrayList<>()).add(type);
       RootBeanDefinition proxy = new RootBeanDefinition(type);
       proxy.setInstanceSupplier(() -> ClientProxies.proxy(type,
           beanFactory.getBean(CLIENT_BEAN_PREFIX + name, ManagedClient.class)));
       proxy.setDependsOn(CLIENT_BEAN_PREFIX + name);
       registry.registerBeanDefinition(type.getName(), proxy);
+    }
+    for (String name : configured.keySet()) {
+      List<Class<?>> types = List.copyOf(interfaces.getOrDefault(name, List.of()));
+      RootBeanDefinition client = new RootBeanDefinition(ManagedClient.class,
+          () -> ClientFactory.managed(name, (ListableBeanFactory) beanFactory, types));
+      registry.registerBeanDefinition(CLIENT_BEAN_PREFIX + name, client);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.duplexrpc.client.RpcClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.context.SmartLifecycle;
 
@@ -19,6 +20,7 @@ public final class ManagedClient implements SmartLifecycle {
 
   private final String name;
   private final Supplier<RpcClient> client;
+  private final List<Class<?>> interfaces;
   private final Duration shutdownGrace;
   private volatile ClientConnection connection;
 
@@ -27,11 +29,13 @@ public final class ManagedClient implements SmartLifecycle {
    *
    * @param name its name
    * @param client builds the configured client (its services are beans, resolved at start)
+   * @param interfaces the RPC interfaces of its proxy beans, checked when it connects
    * @param shutdownGrace how long its running calls may finish when the context stops
    */
-  public ManagedClient(String name, Supplier<RpcClient> client, Duration shutdownGrace) {
+  public ManagedClient(String name, Supplier<RpcClient> client, List<Class<?>> interfaces, Duration shutdownGrace) {
     this.name = name;
     this.client = client;
+    this.interfaces = List.copyOf(interfaces);
     this.shutdownGrace = shutdownGrace;
   }
 
@@ -73,11 +77,19 @@ public final class ManagedClient implements SmartLifecycle {
     if (connection != null) {
       return;
     }
+    ClientConnection c;
     try {
-      connection = client.get().connect();
+      c = client.get().connect();
     } catch (IOException e) {
       throw new UncheckedIOException("Duplex RPC client '" + name + "' could not connect: " + e.getMessage(), e);
     }
+    try {
+      interfaces.forEach(c::remote); // a bad RPC interface fails the start, not its first call
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    connection = c;
   }
 
   @Override
