@@ -103,6 +103,7 @@ class ServerTest {
     try (ClientConnection c = client().service((Wallet) cents -> cents * 2).build().connect()) {
       assertEquals("Hello, dan (alice)", c.remote(Greeter.class).greet("dan"));
       assertEquals("book paid 500", c.remote(Shop.class).order("book"));
+      assertTrue(c.peer().extensionsAgreed(), "the container negotiated the wire extensions' subprotocol");
     }
   }
 
