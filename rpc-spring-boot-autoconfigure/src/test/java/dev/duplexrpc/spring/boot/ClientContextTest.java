@@ -9,6 +9,7 @@ import dev.duplexrpc.client.ReconnectPolicy;
 import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.server.Events;
 import dev.duplexrpc.server.RpcEndpoint;
 import dev.duplexrpc.server.ServerConnection;
 import dev.duplexrpc.spring.boot.api.Greeter;
@@ -18,6 +19,8 @@ import dev.duplexrpc.spring.boot.internal.ClientHealthIndicator;
 import dev.duplexrpc.spring.boot.server.ServerApp;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +50,7 @@ class ClientContextTest {
 
   @Test
   void proxyBeansOfAnotherContextCallTheServerAndAnswerItsCallBacks() throws Exception {
-    try (ConfigurableApplicationContext server = server()) {
+    try (ConfigurableApplicationContext server = server("duplex.rpc.server.events=priceChanged")) {
       RpcEndpoint endpoint = server.getBean(RpcEndpoint.class);
       ServerConnection seen;
       try (ConfigurableApplicationContext client = new SpringApplicationBuilder(ClientApp.class)
@@ -58,6 +61,10 @@ class ClientContextTest {
         assertEquals("Hello, carol (alice)", client.getBean(ClientApp.ShopGreeter.class).greet("carol"));
         assertEquals("pen paid 250", client.getBean(ClientApp.ShopOrders.class).order("pen"));
         assertEquals(Status.UP, client.getBean(ClientHealthIndicator.class).health().getStatus());
+        BlockingQueue<String> prices = new LinkedBlockingQueue<>();
+        client.getBean(DuplexClients.class).connection("shop").subscribe("priceChanged", String.class, prices::add);
+        server.getBean(Events.class).publish("priceChanged", "pen=99");
+        assertEquals("pen=99", prices.poll(10, TimeUnit.SECONDS));
         assertEquals(1, endpoint.connections().size());
         seen = endpoint.connections().iterator().next();
       }

@@ -1,7 +1,13 @@
 package dev.duplexrpc.spring.boot.autoconfigure;
 
 import dev.duplexrpc.client.RpcClient;
+import dev.duplexrpc.spring.boot.DuplexClients;
 import dev.duplexrpc.spring.boot.DuplexRpcProperties;
+import dev.duplexrpc.spring.boot.internal.ClientRegistry;
+import dev.duplexrpc.spring.boot.internal.ManagedClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
 import dev.duplexrpc.spring.boot.internal.ClientsRegistrar;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -24,4 +30,16 @@ public class DuplexRpcClientAutoConfiguration {
 
   /** Created by Spring. */
   public DuplexRpcClientAutoConfiguration() {}
+
+  /**
+   * The named clients' connections.
+   *
+   * @param clients the managed clients
+   * @return the clients
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public DuplexClients duplexClients(ObjectProvider<ManagedClient> clients) {
+    return new ClientRegistry(clients.orderedStream().toList());
+  }
 }
