@@ -134,6 +134,21 @@ class ServerTest {
     }
   }
 
+  @Test
+  void actuatorMetricsShowTheCallsAndTheConnections() throws Exception {
+    try (ClientConnection c = client().build().connect()) {
+      c.remote(Greeter.class).greet("metrics");
+      HttpResponse<String> calls = http(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/actuator/metrics/jsonrpc.server?tag=rpc.method:greet")).GET());
+      assertEquals(200, calls.statusCode(), calls.body());
+      assertTrue(calls.body().matches(".*\"statistic\":\"COUNT\",\"value\":[1-9].*"), calls.body());
+      HttpResponse<String> open = http(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/actuator/metrics/duplexrpc.connections.open?tag=source:server")).GET());
+      assertEquals(200, open.statusCode(), open.body());
+      assertTrue(open.body().matches(".*\"statistic\":\"VALUE\",\"value\":[1-9].*"), open.body());
+    }
+  }
+
   static HttpResponse<String> http(HttpRequest.Builder request) throws Exception {
     return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
         .send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
