@@ -108,9 +108,13 @@ public class DuplexRpcServerAutoConfiguration {
     return registration;
   }
 
-  /** Spring Security's authenticated principal becomes the connection's. */
+  /**
+   * Spring Security's authenticated principal becomes the connection's, when its web support (the
+   * filter chain) is present; spring-security-core alone (method security) changes nothing here.
+   */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
+  @ConditionalOnClass(name = {"org.springframework.security.core.context.SecurityContextHolder",
+      "org.springframework.security.web.SecurityFilterChain"})
   static class SecurityConfiguration {
     @Bean
     @ConditionalOnMissingBean
