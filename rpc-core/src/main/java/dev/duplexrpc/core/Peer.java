@@ -285,6 +285,17 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
+   * The number of streams open on this connection, in both directions: stream results and
+   * arguments this end sends or receives (docs/streaming.md).
+   *
+   * @return the open stream count
+   * @since 0.2
+   */
+  public int openStreams() {
+    return pipeline.streams().open();
+  }
+
+  /**
    * The configuration this Peer was built with.
    *
    * @return the configuration
@@ -359,6 +370,7 @@ public final class Peer implements AutoCloseable {
     if (ex != null) {
       LOG.log(Level.DEBUG, "Closed {0}: {1} {2}", transport, code, reason);
       calls.closed(ex);
+      pipeline.streams().closed(ex);
       // The close future's dependents and the listener are user code: run them on the executor.
       Defaults.execute(config.executor(), () -> {
         closeFuture.complete(ex);

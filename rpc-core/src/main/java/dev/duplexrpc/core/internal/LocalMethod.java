@@ -13,6 +13,9 @@ import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.codec.SimpleValues;
+import dev.duplexrpc.core.internal.proxy.PeerTargets;
+import dev.duplexrpc.core.internal.stream.StreamWire;
+import dev.duplexrpc.core.internal.stream.Streams;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -75,7 +78,7 @@ public final class LocalMethod {
     for (int w = 0; kinds != null && w < kinds.length; w++) {
       int i = javaIndex[w];
       ServiceMethod.Param p = model.params().get(i);
-      kinds[w] = p.optionalWrapper() || p.varargs() || p.raw() ? 0 : SimpleValues.kind(adapters[i]);
+      kinds[w] = p.optionalWrapper() || p.varargs() || p.raw() || p.stream() ? 0 : SimpleValues.kind(adapters[i]);
       if (kinds[w] == 0) {
         kinds = null;
       }
@@ -169,6 +172,11 @@ public final class LocalMethod {
     return new LocalMethod(model, invoker, adapters, missing, result, varargs);
   }
 
+  /** The adapter of a stream result's items (of the result, for other methods). */
+  public TypeAdapter<Object> itemAdapter() {
+    return resultAdapter;
+  }
+
   /** The model. */
   public ServiceMethod model() {
     return model;
@@ -212,6 +220,9 @@ public final class LocalMethod {
         // Cannot happen for text the parser accepted; kept as a clear error all the same.
         throw invalidData("malformed params: " + e.getMessage(), null);
       }
+    }
+    if (model.hasStreamParams()) {
+      streamArguments(args, context);
     }
     for (int i = 0; i < n; i++) {
       if (!given[i]) {
@@ -370,8 +381,26 @@ public final class LocalMethod {
     return null;
   }
 
+  /** Each stream parameter's id, read as its token object, becomes the stream's publisher. */
+  @SuppressWarnings("unchecked")
+  private void streamArguments(Object[] args, Object context) {
+    Streams streams = PeerTargets.of(((CallContext) context).peer()).connection().streams();
+    for (int i = 0; i < args.length; i++) {
+      if (model.params().get(i).stream() && args[i] instanceof String id) {
+        args[i] = streams.argument(id, (TypeAdapter<Object>) adapters[i]);
+      }
+    }
+  }
+
   private Object read(int i, JsonReader in) throws IOException {
     ServiceMethod.Param p = model.params().get(i);
+    if (p.stream() && in.peek() != JsonToken.NULL) {
+      try {
+        return StreamWire.TOKEN.read(in);
+      } catch (IOException | RuntimeException e) {
+        throw invalid(p.name(), "expected a stream: {\"stream\": \"<id>\"}");
+      }
+    }
     Object v;
     if (in.peek() == JsonToken.NULL) {
       in.nextNull();
@@ -434,6 +463,9 @@ public final class LocalMethod {
       }
       TypeAdapter adapter = gson.getAdapter(value.getClass());
       return w -> adapter.write(w, value);
+    }
+    if (model.resultKind() == ServiceMethod.ResultKind.STREAM) {
+      return w -> StreamWire.TOKEN.write(w, (String) value); // the id the handler's stream got
     }
     if (value == null || resultAdapter == null) {
       return null;

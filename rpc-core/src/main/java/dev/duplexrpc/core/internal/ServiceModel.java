@@ -33,6 +33,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import dev.duplexrpc.core.internal.stream.StreamWire;
 
 /**
  * The annotated methods of one class, read once and cached per class ({@link ClassValue}). Every
@@ -211,6 +213,9 @@ public final class ServiceModel {
       if (resultType == Void.class) {
         resultType = null;
       }
+    } else if (raw == Flow.Publisher.class) {
+      resultKind = ServiceMethod.ResultKind.STREAM;
+      resultType = StreamWire.itemType(m.getGenericReturnType());
     } else {
       resultKind = ServiceMethod.ResultKind.VALUE;
       resultType = m.getGenericReturnType();
@@ -267,7 +272,13 @@ public final class ServiceModel {
       Type type = generic[i];
       boolean wrapper = p.getType() == Optional.class;
       Type valueType = type;
-      if (wrapper) {
+      if (p.getType() == Flow.Publisher.class) {
+        if (notification) {
+          throw error(m, "A notification cannot take a stream (parameter '" + name + "'): a stream"
+              + " lives as long as its call. Use @RpcMethod.");
+        }
+        valueType = StreamWire.itemType(type);
+      } else if (wrapper) {
         valueType = type instanceof ParameterizedType pt ? pt.getActualTypeArguments()[0] : Object.class;
         if (valueType instanceof WildcardType w) {
           valueType = w.getUpperBounds()[0];
