@@ -145,6 +145,9 @@ public final class OpenRpcGenerator {
       if (p.varargs()) { // by position, the elements of the array are the params from here on
         cd.addProperty("x-varargs", true);
       }
+      if (p.stream()) { // a stream token on the wire; the schema is each item's (streaming.md)
+        cd.addProperty("x-stream", true);
+      }
       params.add(cd);
     }
     o.add("params", params);
@@ -155,6 +158,9 @@ public final class OpenRpcGenerator {
       JsonObject result = new JsonObject();
       result.addProperty("name", sm.wireName() + "Result");
       result.add("schema", schemas.schema(sm.resultType() == null ? Void.class : sm.resultType()));
+      if (sm.resultKind() == ServiceMethod.ResultKind.STREAM) {
+        result.addProperty("x-stream", true);
+      }
       o.add("result", result);
     }
     RpcError[] declared = m.getAnnotationsByType(RpcError.class);
