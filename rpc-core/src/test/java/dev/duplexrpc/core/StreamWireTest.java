@@ -26,6 +26,9 @@ class StreamWireTest {
 
     @RpcMethod
     CompletableFuture<Long> sum(Flow.Publisher<Integer> numbers);
+
+    @RpcMethod
+    String index(String path, Progress workDoneToken);
   }
 
   static final class NumbersImpl implements Numbers {
@@ -38,6 +41,14 @@ class StreamWireTest {
     public Flow.Publisher<Integer> failAfter(int n) {
       return CountingPublisher.failingAfter(n,
           () -> new RpcException(-32050, "Ran dry", java.util.Map.of("at", n)));
+    }
+
+    @Override
+    public String index(String path, Progress progress) {
+      progress.begin("Indexing", path, 0);
+      progress.report(null, 50);
+      progress.end("done");
+      return "indexed " + path;
     }
 
     @Override
@@ -130,6 +141,24 @@ class StreamWireTest {
     raw.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.stream.next\",\"params\":{\"stream\":\"s1\",\"items\":[3]}}");
     raw.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.stream.end\",\"params\":{\"stream\":\"s1\"}}");
     assertEquals("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":6}", raw.nextFrame());
+  }
+
+  @Test
+  void progressIsSentAsLspProgressNotificationsBeforeTheResult() {
+    raw.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"index\",\"params\":{\"path\":\"/src\",\"workDoneToken\":42}}");
+    assertEquals("{\"jsonrpc\":\"2.0\",\"method\":\"$/progress\",\"params\":{\"token\":42,\"value\":"
+        + "{\"kind\":\"begin\",\"title\":\"Indexing\",\"message\":\"/src\",\"percentage\":0}}}", raw.nextFrame());
+    assertEquals("{\"jsonrpc\":\"2.0\",\"method\":\"$/progress\",\"params\":{\"token\":42,\"value\":"
+        + "{\"kind\":\"report\",\"percentage\":50}}}", raw.nextFrame());
+    assertEquals("{\"jsonrpc\":\"2.0\",\"method\":\"$/progress\",\"params\":{\"token\":42,\"value\":"
+        + "{\"kind\":\"end\",\"message\":\"done\"}}}", raw.nextFrame());
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"indexed /src\"}", raw.nextFrame());
+  }
+
+  @Test
+  void withoutAProgressTokenNoProgressIsSent() {
+    raw.send("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"index\",\"params\":[\"/src\"]}");
+    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":\"indexed /src\"}", raw.nextFrame());
   }
 
   @Test

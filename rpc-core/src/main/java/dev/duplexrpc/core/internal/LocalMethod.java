@@ -14,6 +14,9 @@ import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.codec.SimpleValues;
 import dev.duplexrpc.core.internal.proxy.PeerTargets;
+import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.Progress;
+import dev.duplexrpc.core.internal.stream.ProgressTable;
 import dev.duplexrpc.core.internal.stream.StreamWire;
 import dev.duplexrpc.core.internal.stream.Streams;
 import java.io.IOException;
@@ -78,7 +81,7 @@ public final class LocalMethod {
     for (int w = 0; kinds != null && w < kinds.length; w++) {
       int i = javaIndex[w];
       ServiceMethod.Param p = model.params().get(i);
-      kinds[w] = p.optionalWrapper() || p.varargs() || p.raw() || p.stream() ? 0 : SimpleValues.kind(adapters[i]);
+      kinds[w] = p.optionalWrapper() || p.varargs() || p.raw() || p.stream() || p.progress() ? 0 : SimpleValues.kind(adapters[i]);
       if (kinds[w] == 0) {
         kinds = null;
       }
@@ -153,6 +156,11 @@ public final class LocalMethod {
     for (int i = 0; i < n; i++) {
       ServiceMethod.Param p = model.params().get(i);
       if (p.context() || p.raw()) {
+        continue;
+      }
+      if (p.progress()) { // the token, verbatim: a string, or a number from a foreign caller
+        adapters[i] = gson.getAdapter(com.google.gson.JsonElement.class);
+        missing[i] = Progress.none();
         continue;
       }
       adapters[i] = gson.getAdapter(TypeToken.get(p.valueType()));
@@ -381,13 +389,20 @@ public final class LocalMethod {
     return null;
   }
 
-  /** Each stream parameter's id, read as its token object, becomes the stream's publisher. */
+  /**
+   * Each stream parameter's id, read as its token object, becomes the stream's publisher; each
+   * progress token, the progress that sends {@code $/progress} to the caller.
+   */
   @SuppressWarnings("unchecked")
   private void streamArguments(Object[] args, Object context) {
-    Streams streams = PeerTargets.of(((CallContext) context).peer()).connection().streams();
+    Peer peer = ((CallContext) context).peer();
+    Streams streams = PeerTargets.of(peer).connection().streams();
     for (int i = 0; i < args.length; i++) {
-      if (model.params().get(i).stream() && args[i] instanceof String id) {
+      ServiceMethod.Param p = model.params().get(i);
+      if (p.stream() && args[i] instanceof String id) {
         args[i] = streams.argument(id, (TypeAdapter<Object>) adapters[i]);
+      } else if (p.progress()) {
+        args[i] = ProgressTable.sender(peer, (com.google.gson.JsonElement) args[i]);
       }
     }
   }

@@ -141,7 +141,17 @@ public final class OpenRpcGenerator {
         cd.addProperty("description", ann.description());
       }
       cd.addProperty("required", !p.optional());
-      cd.add("schema", schemas.schema(p.valueType()));
+      if (p.progress()) { // LSP's ProgressToken: integer | string
+        JsonObject token = new JsonObject();
+        JsonArray types = new JsonArray();
+        types.add("string");
+        types.add("integer");
+        token.add("type", types);
+        cd.add("schema", token);
+        cd.addProperty("x-progress", true);
+      } else {
+        cd.add("schema", schemas.schema(p.valueType()));
+      }
       if (p.varargs()) { // by position, the elements of the array are the params from here on
         cd.addProperty("x-varargs", true);
       }

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.Progress;
 import dev.duplexrpc.core.internal.stream.ResultStream;
 import dev.duplexrpc.core.internal.stream.StreamWire;
 import dev.duplexrpc.core.internal.stream.Streams;
@@ -34,7 +35,12 @@ public final class RemoteMethod {
     int w = 0;
     for (int i = 0; i < model.params().size(); i++) {
       ServiceMethod.Param p = model.params().get(i);
-      if (p.stream()) {
+      if (p.progress()) {
+        javaIndex[w] = i;
+        adapters[w] = gson.getAdapter(String.class); // the argument is replaced by its token
+        streams = true;
+        w++;
+      } else if (p.stream()) {
         javaIndex[w] = i;
         adapters[w] = StreamWire.TOKEN; // the argument is replaced by the offered stream's id
         itemAdapters[w] = gson.getAdapter(TypeToken.get(p.valueType()));
@@ -67,20 +73,29 @@ public final class RemoteMethod {
   public ResultStream.Prepared prepare(Object[] args, Streams streams) {
     Object[] a = args.clone();
     List<String> offered = new ArrayList<>();
+    List<String> listening = new ArrayList<>();
+    Runnable done = () -> {
+      offered.forEach(streams::releaseUnclaimed);
+      listening.forEach(streams.progress()::unregister);
+    };
     try {
       for (int w = 0; w < javaIndex.length; w++) {
         Object v = a[javaIndex[w]];
-        if (itemAdapters[w] != null && v != null) {
+        if (v instanceof Progress p && model.wireParams().get(w).progress()) {
+          String token = streams.progress().register(p);
+          listening.add(token);
+          a[javaIndex[w]] = token;
+        } else if (itemAdapters[w] != null && v != null) {
           String id = streams.produce((Flow.Publisher<?>) v, itemAdapters[w]);
           offered.add(id);
           a[javaIndex[w]] = id;
         }
       }
+      return new ResultStream.Prepared(params(a), done);
     } catch (RuntimeException e) {
-      offered.forEach(streams::releaseUnclaimed);
+      done.run();
       throw e;
     }
-    return new ResultStream.Prepared(params(a), List.copyOf(offered));
   }
 
   /** The model. */

@@ -58,6 +58,11 @@ public final class ServiceMethod {
       int wireIndex,
       boolean varargs,
       boolean raw) {
+    /** Whether it is a {@code Progress}: the caller's progress token on the wire. */
+    public boolean progress() {
+      return rawType == dev.duplexrpc.core.Progress.class;
+    }
+
     /** Whether it is a {@code Flow.Publisher<T>}: a stream of {@code T = valueType} from the caller. */
     public boolean stream() {
       return rawType == java.util.concurrent.Flow.Publisher.class;
@@ -99,7 +104,7 @@ public final class ServiceMethod {
     this.wireParams = wireParams;
     this.wireIndexByName = wireIndexByName;
     this.timeoutMillis = timeoutMillis;
-    this.hasStreamParams = params.stream().anyMatch(Param::stream);
+    this.hasStreamParams = params.stream().anyMatch(p -> p.stream() || p.progress());
   }
 
   /** The full wire name, prefix included. */
@@ -127,7 +132,7 @@ public final class ServiceMethod {
     return resultType;
   }
 
-  /** Whether a parameter is a stream. */
+  /** Whether a parameter is a stream or a progress, bound to the connection. */
   public boolean hasStreamParams() {
     return hasStreamParams;
   }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.annotation.RawParams;
 import dev.duplexrpc.core.CallContext;
+import dev.duplexrpc.core.Progress;
 import dev.duplexrpc.core.annotation.RpcError;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
@@ -285,7 +286,7 @@ public final class ServiceModel {
         }
       }
       checkConcrete(m, valueType, "parameter '" + name + "'");
-      boolean optional = wrapper || (ann != null && ann.optional());
+      boolean optional = wrapper || (ann != null && ann.optional()) || p.getType() == Progress.class;
       if (!optional && sawOptional) {
         throw error(
             m,

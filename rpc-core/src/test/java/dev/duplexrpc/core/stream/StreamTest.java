@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
+import dev.duplexrpc.core.Progress;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.transport.InMemoryTransport;
@@ -39,6 +40,9 @@ class StreamTest {
 
     @RpcMethod
     CompletableFuture<Long> sum(Flow.Publisher<Integer> numbers);
+
+    @RpcMethod
+    int work(int steps, Progress workDoneToken);
   }
 
   static final class NumbersImpl implements Numbers {
@@ -54,6 +58,16 @@ class StreamTest {
     @Override
     public Flow.Publisher<Integer> failAfter(int n) {
       return CountingPublisher.failingAfter(n, () -> new RpcException(-32050, "Ran dry"));
+    }
+
+    @Override
+    public int work(int steps, Progress progress) {
+      progress.begin("Working", null, 0);
+      for (int i = 1; i <= steps; i++) {
+        progress.report("step " + i, i * 100 / steps);
+      }
+      progress.end("done");
+      return steps;
     }
 
     @Override
@@ -129,6 +143,31 @@ class StreamTest {
   void streamArgumentIsConsumedByTheHandler() throws Exception {
     long total = client.remote(Numbers.class).sum(CountingPublisher.of(10_000)).get(TIMEOUT, TimeUnit.SECONDS);
     assertEquals(10_000L * 9_999 / 2, total);
+  }
+
+  @Test
+  void progressReachesTheCallersListenerInOrder() throws Exception {
+    List<Progress.Update> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch ended = new CountDownLatch(1);
+    Progress progress = Progress.of(u -> {
+      updates.add(u);
+      if (u.kind().equals("end")) {
+        ended.countDown();
+      }
+    });
+    assertEquals(4, client.remote(Numbers.class).work(4, progress));
+    assertTrue(ended.await(TIMEOUT, TimeUnit.SECONDS));
+    assertEquals(List.of(new Progress.Update("begin", "Working", null, 0),
+        new Progress.Update("report", null, "step 1", 25),
+        new Progress.Update("report", null, "step 2", 50),
+        new Progress.Update("report", null, "step 3", 75),
+        new Progress.Update("report", null, "step 4", 100),
+        new Progress.Update("end", null, "done", null)), updates);
+  }
+
+  @Test
+  void noProgressWhenTheCallerPassesNone() {
+    assertEquals(3, client.remote(Numbers.class).work(3, null));
   }
 
   @Test

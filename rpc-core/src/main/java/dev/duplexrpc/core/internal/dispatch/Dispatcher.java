@@ -13,6 +13,7 @@ import dev.duplexrpc.core.internal.codec.Message;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.reply.Replies;
 import dev.duplexrpc.core.internal.reply.ReplySink;
+import dev.duplexrpc.core.internal.stream.ProgressTable;
 import dev.duplexrpc.core.internal.stream.StreamWire;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.Executor;
@@ -88,6 +89,9 @@ public final class Dispatcher {
       if (IncomingCancels.isCancel(m.method())) {
         cancels.cancel(m.method(), m.params());
         return;
+      }
+      if (ProgressTable.METHOD.equals(m.method()) && calls.streams().progress().receive(m.params())) {
+        return; // the progress of one of our calls
       }
       if (StreamWire.handles(m.method())) {
         calls.streams().receive(m.method(), m.params()); // cheap: queued for the executor

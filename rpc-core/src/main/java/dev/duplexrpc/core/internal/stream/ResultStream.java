@@ -5,7 +5,6 @@ import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.proxy.CallTarget;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -27,9 +26,10 @@ public final class ResultStream<T> implements Flow.Publisher<T> {
    * The params of one call, written for one connection.
    *
    * @param body the params, or null for none
-   * @param offered the ids of the streams offered as arguments, dropped if unclaimed at the end
+   * @param done run when the call is over: drops the stream arguments never claimed, stops
+   *     listening for progress
    */
-  public record Prepared(MessageWriter.Body body, List<String> offered) {}
+  public record Prepared(MessageWriter.Body body, Runnable done) {}
 
   /**
    * @param params writes the params for the connection the call goes to (offering its stream
@@ -69,7 +69,7 @@ public final class ResultStream<T> implements Flow.Publisher<T> {
         connection.request(method, p.body(), StreamWire.TOKEN, timeoutMillis, true);
     c.beforeAttach(() -> call.cancel(true));
     call.whenComplete((id, e) -> {
-      p.offered().forEach(streams::releaseUnclaimed);
+      p.done().run();
       if (e != null) {
         c.abort(Streams.unwrap(e));
       } else {

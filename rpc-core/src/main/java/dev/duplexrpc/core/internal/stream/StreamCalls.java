@@ -32,7 +32,7 @@ public final class StreamCalls {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<T> f = connection.request(method, p.body(), adapter, timeoutMillis, true);
-    f.whenComplete((v, e) -> p.offered().forEach(streams::releaseUnclaimed));
+    f.whenComplete((v, e) -> p.done().run());
     return f;
   }
 }

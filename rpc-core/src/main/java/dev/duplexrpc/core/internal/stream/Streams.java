@@ -43,6 +43,7 @@ public final class Streams {
   private final ConcurrentHashMap<String, Consumer<?>> consumers = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong nextId = new AtomicLong();
+  private final ProgressTable progress;
 
   /** The streams of a connection over {@code transport}, with the configuration's limits. */
   public Streams(Transport transport, ConnectionState state, MessageWriter writer, Executor executor,
@@ -56,6 +57,12 @@ public final class Streams {
     this.maxItemSize = Math.min(settings.maxItemSize(), maxMessageSize - 128);
     this.exposeErrorDetails = config.exposeErrorDetails();
     this.config = config;
+    this.progress = new ProgressTable(executor);
+  }
+
+  /** The progress listeners of this end's calls. */
+  public ProgressTable progress() {
+    return progress;
   }
 
   /** How many streams are open, both directions. */
