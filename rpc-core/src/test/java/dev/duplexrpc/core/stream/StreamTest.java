@@ -128,6 +128,23 @@ class StreamTest {
   }
 
   @Test
+  void dynamicStreamCallsByName() throws Exception {
+    RecordingSubscriber<Integer> s = RecordingSubscriber.all();
+    client.stream("count", Integer.class, 5).subscribe(s);
+    s.done().get(TIMEOUT, TimeUnit.SECONDS);
+    assertEquals(List.of(0, 1, 2, 3, 4), s.items());
+  }
+
+  @Test
+  void streamCallToAMethodThatDoesNotStreamFailsWithMinus32006() throws Exception {
+    RecordingSubscriber<Integer> s = RecordingSubscriber.all();
+    client.stream("work", Integer.class, 1).subscribe(s);
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> s.done().get(TIMEOUT, TimeUnit.SECONDS));
+    assertEquals(ErrorCodes.INVALID_RESPONSE, assertInstanceOf(RpcException.class, e.getCause()).code());
+  }
+
+  @Test
   void errorMidStreamReachesTheSubscriberAsTheHandlersException() throws Exception {
     RecordingSubscriber<Integer> s = RecordingSubscriber.all();
     client.remote(Numbers.class).failAfter(5).subscribe(s);
