@@ -32,6 +32,7 @@ final class Consumer<T> implements Flow.Subscription {
   private final ConcurrentLinkedQueue<Wire> wire = new ConcurrentLinkedQueue<>();
   private final AtomicLong demand = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
+  private final AtomicInteger queued = new AtomicInteger(); // wire messages not yet decoded
   private volatile String id; // once attached
   private volatile boolean cancelled;
   private volatile Throwable aborted;
@@ -40,7 +41,7 @@ final class Consumer<T> implements Flow.Subscription {
   // the drain's own
   private final ArrayDeque<T> buffer = new ArrayDeque<>();
   private long granted; // credit sent, items not yet received
-  private boolean done;
+  private volatile boolean done; // read by attached(), which may race with a cancel
 
   Consumer(Streams streams, TypeAdapter<T> adapter, Flow.Subscriber<? super T> subscriber, int window) {
     this.streams = streams;
@@ -84,11 +85,23 @@ final class Consumer<T> implements Flow.Subscription {
   /** Bound to its stream id: the first credit goes out. */
   void attached(String id) {
     this.id = id;
+    if (done) { // cancelled or failed meanwhile, by a pass that did not see the id yet
+      if (streams.release(this, id)) {
+        streams.send(StreamWire.CANCEL, out -> StreamWire.TOKEN.write(out, id));
+      }
+      return;
+    }
     schedule();
   }
 
   /** Items or the end, from the transport's thread. */
   void wire(boolean end, JsonSlice params) {
+    // Each message the producer may send carries at least one item of its credit: more messages
+    // waiting than the window are a producer ignoring its credit, not to be buffered.
+    if (queued.incrementAndGet() > window + 1) {
+      abort(StreamWire.violation("the producer sent more items than its credit"));
+      return;
+    }
     wire.add(new Wire(end, params));
     schedule();
   }
@@ -118,14 +131,15 @@ final class Consumer<T> implements Flow.Subscription {
   }
 
   private void step() {
-    String sid = id;
     if (cancelled) {
       finish();
+      String sid = id; // read after done is set: attached() sees one or the other
       if (streams.release(this, sid)) {
         streams.send(StreamWire.CANCEL, out -> StreamWire.TOKEN.write(out, sid));
       }
       return;
     }
+    String sid = id;
     if (aborted != null) {
       fail(aborted, sid);
       return;
@@ -152,6 +166,7 @@ final class Consumer<T> implements Flow.Subscription {
       if (w == null) {
         break;
       }
+      queued.decrementAndGet();
       if (w.end()) {
         finish();
         streams.release(this, sid);
@@ -167,7 +182,6 @@ final class Consumer<T> implements Flow.Subscription {
         decode(w.params());
       } catch (RuntimeException | IOException e) {
         fail(StreamWire.violation(String.valueOf(e.getMessage())), sid);
-        streams.send(StreamWire.CANCEL, out -> StreamWire.TOKEN.write(out, sid));
         return;
       }
     }
@@ -212,9 +226,12 @@ final class Consumer<T> implements Flow.Subscription {
     in.endObject();
   }
 
+  /** Ends the stream with {@code failure}; a producer still open is told to stop. */
   private void fail(Throwable failure, String sid) {
     finish();
-    streams.release(this, sid);
+    if (streams.release(this, sid)) {
+      streams.send(StreamWire.CANCEL, out -> StreamWire.TOKEN.write(out, sid));
+    }
     subscriber.onError(failure);
   }
 
