@@ -128,6 +128,27 @@ class StreamTest {
   }
 
   @Test
+  void discoveryMarksStreamsAndProgress() throws Exception {
+    com.google.gson.JsonObject doc = client.discover().get(TIMEOUT, TimeUnit.SECONDS);
+    com.google.gson.JsonObject count = null;
+    com.google.gson.JsonObject work = null;
+    for (com.google.gson.JsonElement m : doc.getAsJsonArray("methods")) {
+      String name = m.getAsJsonObject().get("name").getAsString();
+      if (name.equals("count")) {
+        count = m.getAsJsonObject();
+      } else if (name.equals("work")) {
+        work = m.getAsJsonObject();
+      }
+    }
+    assertTrue(count.getAsJsonObject("result").get("x-stream").getAsBoolean());
+    assertEquals("integer", count.getAsJsonObject("result").getAsJsonObject("schema").get("type").getAsString());
+    com.google.gson.JsonObject token = work.getAsJsonArray("params").get(1).getAsJsonObject();
+    assertEquals("workDoneToken", token.get("name").getAsString());
+    assertTrue(token.get("x-progress").getAsBoolean());
+    assertEquals(false, token.get("required").getAsBoolean());
+  }
+
+  @Test
   void dynamicStreamCallsByName() throws Exception {
     RecordingSubscriber<Integer> s = RecordingSubscriber.all();
     client.stream("count", Integer.class, 5).subscribe(s);

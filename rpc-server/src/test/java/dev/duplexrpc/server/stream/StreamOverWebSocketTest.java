@@ -180,6 +180,7 @@ class StreamOverWebSocketTest {
     long before = Heap.usedAfterGc();
     AtomicLong maxAhead = new AtomicLong();
     AtomicLong maxHeap = new AtomicLong();
+    AtomicLong midStream = new AtomicLong();
     AtomicLong expected = new AtomicLong();
     AtomicLong outOfOrder = new AtomicLong();
     RecordingSubscriber<Integer> slow = new RecordingSubscriber<>(1, 0, i -> {
@@ -195,6 +196,9 @@ class StreamOverWebSocketTest {
       if (n % 50_000 == 0) {
         maxHeap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
       }
+      if (n == items / 2) { // what both ends hold while the stream runs, garbage collected
+        midStream.set(Heap.usedAfterGc());
+      }
     });
     long start = System.nanoTime();
     toServer.count(items).subscribe(slow);
@@ -208,10 +212,10 @@ class StreamOverWebSocketTest {
     assertTrue(onServer.last.get().maxOutstanding() <= WINDOW,
         "asked ahead " + onServer.last.get().maxOutstanding());
     System.out.printf("stream of %,d items to a slow consumer: %.1f s, producer ahead at most %d"
-            + " items (window %d), publisher demand at most %d; heap used after GC %s before, %s"
-            + " after, sampled peak %s%n", items, seconds, maxAhead.get(), WINDOW,
-        onServer.last.get().maxOutstanding(), Heap.mib(before), Heap.mib(after),
-        Heap.mib(maxHeap.get()));
+            + " items (window %d), publisher demand at most %d; heap used after GC (both ends, one"
+            + " JVM) %s before, %s half way, %s after; sampled peak without GC %s%n", items, seconds,
+        maxAhead.get(), WINDOW, onServer.last.get().maxOutstanding(), Heap.mib(before),
+        Heap.mib(midStream.get()), Heap.mib(after), Heap.mib(maxHeap.get()));
     assertEquals(0, connection.peer().openStreams());
   }
 
