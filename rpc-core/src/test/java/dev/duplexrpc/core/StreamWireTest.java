@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.testing.CountingPublisher;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Flow;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,9 +36,13 @@ class StreamWireTest {
   }
 
   static final class NumbersImpl implements Numbers {
+    final BlockingQueue<CountingPublisher> counts = new LinkedBlockingQueue<>();
+
     @Override
     public Flow.Publisher<Integer> count(int n) {
-      return CountingPublisher.of(n);
+      CountingPublisher p = CountingPublisher.of(n);
+      counts.add(p);
+      return p;
     }
 
     @Override
@@ -81,11 +89,12 @@ class StreamWireTest {
     }
   }
 
+  private final NumbersImpl impl = new NumbersImpl();
   private RawEnd raw;
 
   @BeforeEach
   void connect() {
-    raw = RawEnd.connect(Peer.builder().service(new NumbersImpl()));
+    raw = RawEnd.connect(Peer.builder().service(impl));
   }
 
   @AfterEach
@@ -130,6 +139,20 @@ class StreamWireTest {
     raw.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.stream.request\",\"params\":{\"stream\":\"1\",\"n\":5}}");
     raw.assertNothingSent(); // an unknown stream's messages are dropped
     assertEquals(0, raw.peer().openStreams());
+  }
+
+  @Test
+  void streamResultNobodyAsksForIsCancelledAfterTheCallTimeout() throws Exception {
+    try (RawEnd quick = RawEnd.connect(Peer.builder().service(impl)
+        .config(PeerConfig.builder().callTimeout(Duration.ofMillis(200)).build()))) {
+      quick.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"count\",\"params\":[3]}");
+      assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"stream\":\"1\"}}", quick.nextFrame());
+      impl.counts.poll(5, TimeUnit.SECONDS).cancelled().get(5, TimeUnit.SECONDS); // after 200 ms
+      assertEquals(0, quick.peer().openStreams());
+      quick.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.stream.request\",\"params\":{\"stream\":\"1\",\"n\":5}}");
+      quick.assertNothingSent(); // too late: the stream is gone
+      quick.assertExhausted();
+    }
   }
 
   @Test

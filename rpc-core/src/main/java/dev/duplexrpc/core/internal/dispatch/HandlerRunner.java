@@ -90,7 +90,7 @@ final class HandlerRunner {
     }
     if (error == null && method.model().resultKind() == ServiceMethod.ResultKind.STREAM) {
       try { // the result is the stream's token; the publisher is subscribed at the first credit
-        value = streams.produce((Flow.Publisher<?>) value, method.itemAdapter());
+        value = streams.produceResult((Flow.Publisher<?>) value, method.itemAdapter());
       } catch (RuntimeException e) {
         error = e;
       }

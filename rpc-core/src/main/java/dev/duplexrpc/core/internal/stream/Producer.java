@@ -175,7 +175,9 @@ final class Producer implements Flow.Subscriber<Object> {
         upstreamCancelled = true;
         cancel = upstream;
       }
-      if (!cancelled && !subscribed && credit > 0) {
+      // Subscribed at the first credit; one that ends unclaimed is subscribed too, only to be
+      // cancelled at once: every publisher handed to the library is consumed or cancelled.
+      if (!subscribed && (credit > 0 || cancelled)) {
         subscribed = true;
         subscribe = true;
       }

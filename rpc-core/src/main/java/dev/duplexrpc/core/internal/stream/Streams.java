@@ -8,6 +8,7 @@ import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.StreamSettings;
 import dev.duplexrpc.core.internal.ConnectionState;
+import dev.duplexrpc.core.internal.Defaults;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.transport.Transport;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,6 +46,7 @@ public final class Streams {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong nextId = new AtomicLong();
   private final ProgressTable progress;
+  private final long unclaimedMillis; // the call timeout; 0: stream results never expire unclaimed
 
   /** The streams of a connection over {@code transport}, with the configuration's limits. */
   public Streams(Transport transport, ConnectionState state, MessageWriter writer, Executor executor,
@@ -58,6 +61,7 @@ public final class Streams {
     this.exposeErrorDetails = config.exposeErrorDetails();
     this.config = config;
     this.progress = new ProgressTable(executor);
+    this.unclaimedMillis = config.callTimeout().toMillis();
   }
 
   /** The progress listeners of this end's calls. */
@@ -126,8 +130,20 @@ public final class Streams {
   }
 
   /**
-   * Drops a stream this end offered as an argument if the other end never asked for an item:
-   * called when the call that carried it is over.
+   * Offers a stream result: like {@link #produce}, and dropped (its publisher cancelled) if the
+   * caller asks for no item within the call timeout, as a caller whose call timed out never will.
+   */
+  public String produceResult(Flow.Publisher<?> publisher, TypeAdapter<?> adapter) {
+    String id = produce(publisher, adapter);
+    if (unclaimedMillis > 0) {
+      Defaults.timer().schedule(() -> releaseUnclaimed(id), unclaimedMillis, TimeUnit.MILLISECONDS);
+    }
+    return id;
+  }
+
+  /**
+   * Drops a stream this end offered if the other end never asked for an item (its publisher is
+   * cancelled): an argument when the call that carried it is over, a result after the timeout.
    */
   public void releaseUnclaimed(String id) {
     Producer p = producers.get(id);
