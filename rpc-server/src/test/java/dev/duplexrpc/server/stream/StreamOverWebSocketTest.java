@@ -233,6 +233,18 @@ class StreamOverWebSocketTest {
   }
 
   @Test
+  void cancelByTheServerStopsAStreamTheClientServes() throws Exception {
+    CountDownLatch three = new CountDownLatch(3);
+    RecordingSubscriber<Integer> s = new RecordingSubscriber<>(0, 10, i -> three.countDown());
+    serverSide().remote(Numbers.class).count(Integer.MAX_VALUE).subscribe(s);
+    s.request(3);
+    assertTrue(three.await(TIMEOUT, TimeUnit.SECONDS));
+    s.cancel();
+    onClient.last.get().cancelled().get(TIMEOUT, TimeUnit.SECONDS);
+    assertEquals(List.of(0, 1, 2), s.items());
+  }
+
+  @Test
   void cancelByTheHandlerStopsTheCallersPublisher() throws Exception {
     CountingPublisher numbers = CountingPublisher.of(Integer.MAX_VALUE);
     assertEquals(0 + 1 + 2 + 3 + 4, toServer.sumFirst(5, numbers).get(TIMEOUT, TimeUnit.SECONDS));
