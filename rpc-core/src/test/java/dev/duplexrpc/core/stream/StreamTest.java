@@ -157,6 +157,14 @@ class StreamTest {
   }
 
   @Test
+  void dynamicCallWithAPublisherParamFailsClearly() {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> client
+        .call("sum", Long.class, CountingPublisher.of(3)).get(TIMEOUT, TimeUnit.SECONDS));
+    IllegalArgumentException iae = assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    assertTrue(iae.getMessage().contains("only through a typed proxy"), iae.getMessage());
+  }
+
+  @Test
   void streamCallToAMethodThatDoesNotStreamFailsWithMinus32006() throws Exception {
     RecordingSubscriber<Integer> s = RecordingSubscriber.all();
     client.stream("work", Integer.class, 1).subscribe(s);
