@@ -1,10 +1,17 @@
 package dev.duplexrpc.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.testing.CountingPublisher;
+import dev.duplexrpc.core.transport.Transport;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -152,6 +159,67 @@ class StreamWireTest {
       quick.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.stream.request\",\"params\":{\"stream\":\"1\",\"n\":5}}");
       quick.assertNothingSent(); // too late: the stream is gone
       quick.assertExhausted();
+    }
+  }
+
+  @Test
+  void producerWaitsForTheSocketWhateverCreditAForeignConsumerGrants() throws Exception {
+    List<CompletableFuture<Void>> held = new CopyOnWriteArrayList<>();
+    AtomicLong heldItems = new AtomicLong();
+    AtomicLong heldChars = new AtomicLong();
+    UnaryOperator<Transport> slowSocket = t -> new Transport() { // writes nothing "to the network"
+      @Override
+      public void start(Listener listener) {
+        t.start(listener);
+      }
+
+      @Override
+      public CompletionStage<Void> send(String message) {
+        CompletionStage<Void> delivered = t.send(message);
+        if (!message.contains("rpc.stream.next")) {
+          return delivered;
+        }
+        heldChars.addAndGet(message.length());
+        heldItems.addAndGet(message.split(",").length - 1); // "stream", then items after commas
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        held.add(written);
+        return written;
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        t.close(code, reason);
+      }
+    };
+    int maxMessageSize = 4096;
+    try (RawEnd slow = RawEnd.connect(Peer.builder().service(impl)
+        .config(PeerConfig.builder().maxMessageSize(maxMessageSize).build()), slowSocket)) {
+      slow.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"count\",\"params\":[2000000000]}");
+      assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"stream\":\"1\"}}", slow.nextFrame());
+      CountingPublisher publisher = impl.counts.poll(5, TimeUnit.SECONDS);
+      slow.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.stream.request\",\"params\":{\"stream\":\"1\",\"n\":1000000000}}");
+      String first = slow.nextFrame(); // items flow until the unwritten ones reach the budget
+      assertTrue(first.startsWith("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.stream.next\""), first);
+      slow.send("{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"" + RawEnd.BARRIER_METHOD + "\",\"params\":[\"b\"]}");
+      String frame;
+      do { // the messages sent so far, then the barrier's reply
+        frame = slow.nextFrame();
+      } while (frame.contains("rpc.stream.next"));
+      assertEquals("{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"result\":\"b\"}", frame);
+      // Whatever the credit, the producer hands the transport no more than its budget (the
+      // message size limit, plus the message that crossed it) until those are written, and asks
+      // the publisher for at most a window beyond what it sent.
+      assertTrue(heldChars.get() <= 2L * maxMessageSize, heldChars + " characters unwritten");
+      assertTrue(publisher.emitted() <= heldItems.get() + StreamSettings.DEFAULT_WINDOW,
+          publisher.emitted() + " emitted, " + heldItems + " sent");
+      int before = held.size();
+      held.forEach(f -> f.complete(null)); // the socket catches up: the stream goes on
+      while (held.size() == before) {
+        assertTrue(slow.nextFrame().contains("rpc.stream.next"));
+      }
+      slow.send("{\"jsonrpc\":\"2.0\",\"method\":\"rpc.stream.cancel\",\"params\":{\"stream\":\"1\"}}");
+      publisher.cancelled().get(5, TimeUnit.SECONDS);
+      slow.peer().close();
     }
   }
 

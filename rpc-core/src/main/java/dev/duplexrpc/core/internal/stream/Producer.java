@@ -39,6 +39,7 @@ final class Producer implements Flow.Subscriber<Object> {
   private boolean ended;
   private Flow.Subscription upstream;
   private boolean upstreamCancelled;
+  private long unwritten; // characters handed to the transport and not yet written to the socket
 
   Producer(Streams streams, String id, Flow.Publisher<Object> publisher,
       TypeAdapter<Object> adapter, int window) {
@@ -222,14 +223,18 @@ final class Producer implements Flow.Subscriber<Object> {
     }
   }
 
-  /** Sends the queued items that have credit, as many per message as fit. */
+  /**
+   * Sends the queued items that have credit, as many per message as fit, while the socket keeps
+   * up: past {@code unwrittenBudget} characters not yet written, items wait in the queue (which
+   * holds at most the window) until the transport has written the earlier ones.
+   */
   private void sendItems() {
     int budget = streams.itemBudget(id);
     while (true) {
       List<String> batch = new ArrayList<>();
       synchronized (this) {
         int size = 0;
-        while (!cancelled && credit > 0 && !queue.isEmpty()) {
+        while (!cancelled && credit > 0 && !queue.isEmpty() && unwritten < streams.unwrittenBudget()) {
           String next = queue.peek();
           if (!batch.isEmpty() && size + next.length() + 1 > budget) {
             break;
@@ -242,13 +247,26 @@ final class Producer implements Flow.Subscriber<Object> {
       if (batch.isEmpty()) {
         return;
       }
-      streams.send(StreamWire.NEXT, out -> {
+      String text = streams.text(StreamWire.NEXT, out -> {
         out.beginObject().name("stream").value(id).name("items").beginArray();
         for (String item : batch) {
           out.jsonValue(item);
         }
         out.endArray().endObject();
       });
+      int length = text.length();
+      synchronized (this) {
+        unwritten += length;
+      }
+      java.util.concurrent.CompletableFuture<Void> written = streams.transmit(text);
+      if (written != null) {
+        written.whenComplete((v, e) -> {
+          synchronized (this) {
+            unwritten -= length;
+          }
+          schedule();
+        });
+      }
     }
   }
 }

@@ -15,6 +15,7 @@ import dev.duplexrpc.core.transport.Transport;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -239,15 +240,37 @@ public final class Streams {
 
   /** Sends a stream message, unless the connection is closed; a failed send is the close's. */
   void send(String method, MessageWriter.Body params) {
+    transmit(text(method, params));
+  }
+
+  /** The text of a stream message. */
+  String text(String method, MessageWriter.Body params) {
+    return writer.notification(method, params);
+  }
+
+  /**
+   * Hands a stream message's text to the transport, unless the connection is closed.
+   *
+   * @return completes (never exceptionally) when the transport has written it or failed to; null
+   *     when nothing was sent
+   */
+  CompletableFuture<Void> transmit(String text) {
     if (state.closed() != null) {
-      return;
+      return null;
     }
-    String text = writer.notification(method, params);
+    CompletableFuture<Void> written = new CompletableFuture<>();
     transport.send(text).whenComplete((v, e) -> {
       if (e != null) {
-        LOG.log(Level.DEBUG, "{0} not sent: {1}", method, e);
+        LOG.log(Level.DEBUG, "Stream message not sent: {0}", e.toString());
       }
+      written.complete(null);
     });
+    return written;
+  }
+
+  /** How many characters of its items a producer may have handed to the transport unwritten. */
+  int unwrittenBudget() {
+    return maxMessageSize;
   }
 
   /** An item as JSON text. */
