@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.CallContext;
+import dev.duplexrpc.core.RpcContext;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.TraceContext;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcService;
 import dev.duplexrpc.server.RpcServer;
@@ -68,6 +70,10 @@ class DuplexJsTest {
     /** Whether the last {@code count} stream was cancelled (waits up to 10 s for it). */
     @RpcMethod
     boolean countCancelled();
+
+    /** The W3C trace context the call came with, as "traceparent|tracestate", or "none". */
+    @RpcMethod
+    String trace();
   }
 
   /** The client's exposed function the server calls back. */
@@ -137,7 +143,14 @@ class DuplexJsTest {
           public int tick(int n) {
             return SERVER.get().events().publish("tick", Map.of("n", n));
           }
+
+          @Override
+          public String trace() {
+            TraceContext t = RpcContext.current().get(TraceContext.REMOTE_PARENT);
+            return t == null ? "none" : t.traceparent() + "|" + t.tracestate();
+          }
         })
+        .interceptor(call -> null) // a received trace context reaches handlers through the interceptor path
         .build()
         .start();
     SERVER.set(server);
@@ -154,7 +167,7 @@ class DuplexJsTest {
   void nodeTestsPassAgainstTheServer() throws Exception {
     Run run = run(work, Map.of("DUPLEX_URL", server.uri().toString()), "node", "--test", "test/");
     assertEquals(0, run.exit, () -> "node --test failed:\n" + run.output);
-    assertTrue(run.output.contains("# pass 11"), () -> "expected 11 passing Node tests:\n" + run.output);
+    assertTrue(run.output.contains("# pass 12"), () -> "expected 12 passing Node tests:\n" + run.output);
     assertTrue(run.output.contains("# fail 0"), () -> run.output);
   }
 

@@ -23,7 +23,7 @@ import java.util.Map;
  * On {@code HEAP} it collects garbage and prints {@code HEAP <bytes used>}.
  *
  * <pre>{@code
- * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4]
+ * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4] [tracing=on|unsampled]
  * }</pre>
  */
 public final class TargetMain {
@@ -87,6 +87,12 @@ public final class TargetMain {
           b.executor(dev.duplexrpc.core.internal.Defaults.boundedPool(Integer.parseInt(executor.substring(4))));
         } else if (!executor.equals("default")) {
           throw new IllegalArgumentException("executor=" + executor + ": default or pool<N>");
+        }
+        String tracing = settings.getOrDefault("tracing", "off");
+        if (tracing.equals("on") || tracing.equals("unsampled")) { // docs/observability.md, "Overhead"
+          b.interceptor(Tracing.telemetry(tracing.equals("on")).interceptor());
+        } else if (!tracing.equals("off")) {
+          throw new IllegalArgumentException("tracing=" + tracing + ": on, unsampled or off");
         }
         RpcServer s = b.build().start();
         server = s;

@@ -3,6 +3,7 @@ package dev.duplexrpc.core.internal.dispatch;
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.internal.CallHooks;
+import dev.duplexrpc.core.internal.EventCounters;
 import dev.duplexrpc.core.internal.Closer;
 import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.MethodTable;
@@ -106,6 +107,7 @@ public final class Dispatcher {
     switch (admission.admitNotification()) {
       case OVER_LIMIT -> {
         String reason = "Notification backlog over " + admission.maxQueuedNotifications();
+        EventCounters.OVERLOADED.increment();
         LOG.log(Level.WARNING, "Closing {0}: {1}", connection, reason);
         closer.close(1008, reason);
         return;
@@ -118,7 +120,7 @@ public final class Dispatcher {
     }
     LocalMethod served = method;
     try {
-      notifications.execute(() -> runner.runNotification(served, m.method(), m.params()));
+      notifications.execute(() -> runner.runNotification(served, m.method(), m.params(), m.trace()));
     } catch (RejectedExecutionException e) {
       admission.notificationDone(false);
       LOG.log(Level.WARNING, "Dropping notification {0}: executor rejected it", m.method());
@@ -148,7 +150,7 @@ public final class Dispatcher {
     }
     Running run = cancels.track(id);
     try {
-      executor.execute(() -> runner.runRequest(method, m.method(), m.params(), run, sink));
+      executor.execute(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
     } catch (RejectedExecutionException e) {
       cancels.untrack(run);
       admission.handled();
@@ -158,6 +160,7 @@ public final class Dispatcher {
   }
 
   private String overloaded(Id id, String reason) {
+    EventCounters.OVERLOADED.increment();
     JsonObject data = new JsonObject();
     data.addProperty("reason", reason);
     return writer.error(id, ErrorCodes.OVERLOADED, "Overloaded", data);
