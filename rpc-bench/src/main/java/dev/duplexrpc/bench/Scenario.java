@@ -14,6 +14,8 @@ import java.util.Locale;
  *       connections (the generator answers with frames built around the request's id);
  *   <li>{@code client:CxK}: this library's own client makes the calls (typed async proxy), in the
  *       runner's process, instead of the raw generator;
+ *   <li>{@code stream}: one stream result on one connection of this library's client, items
+ *       counted as they arrive ({@link StreamLoad}); the {@code duplex} target only;
  *   <li>{@code cluster:N}: three Duplex RPC nodes over a redis-server of their own ({@link
  *       ClusterLoad}): event fan-out to N subscribers spread over the nodes, and relayed calls to a
  *       client of the same node and of another node. Skipped without {@code redis-server}.
@@ -37,12 +39,17 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
     /** Calls from this library's client to the server. */
     LIBRARY_CLIENT,
     /** A cluster of three nodes over Redis: event fan-out and cross-node calls. */
-    CLUSTER
+    CLUSTER,
+    /** One stream result to this library's client: items per second. */
+    STREAM
   }
 
   static Scenario parse(String spec) {
     String s = spec.trim().toLowerCase(Locale.ROOT);
     try {
+      if (s.equals("stream")) {
+        return new Scenario(s, Kind.STREAM, 1, 0, 0);
+      }
       if (s.startsWith("idle:")) {
         int n = Integer.parseInt(s.substring(5));
         if (n < 1) {
@@ -77,7 +84,7 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
       return new Scenario(s, Kind.CALLS, c, k, payload);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK, client:CxK or cluster:N): " + e.getMessage(), e);
+          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK, client:CxK, stream or cluster:N): " + e.getMessage(), e);
     }
   }
 
@@ -102,6 +109,8 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
         return "library client: " + connections + " conn × " + inFlight + " in flight, subtract";
       case CLUSTER:
         return "cluster of 3 nodes over Redis, " + connections + " subscribers";
+      case STREAM:
+        return "one stream to the library client: items/s (in the calls/s column)";
       case CALLS:
       default:
         String what = payload == 0 ? "subtract" : "echo " + human(payload);

@@ -62,6 +62,7 @@ public final class PeerConfig {
   private final int maxBatchSize;
   private final int maxInFlight;
   private final int maxQueuedNotifications;
+  private final StreamSettings streams;
   private final Duration callTimeout;
   private final boolean exposeErrorDetails;
   private final boolean sendCancel;
@@ -81,6 +82,7 @@ public final class PeerConfig {
     this.maxBatchSize = b.maxBatchSize;
     this.maxInFlight = b.maxInFlight;
     this.maxQueuedNotifications = b.maxQueuedNotifications;
+    this.streams = b.streams;
     this.callTimeout = b.callTimeout;
     this.exposeErrorDetails = b.exposeErrorDetails;
     this.sendCancel = b.sendCancel;
@@ -154,6 +156,16 @@ public final class PeerConfig {
     return maxQueuedNotifications;
   }
 
+  /**
+   * The limits of streams on one connection.
+   *
+   * @return the stream settings
+   * @since 0.2
+   */
+  public StreamSettings streams() {
+    return streams;
+  }
+
   /** @return the call timeout, {@link Duration#ZERO} for none */
   public Duration callTimeout() {
     return callTimeout;
@@ -221,6 +233,7 @@ public final class PeerConfig {
     private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int maxQueuedNotifications = DEFAULT_MAX_QUEUED_NOTIFICATIONS;
+    private StreamSettings streams = StreamSettings.defaults();
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private boolean exposeErrorDetails;
     private boolean sendCancel = true;
@@ -244,6 +257,7 @@ public final class PeerConfig {
       maxBatchSize = c.maxBatchSize;
       maxInFlight = c.maxInFlight;
       maxQueuedNotifications = c.maxQueuedNotifications;
+      streams = c.streams;
       callTimeout = c.callTimeout;
       exposeErrorDetails = c.exposeErrorDetails;
       sendCancel = c.sendCancel;
@@ -392,6 +406,19 @@ public final class PeerConfig {
         throw new IllegalArgumentException("maxQueuedNotifications < 1: " + notifications);
       }
       this.maxQueuedNotifications = notifications;
+      return this;
+    }
+
+    /**
+     * The limits of {@code Flow.Publisher} results and parameters on one connection: streams
+     * open at once, the credit window, the item size. Default {@link StreamSettings#defaults()}.
+     *
+     * @param settings the stream settings
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder streams(StreamSettings settings) {
+      this.streams = Objects.requireNonNull(settings, "settings == null");
       return this;
     }
 

@@ -145,6 +145,19 @@ public abstract class PeerOptions<B extends PeerOptions<B>> {
   }
 
   /**
+   * The limits of streams on each connection; see {@link
+   * PeerConfig.Builder#streams(StreamSettings)}. Default {@link StreamSettings#defaults()}.
+   *
+   * @param settings the stream settings
+   * @return this builder
+   * @since 0.2
+   */
+  public B streams(StreamSettings settings) {
+    config.streams(settings);
+    return self();
+  }
+
+  /**
    * Serves the requests and notifications no service has a method for; see {@link
    * PeerConfig.Builder#fallback(FallbackHandler)}. None by default.
    *

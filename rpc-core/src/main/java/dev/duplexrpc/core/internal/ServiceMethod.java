@@ -24,7 +24,12 @@ public final class ServiceMethod {
     /** A plain value, returned synchronously. */
     VALUE,
     /** {@code CompletableFuture<T>} or {@code CompletionStage<T>}. */
-    FUTURE
+    FUTURE,
+    /**
+     * {@code Flow.Publisher<T>}: the result is a stream of {@code T} (see docs/streaming.md); the
+     * result type is {@code T}.
+     */
+    STREAM
   }
 
   /**
@@ -53,6 +58,16 @@ public final class ServiceMethod {
       int wireIndex,
       boolean varargs,
       boolean raw) {
+    /** Whether it is a {@code Progress}: the caller's progress token on the wire. */
+    public boolean progress() {
+      return rawType == dev.duplexrpc.core.Progress.class;
+    }
+
+    /** Whether it is a {@code Flow.Publisher<T>}: a stream of {@code T = valueType} from the caller. */
+    public boolean stream() {
+      return rawType == java.util.concurrent.Flow.Publisher.class;
+    }
+
     /** The element type of a varargs parameter. */
     public Class<?> componentType() {
       return rawType.getComponentType();
@@ -68,6 +83,7 @@ public final class ServiceMethod {
   private final List<Param> wireParams;
   private final Map<String, Integer> wireIndexByName;
   private final long timeoutMillis;
+  private final boolean hasStreamParams;
 
   ServiceMethod(
       String wireName,
@@ -88,6 +104,7 @@ public final class ServiceMethod {
     this.wireParams = wireParams;
     this.wireIndexByName = wireIndexByName;
     this.timeoutMillis = timeoutMillis;
+    this.hasStreamParams = params.stream().anyMatch(p -> p.stream() || p.progress());
   }
 
   /** The full wire name, prefix included. */
@@ -113,6 +130,11 @@ public final class ServiceMethod {
   /** The type of the JSON result ({@code T} of a future), or null for {@code void}. */
   public Type resultType() {
     return resultType;
+  }
+
+  /** Whether a parameter is a stream or a progress, bound to the connection. */
+  public boolean hasStreamParams() {
+    return hasStreamParams;
   }
 
   /** Every Java parameter, in declaration order. */

@@ -12,6 +12,7 @@ import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.Message;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.proxy.CallTarget;
+import dev.duplexrpc.core.internal.stream.Streams;
 import dev.duplexrpc.core.transport.Transport;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -48,12 +49,17 @@ public final class CallTable implements CallTarget {
   private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
   private final CallHooks hooks; // null: no interceptors
+  private final Streams streams;
 
-  /** @param hooks the interceptors, or null for none */
+  /**
+   * @param hooks the interceptors, or null for none
+   * @param streams the connection's streams, which calls that carry streams open
+   */
   public CallTable(Transport transport, ConnectionState state, MessageWriter writer,
       Executor executor, int maxMessageSize, boolean sendCancel, Duration callTimeout,
-      CallHooks hooks) {
+      CallHooks hooks, Streams streams) {
     this.hooks = hooks;
+    this.streams = streams;
     this.transport = transport;
     this.state = state;
     this.writer = writer;
@@ -61,6 +67,16 @@ public final class CallTable implements CallTarget {
     this.maxMessageSize = maxMessageSize;
     this.sendCancel = sendCancel;
     this.callTimeoutMillis = Limits.millisRoundedUp(callTimeout);
+  }
+
+  /** This connection's streams. */
+  public Streams streams() {
+    return streams;
+  }
+
+  @Override
+  public CallTable connection() {
+    return this;
   }
 
   /** The number of calls waiting for a response. */

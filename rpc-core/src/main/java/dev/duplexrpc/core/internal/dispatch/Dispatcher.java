@@ -14,6 +14,8 @@ import dev.duplexrpc.core.internal.codec.Message;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.reply.Replies;
 import dev.duplexrpc.core.internal.reply.ReplySink;
+import dev.duplexrpc.core.internal.stream.ProgressTable;
+import dev.duplexrpc.core.internal.stream.StreamWire;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -55,7 +57,7 @@ public final class Dispatcher {
     this.admission = admission;
     this.cancels = new IncomingCancels(executor);
     this.runner = new HandlerRunner(writer, new ErrorMapper(writer, exposeErrorDetails), admission,
-        cancels, contexts, hooks);
+        cancels, contexts, hooks, calls.streams());
     this.closer = closer;
   }
 
@@ -87,6 +89,13 @@ public final class Dispatcher {
     if (method == null) {
       if (IncomingCancels.isCancel(m.method())) {
         cancels.cancel(m.method(), m.params());
+        return;
+      }
+      if (ProgressTable.METHOD.equals(m.method()) && calls.streams().progress().receive(m.params())) {
+        return; // the progress of one of our calls
+      }
+      if (StreamWire.handles(m.method())) {
+        calls.streams().receive(m.method(), m.params()); // cheap: queued for the executor
         return;
       }
       method = table.fallback();
