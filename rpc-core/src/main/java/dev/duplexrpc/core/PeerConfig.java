@@ -65,6 +65,7 @@ public final class PeerConfig {
   private final Duration callTimeout;
   private final boolean exposeErrorDetails;
   private final boolean sendCancel;
+  private final boolean directExecution;
   private final FallbackHandler fallback;
   private final Discovery.Settings discovery;
   private final MethodTable table;
@@ -83,6 +84,7 @@ public final class PeerConfig {
     this.callTimeout = b.callTimeout;
     this.exposeErrorDetails = b.exposeErrorDetails;
     this.sendCancel = b.sendCancel;
+    this.directExecution = b.directExecution;
     this.fallback = b.fallback;
     this.discovery = new Discovery.Settings(
         b.discovery, b.discoveryTitle, b.discoveryVersion, b.discoveryMethods, b.discoveryCache);
@@ -167,6 +169,11 @@ public final class PeerConfig {
     return sendCancel;
   }
 
+  /** @return whether every handler runs on the thread that decoded its message */
+  public boolean directExecution() {
+    return directExecution;
+  }
+
   /** @return the fallback handler, or null */
   public FallbackHandler fallback() {
     return fallback;
@@ -214,6 +221,7 @@ public final class PeerConfig {
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private boolean exposeErrorDetails;
     private boolean sendCancel = true;
+    private boolean directExecution;
     private FallbackHandler fallback;
     private boolean discovery = true;
     private String discoveryTitle = "Duplex RPC service";
@@ -236,6 +244,7 @@ public final class PeerConfig {
       callTimeout = c.callTimeout;
       exposeErrorDetails = c.exposeErrorDetails;
       sendCancel = c.sendCancel;
+      directExecution = c.directExecution;
       fallback = c.fallback;
       discovery = c.discovery.enabled();
       discoveryTitle = c.discovery.title();
@@ -283,6 +292,22 @@ public final class PeerConfig {
      */
     public Builder executor(Executor executor) {
       this.executor = executor;
+      return this;
+    }
+
+    /**
+     * Runs every handler (services, the fallback, the built-in methods) on the thread that decoded
+     * its message, as {@link dev.duplexrpc.core.annotation.DirectExecution @DirectExecution} does
+     * for one method or service: no hand-off to the {@link #executor(Executor) executor}. Off by
+     * default. Only safe when no handler ever blocks; a blocking call to a peer from a handler
+     * fails at once with {@link ErrorCodes#BLOCKING_IN_DIRECT_MODE}. Future completions and
+     * listeners stay on the executor.
+     *
+     * @param direct true to run every handler where its message was decoded
+     * @return this builder
+     */
+    public Builder directExecution(boolean direct) {
+      this.directExecution = direct;
       return this;
     }
 

@@ -117,7 +117,7 @@ public final class LocalMethod {
       throw new IllegalStateException(e);
     }
     ServiceMethod model = new ServiceMethod(wireName, ServiceMethod.Kind.REQUEST, m,
-        ServiceMethod.ResultKind.FUTURE, Object.class, List.of(), List.of(), Map.of(), 0);
+        ServiceMethod.ResultKind.FUTURE, Object.class, List.of(), List.of(), Map.of(), 0, false);
     return new LocalMethod(model, handler, gson);
   }
 

@@ -68,6 +68,7 @@ public final class ServiceMethod {
   private final List<Param> wireParams;
   private final Map<String, Integer> wireIndexByName;
   private final long timeoutMillis;
+  private final boolean direct;
 
   ServiceMethod(
       String wireName,
@@ -78,7 +79,8 @@ public final class ServiceMethod {
       List<Param> params,
       List<Param> wireParams,
       Map<String, Integer> wireIndexByName,
-      long timeoutMillis) {
+      long timeoutMillis,
+      boolean direct) {
     this.wireName = wireName;
     this.kind = kind;
     this.method = method;
@@ -88,6 +90,7 @@ public final class ServiceMethod {
     this.wireParams = wireParams;
     this.wireIndexByName = wireIndexByName;
     this.timeoutMillis = timeoutMillis;
+    this.direct = direct;
   }
 
   /** The full wire name, prefix included. */
@@ -133,6 +136,11 @@ public final class ServiceMethod {
   /** The annotated timeout: 0 for the Peer default, -1 for none. */
   public long timeoutMillis() {
     return timeoutMillis;
+  }
+
+  /** Whether it runs on the decoding thread ({@code @DirectExecution} on it or its type). */
+  public boolean direct() {
+    return direct;
   }
 
   /** {@code Declaring.method(ParamType, ...)}, for messages. */
