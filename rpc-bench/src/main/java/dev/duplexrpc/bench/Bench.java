@@ -47,7 +47,8 @@ public final class Bench implements Callable<Results> {
   @Option(names = {"-s", "--scenarios"}, split = ",", paramLabel = "SPEC",
       description = "Scenarios: CxK (C connections, K calls in flight each), CxK:SIZE (echo of SIZE "
           + "characters, e.g. 1k), idle:N (N idle connections), s2c:CxK (the server calls the client), "
-          + "client:CxK (this library's client calls), cluster:N (3 nodes over Redis, N subscribers) "
+          + "client:CxK (this library's client calls), fanout:N (event fan-out to N subscribers, "
+          + "deliveries/s), cluster:N (3 nodes over Redis, N subscribers) "
           + "(default: ${DEFAULT-VALUE}).",
       defaultValue = "1x1,1x64,100x16,idle:1000")
   List<String> scenarios;
@@ -324,6 +325,9 @@ public final class Bench implements Callable<Results> {
         switch (s.kind()) {
           case SERVER_CALLS:
             r = gen.serverCalls(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration), p);
+            break;
+          case FANOUT:
+            r = FanoutLoad.run(uri, s.connections(), seconds(warmup), seconds(duration), p);
             break;
           case LIBRARY_CLIENT:
             r = LibraryClientLoad.run(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration),

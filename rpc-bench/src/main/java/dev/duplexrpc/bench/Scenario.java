@@ -14,6 +14,8 @@ import java.util.Locale;
  *       connections (the generator answers with frames built around the request's id);
  *   <li>{@code client:CxK}: this library's own client makes the calls (typed async proxy), in the
  *       runner's process, instead of the raw generator;
+ *   <li>{@code fanout:N}: event fan-out from one server to N subscribed connections ({@link
+ *       FanoutLoad}), deliveries per second, against the targets that publish events;
  *   <li>{@code cluster:N}: three Duplex RPC nodes over a redis-server of their own ({@link
  *       ClusterLoad}): event fan-out to N subscribers spread over the nodes, and relayed calls to a
  *       client of the same node and of another node. Skipped without {@code redis-server}.
@@ -36,6 +38,8 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
     SERVER_CALLS,
     /** Calls from this library's client to the server. */
     LIBRARY_CLIENT,
+    /** Event fan-out from one server to N subscribers. */
+    FANOUT,
     /** A cluster of three nodes over Redis: event fan-out and cross-node calls. */
     CLUSTER
   }
@@ -49,6 +53,13 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
           throw new IllegalArgumentException("idle connections < 1");
         }
         return new Scenario(s, Kind.IDLE, n, 0, 0);
+      }
+      if (s.startsWith("fanout:")) {
+        int n = Integer.parseInt(s.substring(7));
+        if (n < 1) {
+          throw new IllegalArgumentException("subscribers < 1");
+        }
+        return new Scenario(s, Kind.FANOUT, n, 0, 0);
       }
       if (s.startsWith("cluster:")) {
         int n = Integer.parseInt(s.substring(8));
@@ -77,7 +88,7 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
       return new Scenario(s, Kind.CALLS, c, k, payload);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK, client:CxK or cluster:N): " + e.getMessage(), e);
+          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK, client:CxK, fanout:N or cluster:N): " + e.getMessage(), e);
     }
   }
 
@@ -100,6 +111,8 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
         return "server→client: " + connections + " conn × " + inFlight + " in flight, subtract";
       case LIBRARY_CLIENT:
         return "library client: " + connections + " conn × " + inFlight + " in flight, subtract";
+      case FANOUT:
+        return "event fan-out to " + connections + " subscribers (deliveries/s)";
       case CLUSTER:
         return "cluster of 3 nodes over Redis, " + connections + " subscribers";
       case CALLS:
