@@ -40,6 +40,8 @@ public final class LocalMethod {
   private final int rawIndex;
   /** Per wire parameter, how {@link #readSimple} reads it; null when that path is off for the method. */
   private final byte[] simpleKinds;
+  /** Whether results are ints, longs or booleans written by Gson's own adapters. */
+  private final boolean plainResult;
   /** Non-null for the Peer's fallback: params pass through as text, results by runtime class. */
   private final FallbackHandler fallback;
   private final Gson gson;
@@ -81,6 +83,8 @@ public final class LocalMethod {
       }
     }
     this.simpleKinds = kinds;
+    this.plainResult =
+        resultAdapter != null && SimpleValues.appendsPlain(SimpleValues.kind(resultAdapter));
   }
 
   private LocalMethod(ServiceMethod model, FallbackHandler fallback, Gson gson) {
@@ -95,6 +99,7 @@ public final class LocalMethod {
     this.fallback = fallback;
     this.gson = gson;
     this.simpleKinds = null;
+    this.plainResult = false;
   }
 
   /**
@@ -437,6 +442,9 @@ public final class LocalMethod {
     }
     if (value == null || resultAdapter == null) {
       return null;
+    }
+    if (plainResult) {
+      return MessageWriter.plain(resultAdapter, value); // written without a JsonWriter
     }
     return w -> resultAdapter.write(w, value);
   }

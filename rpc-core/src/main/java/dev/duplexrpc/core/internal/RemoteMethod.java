@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.codec.SimpleValues;
 import java.util.Optional;
 
 /** One method of a remote interface, bound to the Peer's Gson: writes the params of a proxy call. */
@@ -12,6 +13,8 @@ public final class RemoteMethod {
   private final int[] javaIndex;
   private final TypeAdapter<?>[] adapters;
   private final TypeAdapter<?> resultAdapter;
+  /** Whether every param is an int, long or boolean written by Gson's own adapter. */
+  private final boolean plainParams;
 
   /** Resolves the adapters of a method model. */
   public RemoteMethod(ServiceMethod model, Gson gson) {
@@ -32,6 +35,13 @@ public final class RemoteMethod {
     }
     this.resultAdapter =
         model.resultType() == null ? null : gson.getAdapter(TypeToken.get(model.resultType()));
+    boolean plain = n > 0;
+    for (int k = 0; k < n && plain; k++) {
+      ServiceMethod.Param p = model.wireParams().get(k);
+      plain = !p.raw() && !p.varargs() && !p.optionalWrapper()
+          && SimpleValues.appendsPlain(SimpleValues.kind(adapters[k]));
+    }
+    this.plainParams = plain;
   }
 
   /** The model. */
@@ -61,6 +71,18 @@ public final class RemoteMethod {
             + " must be a JSON array or object, not " + tree);
       }
       return out -> ((TypeAdapter<com.google.gson.JsonElement>) adapters[0]).write(out, tree);
+    }
+    if (plainParams) {
+      // The proxy's own argument array when it holds only the params (no CallContext).
+      Object[] values = javaIndex.length == args.length ? args : new Object[javaIndex.length];
+      boolean noNull = true;
+      for (int w = 0; w < javaIndex.length && noNull; w++) {
+        values[w] = args[javaIndex[w]];
+        noNull = values[w] != null;
+      }
+      if (noNull) {
+        return MessageWriter.plainArray(adapters, values); // written without a JsonWriter
+      }
     }
     return out -> {
       out.beginArray();
