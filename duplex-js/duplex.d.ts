@@ -51,6 +51,8 @@ export interface WebSocketConstructor {
 /** The part of a WebSocket that duplex.js uses. */
 export interface WebSocketLike {
   readonly readyState: number;
+  /** The subprotocol the server selected; "" for none. */
+  readonly protocol?: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   onopen: ((event: any) => void) | null;
@@ -70,7 +72,9 @@ export interface ConnectOptions {
   callTimeout?: number;
   /** Whether a call that times out sends rpc.cancel for its id. Default true. */
   sendCancel?: boolean;
-  /** WebSocket subprotocols. */
+  /** Whether to offer Duplex RPC's wire extensions (subprotocols jsonrpc-2.0, duplex-rpc.1). Default true. */
+  wireExtensions?: boolean;
+  /** WebSocket subprotocols to offer instead, for a server that asks for its own. */
   protocols?: string | string[];
   /** The WebSocket class; the global one by default (in Node.js, pass the `ws` package's). */
   WebSocket?: WebSocketConstructor;
@@ -116,6 +120,8 @@ export declare class Connection {
   readonly isOpen: boolean;
   /** The number of calls waiting for their response. */
   readonly pendingCalls: number;
+  /** Whether the server agreed Duplex RPC's wire extensions (subprotocol duplex-rpc.1). */
+  readonly extensionsAgreed: boolean;
   /**
    * Calls a method of the other end. Rejects with RpcError: the other end's error, -32001 after
    * the timeout, -32002 when the connection closes first.

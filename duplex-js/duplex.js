@@ -46,6 +46,11 @@ export const DEFAULT_CALL_TIMEOUT = 30000;
 /** WebSocket.OPEN; the constant is read from the number so that any WebSocket-like class works. */
 const OPEN = 1;
 
+/** The subprotocol that agrees Duplex RPC's wire extensions (docs/wire.md, "Extensions"). */
+const DUPLEX_SUBPROTOCOL = "duplex-rpc.1";
+/** What connect() offers: plain JSON-RPC first, so that a server that takes the first offer blindly speaks plain. */
+const SUBPROTOCOLS = Object.freeze(["jsonrpc-2.0", DUPLEX_SUBPROTOCOL]);
+
 /**
  * A JSON-RPC error: an error response from the other end (its `code`, `message` and `data`), or
  * one raised here: -32001 (timeout), -32002 (connection closed; then `closeCode` and
@@ -150,7 +155,11 @@ function webSocketUrl(url) {
  *     milliseconds; 0 for none
  * @param {boolean} [options.sendCancel=true] whether a call that times out sends `rpc.cancel`
  *     for its id, so that the server stops working on it
- * @param {string|string[]} [options.protocols] WebSocket subprotocols
+ * @param {boolean} [options.wireExtensions=true] whether to offer Duplex RPC's wire extensions
+ *     (subprotocols `jsonrpc-2.0` then `duplex-rpc.1`; see {@link Connection#extensionsAgreed});
+ *     false offers no subprotocol and speaks plain JSON-RPC 2.0
+ * @param {string|string[]} [options.protocols] WebSocket subprotocols to offer instead of the
+ *     above, for a server that asks for its own
  * @param {Function} [options.WebSocket] the WebSocket class; the browser's by default
  * @returns {Promise<Connection>} resolves when the socket is open; rejects with an
  *     {@link RpcError} -32002 if it closes before that
@@ -162,7 +171,8 @@ export function connect(url, options = {}) {
   }
   let connection;
   try {
-    const socket = new WebSocketClass(webSocketUrl(url), options.protocols);
+    const socket = new WebSocketClass(webSocketUrl(url), options.protocols
+      ?? ((options.wireExtensions ?? true) ? SUBPROTOCOLS : undefined));
     connection = new Connection(socket, options);
   } catch (e) {
     return Promise.reject(e);
@@ -273,6 +283,16 @@ export class Connection {
    */
   get isOpen() {
     return this.#closeInfo === null && this.#socket.readyState === OPEN;
+  }
+
+  /**
+   * Whether the server agreed Duplex RPC's wire extensions at the handshake (it selected the
+   * subprotocol `duplex-rpc.1`; docs/wire.md, "Extensions"). False with any other server.
+   *
+   * @returns {boolean}
+   */
+  get extensionsAgreed() {
+    return this.#socket.protocol === DUPLEX_SUBPROTOCOL;
   }
 
   /**

@@ -20,6 +20,17 @@ after(async () => {
   await rpc?.close();
 });
 
+test("the server agrees the wire extensions; wireExtensions: false offers none", async () => {
+  assert.equal(rpc.extensionsAgreed, true);
+  const plain = await connect(url, { WebSocket, wireExtensions: false });
+  try {
+    assert.equal(plain.extensionsAgreed, false);
+    assert.equal(await plain.call("calc.add", [1, 1]), 2);
+  } finally {
+    await plain.close();
+  }
+});
+
 test("call returns the server's result", async () => {
   assert.equal(await rpc.call("calc.add", [2, 3]), 5);
 });

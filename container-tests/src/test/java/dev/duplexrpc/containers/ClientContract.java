@@ -779,6 +779,32 @@ abstract class ClientContract {
   }
 
   @Test
+  void theLibrarysOfferSelectsTheDuplexSubprotocol() throws Exception {
+    start(serverBuilder());
+    URI uri = server.uri();
+    try (Socket s = new Socket("127.0.0.1", uri.getPort())) {
+      s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT));
+      String upgrade = "GET " + uri.getPath() + " HTTP/1.1\r\n"
+          + "Host: 127.0.0.1:" + uri.getPort() + "\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Protocol: jsonrpc-2.0, duplex-rpc.1\r\n\r\n";
+      s.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+      String status = in.readLine();
+      assertNotNull(status, "an answer");
+      assertTrue(status.startsWith("HTTP/1.1 101"), status);
+      String selected = null;
+      for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-protocol:")) {
+          selected = line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+      assertEquals("duplex-rpc.1", selected);
+    }
+  }
+
+  @Test
   void originOutsideTheAllowListIsRefusedWith403() throws Exception {
     start(authBuilder());
     // A raw upgrade request: the status line is enough, whatever the container does afterwards.

@@ -2,6 +2,7 @@ package dev.duplexrpc.interop;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,8 @@ class RpcWebsocketsServerTest {
           })
           .build().connect()) {
         NodeApi api = connection.remote(NodeApi.class);
+        // Node's ws takes the first subprotocol offered, "jsonrpc-2.0": plain JSON-RPC, no extension.
+        assertFalse(connection.peer().extensionsAgreed());
 
         assertEquals(8, api.sum(5, 3));
         assertEquals(6, (int) connection.peer()

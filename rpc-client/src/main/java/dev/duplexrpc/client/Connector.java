@@ -3,6 +3,7 @@ package dev.duplexrpc.client;
 import dev.duplexrpc.client.internal.GuardedClientContainer;
 import dev.duplexrpc.client.internal.SessionContainer;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.transport.Subprotocols;
 import dev.duplexrpc.websocket.SocketSettings;
 import dev.duplexrpc.websocket.internal.Limits;
 import dev.duplexrpc.websocket.internal.Link;
@@ -80,6 +81,7 @@ final class Connector {
     Map<String, List<String>> headers = config.headers;
     ClientEndpointConfig cec = ClientEndpointConfig.Builder.create()
         .sslContext(config.sslContext)
+        .preferredSubprotocols(Subprotocols.offer(config.built.wireExtensions()))
         .configurator(new ClientEndpointConfig.Configurator() {
           @Override
           public void beforeRequest(Map<String, List<String>> request) {

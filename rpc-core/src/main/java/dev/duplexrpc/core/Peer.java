@@ -13,6 +13,7 @@ import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.PendingCalls;
 import dev.duplexrpc.core.internal.proxy.PeerTargets;
 import dev.duplexrpc.core.internal.proxy.RemoteProxies;
+import dev.duplexrpc.core.transport.Subprotocols;
 import dev.duplexrpc.core.transport.Transport;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -93,10 +94,13 @@ public final class Peer implements AutoCloseable {
   private final RemoteProxies proxies;
   private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
   private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
+  private final boolean extensionsAgreed;
 
   private Peer(Builder b, MethodTable table) {
     this.transport = b.transport;
     this.config = b.config;
+    this.extensionsAgreed =
+        config.wireExtensions() && Subprotocols.isDuplex(transport.subprotocol());
     this.table = table;
     this.listener = b.listener;
     this.pipeline = Pipeline.wire(transport, config, table, new PeerContexts(this),
@@ -263,6 +267,19 @@ public final class Peer implements AutoCloseable {
    */
   public boolean isOpen() {
     return pipeline.state().isOpen();
+  }
+
+  /**
+   * Whether both ends agreed Duplex RPC's wire extensions: the transport's handshake agreed the
+   * subprotocol {@link Subprotocols#DUPLEX} and this end's {@link PeerConfig#wireExtensions()} is
+   * on. Only then does this Peer send anything beyond plain JSON-RPC 2.0 (docs/wire.md,
+   * "Extensions"); fixed for the Peer's life.
+   *
+   * @return true when the wire extensions may be used on this connection
+   * @since 0.2
+   */
+  public boolean extensionsAgreed() {
+    return extensionsAgreed;
   }
 
   /**

@@ -66,6 +66,7 @@ public final class PeerConfig {
   private final boolean exposeErrorDetails;
   private final boolean sendCancel;
   private final boolean directExecution;
+  private final boolean wireExtensions;
   private final FallbackHandler fallback;
   private final Discovery.Settings discovery;
   private final MethodTable table;
@@ -85,6 +86,7 @@ public final class PeerConfig {
     this.exposeErrorDetails = b.exposeErrorDetails;
     this.sendCancel = b.sendCancel;
     this.directExecution = b.directExecution;
+    this.wireExtensions = b.wireExtensions;
     this.fallback = b.fallback;
     this.discovery = new Discovery.Settings(
         b.discovery, b.discoveryTitle, b.discoveryVersion, b.discoveryMethods, b.discoveryCache);
@@ -174,6 +176,14 @@ public final class PeerConfig {
     return directExecution;
   }
 
+  /**
+   * @return whether this end offers and accepts Duplex RPC's wire extensions (subprotocol {@link
+   *     dev.duplexrpc.core.transport.Subprotocols#DUPLEX})
+   */
+  public boolean wireExtensions() {
+    return wireExtensions;
+  }
+
   /** @return the fallback handler, or null */
   public FallbackHandler fallback() {
     return fallback;
@@ -222,6 +232,7 @@ public final class PeerConfig {
     private boolean exposeErrorDetails;
     private boolean sendCancel = true;
     private boolean directExecution;
+    private boolean wireExtensions = true;
     private FallbackHandler fallback;
     private boolean discovery = true;
     private String discoveryTitle = "Duplex RPC service";
@@ -245,6 +256,7 @@ public final class PeerConfig {
       exposeErrorDetails = c.exposeErrorDetails;
       sendCancel = c.sendCancel;
       directExecution = c.directExecution;
+      wireExtensions = c.wireExtensions;
       fallback = c.fallback;
       discovery = c.discovery.enabled();
       discoveryTitle = c.discovery.title();
@@ -448,6 +460,22 @@ public final class PeerConfig {
      */
     public Builder sendCancel(boolean send) {
       this.sendCancel = send;
+      return this;
+    }
+
+    /**
+     * Whether this end offers (client) or accepts (server) Duplex RPC's wire extensions at the
+     * WebSocket handshake: the subprotocol {@link dev.duplexrpc.core.transport.Subprotocols#DUPLEX}
+     * (docs/wire.md, "Extensions"). Extensions such as trace context go on the wire only when
+     * both ends agreed it ({@link Peer#extensionsAgreed()}); a peer that did not ask for it sees
+     * plain JSON-RPC 2.0 whatever this says. On by default; off, this end offers or accepts no
+     * extension and speaks plain JSON-RPC 2.0 to everyone.
+     *
+     * @param enabled false to speak plain JSON-RPC 2.0 only
+     * @return this builder
+     */
+    public Builder wireExtensions(boolean enabled) {
+      this.wireExtensions = enabled;
       return this;
     }
 

@@ -206,6 +206,19 @@ public abstract class PeerOptions<B extends PeerOptions<B>> {
   }
 
   /**
+   * Whether this end offers or accepts Duplex RPC's wire extensions at the handshake (the
+   * subprotocol {@code duplex-rpc.1}); see {@link PeerConfig.Builder#wireExtensions(boolean)}. On
+   * by default; a peer that does not ask for them sees plain JSON-RPC 2.0 either way.
+   *
+   * @param enabled false to speak plain JSON-RPC 2.0 only
+   * @return this builder
+   */
+  public B wireExtensions(boolean enabled) {
+    config.wireExtensions(enabled);
+    return self();
+  }
+
+  /**
    * Whether this end answers {@code rpc.discover} with the OpenRPC document of its methods; see
    * {@link PeerConfig.Builder#discovery(boolean)}. On by default; off, {@code rpc.discover} gets -32601
    * (method not found).

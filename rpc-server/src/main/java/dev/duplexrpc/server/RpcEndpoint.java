@@ -304,6 +304,11 @@ public final class RpcEndpoint {
     }
 
     @Override
+    public boolean wireExtensions() {
+      return peerConfig.wireExtensions();
+    }
+
+    @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
       String id = session.getId();
       if (closed) {

@@ -109,6 +109,12 @@ class EventsLoadTest {
       }
       CompletableFuture<Void> churned = CompletableFuture.allOf(churning.toArray(new CompletableFuture<?>[0]));
       started.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      // Publishing starts once a churner is subscribed, so that the churn overlaps it even on a
+      // loaded machine (bounded wait; the server takes the subscription right after the frame).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+      while (server.events().subscribers("tick").size() < 2 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
       // One publisher thread, this one, publishing until the churn is over (bounded in count).
       int published = 0;
       while ((published < EVENTS || !churned.isDone()) && published < MAX_EVENTS) {

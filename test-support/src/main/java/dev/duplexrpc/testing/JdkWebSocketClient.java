@@ -28,11 +28,33 @@ public final class JdkWebSocketClient implements AutoCloseable {
   private final CompletableFuture<Close> closed = new CompletableFuture<>();
   private final WebSocket socket;
 
-  private JdkWebSocketClient(URI uri, HttpClient http) throws Exception {
-    this.socket = http.newWebSocketBuilder()
-        .connectTimeout(Duration.ofSeconds(WAIT_SECONDS))
-        .buildAsync(uri, new Recorder())
-        .get(WAIT_SECONDS, TimeUnit.SECONDS);
+  private JdkWebSocketClient(URI uri, HttpClient http, String... subprotocols) throws Exception {
+    WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(WAIT_SECONDS));
+    if (subprotocols.length > 0) {
+      builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+    }
+    this.socket = builder.buildAsync(uri, new Recorder()).get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Connects, offering WebSocket subprotocols in the handshake's {@code Sec-WebSocket-Protocol}.
+   *
+   * @param uri the server
+   * @param subprotocols what to offer, in order; at least one
+   * @return the open client; {@link #subprotocol()} says what the server selected
+   * @throws Exception if the handshake fails within the wait
+   */
+  public static JdkWebSocketClient connect(URI uri, String... subprotocols) throws Exception {
+    return new JdkWebSocketClient(uri, newHttpClient(), subprotocols);
+  }
+
+  /**
+   * The subprotocol the server selected.
+   *
+   * @return the selected subprotocol, or the empty string for none
+   */
+  public String subprotocol() {
+    return socket.getSubprotocol();
   }
 
   /**

@@ -46,6 +46,7 @@ public final class InMemoryTransport implements Transport {
   private final CompletableFuture<Listener> listener = new CompletableFuture<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final Shared shared;
+  private final String subprotocol;
   private InMemoryTransport peer;
 
   /** State the two ends share: whether the pair is closed. */
@@ -53,9 +54,10 @@ public final class InMemoryTransport implements Transport {
     final AtomicBoolean closed = new AtomicBoolean();
   }
 
-  private InMemoryTransport(String name, Shared shared) {
+  private InMemoryTransport(String name, Shared shared, String subprotocol) {
     this.name = name;
     this.shared = shared;
+    this.subprotocol = subprotocol;
     this.delivery =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -66,14 +68,27 @@ public final class InMemoryTransport implements Transport {
   }
 
   /**
-   * Creates a connected pair.
+   * Creates a connected pair without a subprotocol: the two ends speak plain JSON-RPC 2.0.
    *
    * @return a new pair whose ends are not yet started
    */
   public static Pair pair() {
+    return pair("");
+  }
+
+  /**
+   * Creates a connected pair whose ends report {@code subprotocol} as agreed, as a WebSocket
+   * handshake would: {@link Subprotocols#DUPLEX} to let two Peers use Duplex RPC's wire extensions.
+   *
+   * @param subprotocol the agreed subprotocol, or the empty string for none
+   * @return a new pair whose ends are not yet started
+   * @since 0.2
+   */
+  public static Pair pair(String subprotocol) {
+    Objects.requireNonNull(subprotocol, "subprotocol == null");
     Shared shared = new Shared();
-    InMemoryTransport a = new InMemoryTransport("first", shared);
-    InMemoryTransport b = new InMemoryTransport("second", shared);
+    InMemoryTransport a = new InMemoryTransport("first", shared, subprotocol);
+    InMemoryTransport b = new InMemoryTransport("second", shared, subprotocol);
     a.peer = b;
     b.peer = a;
     return new Pair(a, b);
@@ -115,6 +130,11 @@ public final class InMemoryTransport implements Transport {
     String r = reason == null ? "" : reason;
     peer.deliverClose(code, r);
     deliverClose(code, r);
+  }
+
+  @Override
+  public String subprotocol() {
+    return subprotocol;
   }
 
   /**

@@ -58,6 +58,18 @@ public interface Transport {
   void close(int code, String reason);
 
   /**
+   * The subprotocol the connection's handshake agreed (RFC 6455, section 1.9), which tells the
+   * Peer whether the other end agreed Duplex RPC's wire extensions ({@link Subprotocols}). A
+   * transport without a handshake returns the empty string: plain JSON-RPC 2.0.
+   *
+   * @return the agreed subprotocol, or the empty string for none; never null
+   * @since 0.2
+   */
+  default String subprotocol() {
+    return "";
+  }
+
+  /**
    * Receives what a {@link Transport} delivers.
    *
    * @since 0.1

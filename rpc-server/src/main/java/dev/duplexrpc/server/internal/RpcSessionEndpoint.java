@@ -1,5 +1,6 @@
 package dev.duplexrpc.server.internal;
 
+import dev.duplexrpc.core.transport.Subprotocols;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -36,6 +37,7 @@ public final class RpcSessionEndpoint extends Endpoint {
   public static ServerEndpointConfig config(String path, SessionHandler handler) {
     Objects.requireNonNull(handler, "handler == null");
     return ServerEndpointConfig.Builder.create(RpcSessionEndpoint.class, path)
+        .subprotocols(Subprotocols.SUPPORTED)
         .configurator(new ServerEndpointConfig.Configurator() {
           @Override
           public void modifyHandshake(
@@ -48,19 +50,15 @@ public final class RpcSessionEndpoint extends Endpoint {
             return handler.checkOrigin(originHeaderValue);
           }
 
-          // The two below are the platform defaults, written out: Jakarta's base class asks the
-          // first ServerEndpointConfig.Configurator that ServiceLoader finds, and with this library
-          // on the class path that is Tyrus's, also in Jetty or Tomcat.
-
+          // Wire extensions are agreed here (docs/wire.md, "Extensions").
           @Override
           public String getNegotiatedSubprotocol(List<String> supported, List<String> requested) {
-            for (String r : requested) {
-              if (supported.contains(r)) {
-                return r;
-              }
-            }
-            return "";
+            return Subprotocols.select(requested, handler.wireExtensions());
           }
+
+          // The platform default, written out: Jakarta's base class asks the first
+          // ServerEndpointConfig.Configurator that ServiceLoader finds, and with this library on
+          // the class path that is Tyrus's, also in Jetty or Tomcat.
 
           @Override
           public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {

@@ -27,6 +27,16 @@ public interface SessionHandler {
   }
 
   /**
+   * Whether this endpoint accepts Duplex RPC's wire extensions: the subprotocol it selects from
+   * a client's offer ({@link dev.duplexrpc.core.transport.Subprotocols#select}).
+   *
+   * @return true to select {@code duplex-rpc.1} when offered
+   */
+  default boolean wireExtensions() {
+    return false;
+  }
+
+  /**
    * A session opened.
    *
    * @param session the session

@@ -2,6 +2,7 @@ package dev.duplexrpc.server.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.duplexrpc.core.transport.Subprotocols;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Extension;
@@ -26,6 +27,14 @@ class RpcSessionEndpointTest {
     @Override public void onError(Session session, Throwable error) {}
   };
 
+  static final SessionHandler EXTENSIONS = new SessionHandler() {
+    @Override public void handshake(Map<String, Object> userProperties, HandshakeInfo handshake) {}
+    @Override public boolean wireExtensions() { return true; }
+    @Override public void onOpen(Session session, EndpointConfig config) {}
+    @Override public void onClose(Session session, CloseReason reason) {}
+    @Override public void onError(Session session, Throwable error) {}
+  };
+
   /** An extension offer: a name and no parameters. */
   static Extension extension(String name) {
     return new Extension() {
@@ -35,10 +44,17 @@ class RpcSessionEndpointTest {
   }
 
   @Test
-  void subprotocolIsTheClientsFirstThatIsSupportedElseNone() {
-    ServerEndpointConfig.Configurator c = RpcSessionEndpoint.config("/rpc", NOTHING).getConfigurator();
-    assertEquals("b", c.getNegotiatedSubprotocol(List.of("a", "b"), List.of("x", "b", "a")));
-    assertEquals("", c.getNegotiatedSubprotocol(List.of(), List.of("foo", "bar")));
+  void subprotocolIsDuplexWhenOfferedAndEnabledElsePlainElseNone() {
+    ServerEndpointConfig config = RpcSessionEndpoint.config("/rpc", EXTENSIONS);
+    assertEquals(Subprotocols.SUPPORTED, config.getSubprotocols());
+    ServerEndpointConfig.Configurator c = config.getConfigurator();
+    List<String> supported = config.getSubprotocols();
+    assertEquals("duplex-rpc.1", c.getNegotiatedSubprotocol(supported, List.of("jsonrpc-2.0", "duplex-rpc.1")));
+    assertEquals("jsonrpc-2.0", c.getNegotiatedSubprotocol(supported, List.of("x", "jsonrpc-2.0")));
+    assertEquals("", c.getNegotiatedSubprotocol(supported, List.of("foo", "bar")));
+    ServerEndpointConfig.Configurator off = RpcSessionEndpoint.config("/rpc", NOTHING).getConfigurator();
+    assertEquals("jsonrpc-2.0", off.getNegotiatedSubprotocol(supported, List.of("jsonrpc-2.0", "duplex-rpc.1")));
+    assertEquals("", off.getNegotiatedSubprotocol(supported, List.of("duplex-rpc.1")));
   }
 
   @Test

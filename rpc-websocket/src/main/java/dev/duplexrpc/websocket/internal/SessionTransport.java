@@ -178,6 +178,12 @@ public final class SessionTransport implements Transport {
   }
 
   @Override
+  public String subprotocol() {
+    String agreed = session.getNegotiatedSubprotocol();
+    return agreed == null ? "" : agreed;
+  }
+
+  @Override
   public void start(Listener listener) {
     Objects.requireNonNull(listener, "listener == null");
     synchronized (lock) {
