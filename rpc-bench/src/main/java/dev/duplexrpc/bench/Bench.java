@@ -345,13 +345,14 @@ public final class Bench implements Callable<Results> {
         m.put(Results.SERVER_CPU, r.serverCpuNanos() * perK);
         m.put(Results.GEN_CPU, r.generatorCpuNanos() * perK);
         m.put(Results.ERRORS, (double) r.errors());
+        m.put(Results.SERVER_WRITES, r.serverWritesPerCall());
         m.put(Results.SERVER_WAITING, r.serverThreadsWaiting());
         m.put(Results.GEN_WAITING, r.generatorThreadsWaiting());
         m.put(Results.SERVER_RSS_MB, p.rssBytes() / 1048576.0);
-        log.printf("[bench]   %-22s %-22s %,10.0f calls/s  p50 %,7.0f µs  p99 %,8.0f µs  server %.1f ms/1k  gen %.1f ms/1k"
+        log.printf("[bench]   %-22s %-22s %,10.0f calls/s  p50 %,7.0f µs  p99 %,8.0f µs  server %.1f ms/1k, %.2f writes/call  gen %.1f ms/1k"
                 + "  waiting for a CPU: server %.1f, gen %.1f threads%s%n",
             t.name(), s.spec(), m.get(Results.CALLS_PER_S), m.get(Results.P50_US), m.get(Results.P99_US),
-            m.get(Results.SERVER_CPU), m.get(Results.GEN_CPU), m.get(Results.SERVER_WAITING),
+            m.get(Results.SERVER_CPU), m.get(Results.SERVER_WRITES), m.get(Results.GEN_CPU), m.get(Results.SERVER_WAITING),
             m.get(Results.GEN_WAITING), r.errors() > 0 ? "  ERRORS " + r.errors() : "");
       }
       row.runs.add(m);
