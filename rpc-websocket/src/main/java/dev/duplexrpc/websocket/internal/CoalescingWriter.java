@@ -16,13 +16,27 @@ import org.glassfish.tyrus.spi.Writer;
  * Everything else passes straight through: frames from other threads, frames outside a read, and
  * control frames (close, ping, pong), which first write out what was gathered, so the order on
  * the wire is the order of the writes.
+ *
+ * <p>Gathering never hides back-pressure: a frame over {@link #MAX_GATHERED_FRAME} bytes, and
+ * every frame while the last gathered write has not completed (the socket is full: the other end
+ * is not reading), passes straight through, completing only when written, so the session
+ * transport's send-queue limit still applies; at most {@link #MAX_GATHERED} bytes are gathered
+ * before they are written. A gathered write that fails drops the connection: frames its senders
+ * were told were sent are lost.
  */
 public final class CoalescingWriter extends Writer {
   private static final System.Logger LOG = System.getLogger(CoalescingWriter.class.getName());
 
+  /** The largest frame gathered; larger ones are written on their own. */
+  static final int MAX_GATHERED_FRAME = 16 * 1024;
+  /** The most bytes gathered before they are written, even inside a read. */
+  static final int MAX_GATHERED = 64 * 1024;
+
   private final Writer delegate;
   private final Link link;
   private List<ByteBuffer> gathered; // touched by the reading thread only, inside a read
+  private int gatheredBytes;
+  private volatile boolean writing; // a gathered write has not completed yet
 
   /**
    * @param delegate the connection's writer
@@ -39,29 +53,40 @@ public final class CoalescingWriter extends Writer {
       delegate.write(frame, handler);
       return;
     }
-    if (isControl(frame)) {
+    if (isControl(frame) || frame.remaining() > MAX_GATHERED_FRAME || writing) {
       flush();
       delegate.write(frame, handler);
       return;
     }
     if (gathered == null) {
       gathered = new ArrayList<>();
-      link.afterRead(this::flush);
+      link.afterRead(this::readEnded);
     }
     ByteBuffer copy = ByteBuffer.allocate(frame.remaining()).put(frame).flip(); // theirs to reuse
     gathered.add(copy);
+    gatheredBytes += copy.remaining();
     if (handler != null) {
       handler.completed(frame);
     }
+    if (gatheredBytes >= MAX_GATHERED) {
+      flush(); // what the read gathers next goes in a list of its own, written when it ends
+    }
   }
 
-  /** Writes what was gathered, as one buffer; on the reading thread. */
+  /** The read is over: writes what it gathered; the next read gathers anew. */
+  private void readEnded() {
+    flush();
+    gathered = null;
+  }
+
+  /** Writes what was gathered so far, as one buffer; on the reading thread. */
   private void flush() {
     List<ByteBuffer> frames = gathered;
-    gathered = null;
     if (frames == null || frames.isEmpty()) {
       return;
     }
+    gathered = new ArrayList<>(); // the read goes on: readEnded still comes
+    gatheredBytes = 0;
     ByteBuffer all;
     if (frames.size() == 1) {
       all = frames.get(0);
@@ -76,10 +101,23 @@ public final class CoalescingWriter extends Writer {
       }
       all.flip();
     }
+    writing = true;
     delegate.write(all, new CompletionHandler<>() {
       @Override
+      public void completed(ByteBuffer written) {
+        writing = false;
+      }
+
+      @Override
       public void failed(Throwable t) {
-        LOG.log(Level.DEBUG, "Gathered frames not written: {0}", t);
+        writing = false;
+        LOG.log(Level.DEBUG, "Dropping the connection: gathered frames not written: {0}", t);
+        link.abort();
+      }
+
+      @Override
+      public void cancelled() {
+        failed(new IOException("write cancelled"));
       }
     });
   }
