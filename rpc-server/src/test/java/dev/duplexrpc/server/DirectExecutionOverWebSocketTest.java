@@ -13,12 +13,15 @@ import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.annotation.DirectExecution;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * Direct mode over real sockets: a {@link DirectExecution} handler runs on the Grizzly selector
  * thread that read its frame, a blocking call back to the client from it fails at once with
- * -32008 (the call timeout is minutes long), and a handler without it still runs off the selector.
+ * -32008 (the call timeout is minutes long), and a handler without it still runs off the selector;
+ * a client in direct mode runs the server's calls on its own reading thread.
  */
 class DirectExecutionOverWebSocketTest {
   /** The server's service. */
@@ -36,12 +39,22 @@ class DirectExecutionOverWebSocketTest {
 
     @RpcMethod
     String askClientPooled(CallContext call);
+
+    /** Asks the client which thread its handler ran on (an asynchronous call: allowed anywhere). */
+    @RpcMethod
+    CompletableFuture<String> clientThread(CallContext call);
   }
 
   /** The client's service. */
   public interface Name {
     @RpcMethod
     String name();
+  }
+
+  /** The client's async view of its own service, for the server's calls. */
+  public interface AsyncName {
+    @RpcMethod("name")
+    CompletableFuture<String> name();
   }
 
   /** Answers with the thread it runs on, or asks the client its name. */
@@ -64,6 +77,31 @@ class DirectExecutionOverWebSocketTest {
     @Override
     public String askClientPooled(CallContext call) {
       return call.peer().remote(Name.class).name();
+    }
+
+    @Override
+    public CompletableFuture<String> clientThread(CallContext call) {
+      return call.peer().remote(AsyncName.class).name();
+    }
+  }
+
+  @Test
+  void aClientInDirectModeRunsTheServersCallsOnItsReadingThread() throws Exception {
+    Name thread = () -> Thread.currentThread().getName();
+    try (RpcServer server = RpcServer.builder().service(new ProbeImpl()).build().start()) {
+      ClientConnection direct = RpcClient.builder().uri(server.uri()).service(thread)
+          .directExecution(true).build().connect();
+      ClientConnection pooled = RpcClient.builder().uri(server.uri()).service(thread).build().connect();
+      try {
+        String d = direct.remote(Probe.class).clientThread(null).get(10, TimeUnit.SECONDS);
+        String p = pooled.remote(Probe.class).clientThread(null).get(10, TimeUnit.SECONDS);
+        // The default executor's threads: duplex-rpc-worker-N on 17, unnamed virtual threads on 21+.
+        assertFalse(d.isEmpty() || d.startsWith("duplex-rpc-worker"), "direct client handler ran on " + d);
+        assertTrue(p.isEmpty() || p.startsWith("duplex-rpc-worker"), "default client handler ran on " + p);
+      } finally {
+        direct.close();
+        pooled.close();
+      }
     }
   }
 
