@@ -74,14 +74,28 @@ export interface ConnectOptions {
   sendCancel?: boolean;
   /** Whether to offer Duplex RPC's wire extensions (subprotocols jsonrpc-2.0, duplex-rpc.1). Default true. */
   wireExtensions?: boolean;
+  /** The trace context to send with each call and notification not given its own; sent only when extensionsAgreed. */
+  traceContext?: () => TraceContext | undefined;
   /** WebSocket subprotocols to offer instead, for a server that asks for its own. */
   protocols?: string | string[];
   /** The WebSocket class; the global one by default (in Node.js, pass the `ws` package's). */
   WebSocket?: WebSocketConstructor;
 }
 
+/** A W3C trace context, sent as the top-level traceparent / tracestate members (docs/wire.md, "Trace context"). */
+export interface TraceContext {
+  traceparent: string;
+  tracestate?: string;
+}
+
+/** Options of one notification. */
+export interface NotifyOptions {
+  /** The trace context to send with it; the connection's traceContext() by default. Sent only when extensionsAgreed. */
+  traceContext?: TraceContext;
+}
+
 /** Options of one call. */
-export interface CallOptions {
+export interface CallOptions extends NotifyOptions {
   /** Milliseconds to wait for the response, 0 for no limit; the connection's callTimeout by default. */
   timeout?: number;
 }
@@ -130,7 +144,7 @@ export declare class Connection {
   /** Starts a batch of calls and notifications sent as one message by Batch.send(). */
   batch(): Batch;
   /** Sends a notification (no response). Throws RpcError -32002 if the connection is not open. */
-  notify(method: string, params?: Params): void;
+  notify(method: string, params?: Params, options?: NotifyOptions): void;
   /** Exposes a function the other end may call; null removes it. Names starting with "rpc." are reserved. */
   expose(name: string, fn: ExposedFunction | null): this;
   /** Subscribes to a server event (rpc.on); resolves once the server confirmed. */
@@ -143,7 +157,7 @@ export declare class Connection {
 export declare class Batch {
   private constructor();
   call<R = unknown>(method: string, params?: Params, options?: CallOptions): Promise<R>;
-  notify(method: string, params?: Params): this;
+  notify(method: string, params?: Params, options?: NotifyOptions): this;
   /** Sends the batch; throws RpcError -32002 if the connection is not open. */
   send(): void;
 }

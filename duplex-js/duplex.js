@@ -158,6 +158,9 @@ function webSocketUrl(url) {
  * @param {boolean} [options.wireExtensions=true] whether to offer Duplex RPC's wire extensions
  *     (subprotocols `jsonrpc-2.0` then `duplex-rpc.1`; see {@link Connection#extensionsAgreed});
  *     false offers no subprotocol and speaks plain JSON-RPC 2.0
+ * @param {Function} [options.traceContext] returns the W3C trace context to send with each call
+ *     and notification that is not given its own (`{traceparent, tracestate}`, or undefined for
+ *     none), e.g. from the page's tracing library; sent only when {@link Connection#extensionsAgreed}
  * @param {string|string[]} [options.protocols] WebSocket subprotocols to offer instead of the
  *     above, for a server that asks for its own
  * @param {Function} [options.WebSocket] the WebSocket class; the browser's by default
@@ -222,6 +225,7 @@ export class Connection {
   #socket;
   #callTimeout;
   #sendCancel;
+  #traceContext;
   #nextId = 1;
   /** @type {Map<number, {resolve: Function, reject: Function, timer: *, method: string}>} */
   #pending = new Map();
@@ -246,6 +250,10 @@ export class Connection {
     }
     this.#callTimeout = timeout;
     this.#sendCancel = options.sendCancel ?? true;
+    if (options.traceContext !== undefined && typeof options.traceContext !== "function") {
+      throw new TypeError("traceContext is a function returning {traceparent, tracestate}");
+    }
+    this.#traceContext = options.traceContext;
     if (options.services) {
       for (const name of Object.keys(options.services)) {
         if (typeof options.services[name] === "function") {
@@ -320,6 +328,10 @@ export class Connection {
    * @param {object} [options]
    * @param {number} [options.timeout] milliseconds to wait for the response, 0 for no limit; the
    *     connection's `callTimeout` by default
+   * @param {{traceparent: string, tracestate?: string}} [options.traceContext] the W3C trace
+   *     context to send with the call (top-level `traceparent` / `tracestate` members; docs/wire.md,
+   *     "Trace context"); the connection's `traceContext` function by default. Sent only when
+   *     {@link Connection#extensionsAgreed}
    * @returns {Promise<*>} resolves with the `result`; rejects with an {@link RpcError}: the other
    *     end's error (`code`, `message`, `data`), -32001 after the timeout, -32002 when the
    *     connection closes first (or was closed), -32006 for a malformed error response
@@ -333,7 +345,7 @@ export class Connection {
       return Promise.reject(this.#closedError());
     }
     const id = this.#nextId++;
-    const text = stringify({jsonrpc: "2.0", id, ...body});
+    const text = stringify({jsonrpc: "2.0", id, ...body, ...this.#trace(options.traceContext)});
     return new Promise((resolve, reject) => {
       this.#register(id, method, timeout, resolve, reject);
       this.#socket.send(text);
@@ -369,12 +381,13 @@ export class Connection {
     const messages = [];
     const calls = [];
     for (const item of items) {
+      const trace = this.#trace(item.traceContext);
       if (item.reject) {
         const id = this.#nextId++;
-        messages.push({jsonrpc: "2.0", id, ...item.body});
+        messages.push({jsonrpc: "2.0", id, ...item.body, ...trace});
         calls.push({id, item});
       } else {
-        messages.push({jsonrpc: "2.0", ...item.body});
+        messages.push({jsonrpc: "2.0", ...item.body, ...trace});
       }
     }
     let text;
@@ -404,19 +417,42 @@ export class Connection {
   }
 
   /**
+   * The trace context members to add to one outgoing message: the given context, else the
+   * connection's `traceContext` function's; none unless the extensions were agreed.
+   */
+  #trace(given) {
+    if (!this.extensionsAgreed) {
+      return {};
+    }
+    const context = given ?? this.#traceContext?.();
+    if (context === undefined || context === null) {
+      return {};
+    }
+    const {traceparent, tracestate} = context;
+    if (typeof traceparent !== "string" || traceparent.length === 0
+        || (tracestate !== undefined && typeof tracestate !== "string")) {
+      throw new TypeError("a trace context is {traceparent: string, tracestate?: string}");
+    }
+    return tracestate ? {traceparent, tracestate} : {traceparent};
+  }
+
+  /**
    * Sends a notification: a call without a response.
    *
    * @param {string} method the method name
    * @param {Array|Object} [params] as for {@link Connection#call}
+   * @param {object} [options]
+   * @param {{traceparent: string, tracestate?: string}} [options.traceContext] as for
+   *     {@link Connection#call}
    * @throws {RpcError} -32002 if the connection is not open
-   * @throws {TypeError} for a bad method or params, as {@link Connection#call}
+   * @throws {TypeError} for a bad method, params or trace context, as {@link Connection#call}
    */
-  notify(method, params) {
+  notify(method, params, options = {}) {
     const body = messageBody(method, params);
     if (!this.isOpen) {
       throw this.#closedError();
     }
-    this.#socket.send(stringify({jsonrpc: "2.0", ...body}));
+    this.#socket.send(stringify({jsonrpc: "2.0", ...body, ...this.#trace(options.traceContext)}));
   }
 
   /**
@@ -773,13 +809,16 @@ export class Batch {
    * @param {Array|Object} [params] as for {@link Connection#call}
    * @param {object} [options]
    * @param {number} [options.timeout] as for {@link Connection#call}, counted from `send()`
+   * @param {{traceparent: string, tracestate?: string}} [options.traceContext] as for
+   *     {@link Connection#call}
    * @returns {Promise<*>} settles as the promise of {@link Connection#call}
    */
   call(method, params, options = {}) {
     this.#checkNotSent();
     const body = messageBody(method, params);
     const timeout = checkedTimeout(options.timeout ?? this.#callTimeout);
-    return new Promise((resolve, reject) => this.#items.push({body, timeout, resolve, reject}));
+    const traceContext = options.traceContext;
+    return new Promise((resolve, reject) => this.#items.push({body, timeout, traceContext, resolve, reject}));
   }
 
   /**
@@ -787,11 +826,14 @@ export class Batch {
    *
    * @param {string} method the method name
    * @param {Array|Object} [params] as for {@link Connection#call}
+   * @param {object} [options]
+   * @param {{traceparent: string, tracestate?: string}} [options.traceContext] as for
+   *     {@link Connection#call}
    * @returns {Batch} this batch
    */
-  notify(method, params) {
+  notify(method, params, options = {}) {
     this.#checkNotSent();
-    this.#items.push({body: messageBody(method, params)});
+    this.#items.push({body: messageBody(method, params), traceContext: options.traceContext});
     return this;
   }
 

@@ -31,6 +31,30 @@ test("the server agrees the wire extensions; wireExtensions: false offers none",
   }
 });
 
+test("a trace context given is sent with calls, notifications and batch items when agreed", async () => {
+  const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  assert.equal(await rpc.call("calc.trace", [], { traceContext: { traceparent, tracestate: "k=v" } }),
+    traceparent + "|k=v");
+  assert.equal(await rpc.call("calc.trace", []), "none", "nothing given, nothing sent");
+  const traced = await connect(url, { WebSocket, traceContext: () => ({ traceparent }) });
+  try {
+    assert.equal(await traced.call("calc.trace"), traceparent + "|null", "the connection's function");
+    const batch = traced.batch();
+    const item = batch.call("calc.trace", [], { traceContext: { traceparent: traceparent.replace("-01", "-00") } });
+    batch.send();
+    assert.equal(await item, traceparent.replace("-01", "-00") + "|null");
+    assert.throws(() => traced.notify("calc.tick", [1], { traceContext: { traceparent: 7 } }), TypeError);
+  } finally {
+    await traced.close();
+  }
+  const plain = await connect(url, { WebSocket, wireExtensions: false, traceContext: () => ({ traceparent }) });
+  try {
+    assert.equal(await plain.call("calc.trace"), "none", "never sent without the extensions");
+  } finally {
+    await plain.close();
+  }
+});
+
 test("call returns the server's result", async () => {
   assert.equal(await rpc.call("calc.add", [2, 3]), 5);
 });

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.CallContext;
+import dev.duplexrpc.core.RpcContext;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.TraceContext;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcService;
 import dev.duplexrpc.server.RpcServer;
@@ -56,6 +58,10 @@ class DuplexJsTest {
 
     @RpcMethod
     int tick(int n);
+
+    /** The W3C trace context the call came with, as "traceparent|tracestate", or "none". */
+    @RpcMethod
+    String trace();
   }
 
   /** The client's exposed function the server calls back. */
@@ -102,7 +108,14 @@ class DuplexJsTest {
           public int tick(int n) {
             return SERVER.get().events().publish("tick", Map.of("n", n));
           }
+
+          @Override
+          public String trace() {
+            TraceContext t = RpcContext.current().get(TraceContext.REMOTE_PARENT);
+            return t == null ? "none" : t.traceparent() + "|" + t.tracestate();
+          }
         })
+        .interceptor(call -> null) // a received trace context reaches handlers through the interceptor path
         .build()
         .start();
     SERVER.set(server);
@@ -119,7 +132,7 @@ class DuplexJsTest {
   void nodeTestsPassAgainstTheServer() throws Exception {
     Run run = run(work, Map.of("DUPLEX_URL", server.uri().toString()), "node", "--test", "test/");
     assertEquals(0, run.exit, () -> "node --test failed:\n" + run.output);
-    assertTrue(run.output.contains("# pass 8"), () -> "expected 8 passing Node tests:\n" + run.output);
+    assertTrue(run.output.contains("# pass 9"), () -> "expected 9 passing Node tests:\n" + run.output);
     assertTrue(run.output.contains("# fail 0"), () -> run.output);
   }
 

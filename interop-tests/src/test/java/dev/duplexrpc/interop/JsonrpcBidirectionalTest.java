@@ -113,7 +113,8 @@ class JsonrpcBidirectionalTest {
 
   @Test
   void nodeClientAndJavaServerCallEachOtherOverOneSocket() throws Exception {
-    RpcServer started = RpcServer.builder().path("/rpc").service(java).event("feed").build().start();
+    RpcServer started = RpcServer.builder().path("/rpc").service(java).event("feed")
+        .interceptor(Tracing.on()).build().start();
     server = started;
     try (started; Node.Script node = Node.start("jb-client.mjs", started.uri().toString())) {
       assertValue("5", node.step("call"));

@@ -126,6 +126,7 @@ class RpcWebsocketsClientTest {
     server = RpcServer.builder()
         .path("/rpc")
         .service(calc)
+        .interceptor(Tracing.on())
         .event("feed")
         .connectionListener(setup -> {
           if ("rpc-websockets".equals(setup.handshake().queryParameter("events"))) {

@@ -61,6 +61,7 @@ class RpcWebsocketsServerTest {
       int port = node.next().get("port").getAsInt();
       List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
       try (ClientConnection connection = RpcClient.builder().uri("ws://127.0.0.1:" + port + "/")
+          .interceptor(Tracing.on())
           .frameListener((text, outgoing) -> {
             if (outgoing) {
               sent.add(text);
@@ -94,6 +95,7 @@ class RpcWebsocketsServerTest {
         assertNull(api.nothing());
         assertEquals(8, api.sum(5, 3), "the connection goes on as before");
         assertTrue(sent.stream().noneMatch(t -> t.contains("\"error\"")), sent.toString());
+        assertTrue(sent.stream().noneMatch(t -> t.contains("traceparent")), "tracing on, nothing of it sent: " + sent);
 
         BlockingQueue<Feed> feeds = new LinkedBlockingQueue<>();
         BlockingQueue<int[]> ticks = new LinkedBlockingQueue<>();

@@ -4,6 +4,7 @@ import dev.duplexrpc.client.ConnectionCalls.Waiter;
 import dev.duplexrpc.client.Connector.Line;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.internal.EventCounters;
 import dev.duplexrpc.core.internal.SerialExecutor;
 import dev.duplexrpc.websocket.internal.Background;
 import java.io.IOException;
@@ -302,6 +303,7 @@ final class ConnectionLifecycle {
         w.ready(l.peer);
       }
       attempt = 0;
+      EventCounters.RECONNECTS.increment(); // before the announcement: a listener reads it counted
       state = ConnectionState.OPEN;
       announce(ConnectionState.OPEN);
     }

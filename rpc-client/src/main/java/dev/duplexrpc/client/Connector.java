@@ -213,6 +213,9 @@ final class Connector {
       transport = t;
       SocketSettings socket = config.socket.build();
       t.maxQueuedBytes(socket.maxQueuedBytes());
+      int port = config.uri.getPort() >= 0 ? config.uri.getPort()
+          : "wss".equalsIgnoreCase(config.uri.getScheme()) ? 443 : 80;
+      t.addresses(null, SessionTransport.hostAndPort(config.uri.getHost(), port)); // the socket's own address: not known here
       Peer peer = Peer.builder().config(config.built).transport(t).fallback(events).build();
       t.heartbeat(socket.pingInterval(), socket.idleTimeout());
       line.complete(new Line(peer, t));

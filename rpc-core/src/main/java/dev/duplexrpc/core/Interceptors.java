@@ -4,6 +4,7 @@ import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.codec.TraceFields;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -27,9 +28,15 @@ final class Interceptors implements CallHooks {
   }
 
   @Override
-  public Observed incoming(String method, Id id, JsonSlice params) {
-    return run(new RpcCall(RpcCall.Direction.INCOMING, method, id, params, writer, peer,
-        RpcContext.EMPTY));
+  public Observed incoming(String method, Id id, JsonSlice params, TraceFields trace) {
+    RpcContext context = RpcContext.EMPTY;
+    if (trace != null && peer.extensionsAgreed()) {
+      TraceContext parent = TraceContext.received(trace.traceparent(), trace.tracestate());
+      if (parent != null) {
+        context = context.with(TraceContext.REMOTE_PARENT, parent);
+      }
+    }
+    return run(new RpcCall(RpcCall.Direction.INCOMING, method, id, params, writer, peer, context));
   }
 
   @Override
@@ -39,7 +46,7 @@ final class Interceptors implements CallHooks {
   }
 
   private Observed run(RpcCall call) {
-    Run run = new Run(call, System.nanoTime(), interceptors.length);
+    Run run = new Run(call, peer.extensionsAgreed(), System.nanoTime(), interceptors.length);
     for (int i = 0; i < interceptors.length; i++) {
       RpcInterceptor.Listener l;
       try {
@@ -56,12 +63,14 @@ final class Interceptors implements CallHooks {
   /** One call's listeners, told its outcome once. */
   private static final class Run implements Observed {
     final RpcCall call;
+    final boolean extensions;
     final long start;
     final RpcInterceptor.Listener[] listeners;
     final AtomicBoolean done = new AtomicBoolean();
 
-    Run(RpcCall call, long start, int interceptors) {
+    Run(RpcCall call, boolean extensions, long start, int interceptors) {
       this.call = call;
+      this.extensions = extensions;
       this.start = start;
       this.listeners = new RpcInterceptor.Listener[interceptors];
     }
@@ -69,6 +78,11 @@ final class Interceptors implements CallHooks {
     @Override
     public RpcContext context() {
       return call.context();
+    }
+
+    @Override
+    public TraceContext trace() {
+      return extensions ? call.context().get(TraceContext.PROPAGATE) : null;
     }
 
     @Override

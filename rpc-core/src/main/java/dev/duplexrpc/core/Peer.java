@@ -16,6 +16,7 @@ import dev.duplexrpc.core.internal.proxy.RemoteProxies;
 import dev.duplexrpc.core.transport.Subprotocols;
 import dev.duplexrpc.core.transport.Transport;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -299,6 +300,38 @@ public final class Peer implements AutoCloseable {
    */
   public int pendingCalls() {
     return calls.size();
+  }
+
+  /**
+   * A snapshot of this connection's load: pending calls, handlers running, bytes queued to send.
+   *
+   * @return the snapshot
+   * @since 0.2
+   */
+  public PeerStats stats() {
+    return new PeerStats(calls.size(), pipeline.admission().running(), transport.queuedBytes());
+  }
+
+  /**
+   * The socket address of the other end, as the transport knows it (telemetry's {@code
+   * network.peer.address}).
+   *
+   * @return the address, or null when not known (the in-memory transport, the client side)
+   * @since 0.2
+   */
+  public InetSocketAddress remoteAddress() {
+    return transport.remoteAddress();
+  }
+
+  /**
+   * The host and port the client used to reach the server (telemetry's {@code server.address}):
+   * the URI's on a client, the {@code Host} header on a server.
+   *
+   * @return an unresolved address (port 0 when not known), or null when not known
+   * @since 0.2
+   */
+  public InetSocketAddress serverAddress() {
+    return transport.serverAddress();
   }
 
   /**

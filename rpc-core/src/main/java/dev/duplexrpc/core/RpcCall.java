@@ -142,7 +142,8 @@ public final class RpcCall {
 
   /**
    * The call's context: for an outgoing call, {@link RpcContext#current()} when it was made, plus
-   * what interceptors put; for an incoming one, what interceptors put.
+   * what interceptors put; for an incoming one, the caller's trace context ({@link
+   * TraceContext#REMOTE_PARENT}, when sent and agreed) and what interceptors put.
    *
    * @return the context, never null
    */

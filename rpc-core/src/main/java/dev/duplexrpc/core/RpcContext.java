@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Values that travel with a call inside this process, such as a trace span or the caller's
  * identity: immutable, keyed by {@link Key}s. {@link RpcInterceptor}s put them on a call; the
- * handler reads them, and the calls it makes start with them. They are never sent on the wire.
+ * handler reads them, and the calls it makes start with them. They are never sent on the wire,
+ * except a {@link TraceContext} under {@link TraceContext#PROPAGATE}.
  *
  * <pre>{@code
  * static final RpcContext.Key<String> TRACE_ID = RpcContext.Key.named("traceId");

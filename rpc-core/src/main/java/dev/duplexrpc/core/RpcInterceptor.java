@@ -38,7 +38,8 @@ package dev.duplexrpc.core;
  * <h2>Context</h2>
  *
  * An outgoing call starts with {@link RpcContext#current()}: the context of the handler running on
- * this thread, or one made current with {@link RpcContext#attach()}. An incoming call starts empty.
+ * this thread, or one made current with {@link RpcContext#attach()}. An incoming call starts empty,
+ * or with the caller's {@link TraceContext} under {@link TraceContext#REMOTE_PARENT}.
  * What an interceptor puts with {@link RpcCall#put} is seen by the interceptors after it, by the
  * handler ({@link CallContext#rpcContext()}, {@link RpcContext#current()}), and so by the calls
  * the handler makes: a tracing interceptor parents its spans this way.

@@ -125,7 +125,12 @@ class SpecExamplesTest {
 
   @BeforeEach
   void connect() {
-    raw = RawEnd.connect(Peer.builder().service(spec));
+    raw = RawEnd.connect(peerBuilder().service(spec));
+  }
+
+  /** The Peer under test, before its service; a subclass runs the examples with more installed. */
+  Peer.Builder peerBuilder() {
+    return Peer.builder();
   }
 
   @AfterEach

@@ -332,6 +332,7 @@ public final class RpcEndpoint {
           "server session " + id + " from " + handshake.remoteAddress(),
           frameListener == null ? null : (text, outgoing) -> frameListener.onFrame(id, text, outgoing));
       transport.maxQueuedBytes(socket.maxQueuedBytes());
+      transport.addresses(handshake.remoteAddress(), SessionTransport.hostAndPort(handshake.header("Host"), 0));
       if (session.getMaxIdleTimeout() != 0) {
         // The container's own idle timeout (Jetty: 30 s by default) would close a quiet
         // connection that the library's settings keep (idleTimeout ZERO, or longer than the

@@ -25,7 +25,7 @@ import java.util.Map;
  * On {@code HEAP} it collects garbage and prints {@code HEAP <bytes used>}.
  *
  * <pre>{@code
- * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4] [direct=true]
+ * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4] [direct=true] [tracing=on|unsampled]
  * }</pre>
  */
 public final class TargetMain {
@@ -105,6 +105,12 @@ public final class TargetMain {
         }
         // direct=true: every handler on the selector thread (the opt-in direct mode)
         b.directExecution(Boolean.parseBoolean(settings.getOrDefault("direct", "false")));
+        String tracing = settings.getOrDefault("tracing", "off");
+        if (tracing.equals("on") || tracing.equals("unsampled")) { // docs/observability.md, "Overhead"
+          b.interceptor(Tracing.telemetry(tracing.equals("on")).interceptor());
+        } else if (!tracing.equals("off")) {
+          throw new IllegalArgumentException("tracing=" + tracing + ": on, unsampled or off");
+        }
         RpcServer s = b.build().start();
         self[0] = s;
         server = s;

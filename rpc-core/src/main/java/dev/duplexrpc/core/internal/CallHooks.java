@@ -1,9 +1,11 @@
 package dev.duplexrpc.core.internal;
 
 import dev.duplexrpc.core.RpcContext;
+import dev.duplexrpc.core.TraceContext;
 import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.codec.TraceFields;
 
 /**
  * Where the call path meets the Peer's interceptors: the dispatcher and the call table ask it
@@ -15,10 +17,11 @@ public interface CallHooks {
    * Runs the interceptors before an incoming call's handler.
    *
    * @param id the request's id, or null for a notification
+   * @param trace its trace context members as received, or null for none
    * @return the call's observer
    * @throws RuntimeException an interceptor's refusal (its outcome already told)
    */
-  Observed incoming(String method, Id id, JsonSlice params);
+  Observed incoming(String method, Id id, JsonSlice params, TraceFields trace);
 
   /**
    * Runs the interceptors before an outgoing call is written.
@@ -33,6 +36,12 @@ public interface CallHooks {
   interface Observed {
     /** The context the interceptors left on the call, for its handler. */
     RpcContext context();
+
+    /**
+     * The trace context to write into an outgoing call: what the interceptors put under {@link
+     * dev.duplexrpc.core.TraceContext#PROPAGATE}, when the wire extensions are agreed; else null.
+     */
+    TraceContext trace();
 
     /** The call succeeded with a value (null for a notification). */
     void completed(Object value);

@@ -1,5 +1,6 @@
 package dev.duplexrpc.core.transport;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -67,6 +68,38 @@ public interface Transport {
    */
   default String subprotocol() {
     return "";
+  }
+
+  /**
+   * The bytes handed to {@link #send} and not yet written to the network, for metrics ({@link
+   * dev.duplexrpc.core.Peer#stats()}).
+   *
+   * @return the count; 0 for a transport that does not queue
+   * @since 0.2
+   */
+  default long queuedBytes() {
+    return 0;
+  }
+
+  /**
+   * The socket address of the other end, for telemetry ({@code network.peer.address}).
+   *
+   * @return the address, or null when the transport does not know it
+   * @since 0.2
+   */
+  default InetSocketAddress remoteAddress() {
+    return null;
+  }
+
+  /**
+   * The host and port the client used to reach the server, for telemetry ({@code
+   * server.address}): on a client the URI's, on a server the request's {@code Host} header.
+   *
+   * @return an unresolved address (port 0 when not known), or null when not known at all
+   * @since 0.2
+   */
+  default InetSocketAddress serverAddress() {
+    return null;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.duplexrpc.server.internal;
 
 import dev.duplexrpc.core.transport.Transport;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -72,6 +73,26 @@ public abstract class IncomingFilter implements Transport {
   @Override
   public void close(int code, String reason) {
     delegate.close(code, reason);
+  }
+
+  @Override
+  public String subprotocol() {
+    return delegate.subprotocol();
+  }
+
+  @Override
+  public long queuedBytes() {
+    return delegate.queuedBytes();
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return delegate.remoteAddress();
+  }
+
+  @Override
+  public InetSocketAddress serverAddress() {
+    return delegate.serverAddress();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.duplexrpc.websocket.internal;
 
+import dev.duplexrpc.core.internal.EventCounters;
 import jakarta.websocket.CloseReason;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -162,6 +163,7 @@ public final class FrameGuard implements ReadHandler {
         data.position(limit);
         tripped = true;
         LOG.log(Level.WARNING, "Closing connection: {0}", refusal.getReasonPhrase());
+        EventCounters.TOO_LARGE.increment();
         closer.accept(refusal);
         return;
       }

@@ -1,5 +1,6 @@
 package dev.duplexrpc.websocket.internal;
 
+import dev.duplexrpc.core.internal.EventCounters;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -89,6 +90,7 @@ final class Heartbeat {
     stop();
     String reason = "heartbeat: nothing received for " + Duration.ofNanos(idleNanos).toMillis() + " ms";
     LOG.log(Level.INFO, "Dropping {0}: {1}", transport, reason);
+    EventCounters.HEARTBEAT_DROPS.increment();
     transport.expire(reason);
   }
 

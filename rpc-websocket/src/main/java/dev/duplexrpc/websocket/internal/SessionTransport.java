@@ -1,5 +1,6 @@
 package dev.duplexrpc.websocket.internal;
 
+import dev.duplexrpc.core.internal.EventCounters;
 import dev.duplexrpc.core.transport.Transport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.MessageHandler;
@@ -7,6 +8,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,6 +65,8 @@ public final class SessionTransport implements Transport {
   private volatile Runnable beforeClose;
   private volatile Heartbeat heartbeat;
   private final AtomicLong queuedBytes = new AtomicLong();
+  private volatile InetSocketAddress remoteAddress;
+  private volatile InetSocketAddress serverAddress;
   private volatile long maxQueuedBytes;
 
   /** Receives every text frame sent or received, for logging. */
@@ -268,6 +272,7 @@ public final class SessionTransport implements Transport {
       queuedBytes.addAndGet(-bytes);
       String reason = "send queue over " + maxQueuedBytes + " bytes: the other end is not reading";
       LOG.log(Level.WARNING, "Dropping {0}: {1}", name, reason);
+      EventCounters.SLOW_READERS.increment();
       sent.completeExceptionally(new IOException(reason));
       drop(1001, reason);
       return sent;
@@ -335,7 +340,52 @@ public final class SessionTransport implements Transport {
     this.maxQueuedBytes = bytes;
   }
 
+  /**
+   * Sets what the binding knows of the addresses: the other end's socket address and the host
+   * and port the client used to reach the server; either may be null.
+   */
+  public void addresses(InetSocketAddress remote, InetSocketAddress server) {
+    this.remoteAddress = remote;
+    this.serverAddress = server;
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  public InetSocketAddress serverAddress() {
+    return serverAddress;
+  }
+
+  /**
+   * The host and port of a {@code Host} header or a URI authority, unresolved: {@code
+   * example.com:8443}, {@code [::1]:80}; port 0 when the text has none, null for no text.
+   */
+  public static InetSocketAddress hostAndPort(String host, int defaultPort) {
+    if (host == null || host.isBlank()) {
+      return null;
+    }
+    String h = host.trim();
+    int port = defaultPort;
+    int colon = h.lastIndexOf(':');
+    if (colon > h.lastIndexOf(']')) { // a port after the host (or after an IPv6 literal)
+      try {
+        port = Integer.parseInt(h.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = defaultPort;
+      }
+      h = h.substring(0, colon);
+    }
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return InetSocketAddress.createUnresolved(h, port >= 0 && port <= 65535 ? port : 0);
+  }
+
   /** Bytes handed to the socket and not yet written. */
+  @Override
   public long queuedBytes() {
     return queuedBytes.get();
   }

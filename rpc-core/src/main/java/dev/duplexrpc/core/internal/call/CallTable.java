@@ -112,7 +112,7 @@ public final class CallTable implements CallTarget {
     }
     String text;
     try {
-      text = writer.request(id, method, params);
+      text = writer.request(id, method, params, observed == null ? null : observed.trace());
     } catch (RuntimeException e) {
       return failed(future, observed, e);
     }
@@ -160,7 +160,7 @@ public final class CallTable implements CallTarget {
       if (c != null) {
         throw c;
       }
-      text = writer.notification(method, params);
+      text = writer.notification(method, params, observed == null ? null : observed.trace());
       if (text.length() > maxMessageSize) {
         throw tooLarge("notification '" + method + "'", text.length());
       }
@@ -237,12 +237,12 @@ public final class CallTable implements CallTarget {
         }
         CallHooks.Observed o = observed == null ? null : observed[i];
         if (e.future() == null) {
-          sb.append(writer.notification(e.method(), e.params()));
+          sb.append(writer.notification(e.method(), e.params(), o == null ? null : o.trace()));
           if (o != null) {
             notifications.add(o);
           }
         } else {
-          sb.append(writer.request(ids[i], e.method(), e.params()));
+          sb.append(writer.request(ids[i], e.method(), e.params(), o == null ? null : o.trace()));
           PendingCall call =
               new PendingCall(this, executor, ids[i], e.method(), e.adapter(), e.future(), true, o);
           e.future().call = call;

@@ -14,8 +14,9 @@ public sealed interface Message {
    * @param id the id, echoed verbatim (may be {@link Id#NULL})
    * @param method the wire name
    * @param params the params (an array or an object), or null when absent
+   * @param trace its {@code traceparent} / {@code tracestate} members, or null when it has none
    */
-  record Request(Id id, String method, JsonSlice params) implements Message {}
+  record Request(Id id, String method, JsonSlice params, TraceFields trace) implements Message {}
 
   /**
    * A notification: it never gets a response. The {@code rpc-websockets} event form {@code
@@ -23,8 +24,9 @@ public sealed interface Message {
    *
    * @param method the wire name
    * @param params the params (an array or an object), or null when absent
+   * @param trace its {@code traceparent} / {@code tracestate} members, or null when it has none
    */
-  record Notification(String method, JsonSlice params) implements Message {}
+  record Notification(String method, JsonSlice params, TraceFields trace) implements Message {}
 
   /**
    * A response to one of our calls.

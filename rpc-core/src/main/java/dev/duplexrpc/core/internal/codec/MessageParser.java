@@ -56,6 +56,12 @@ public final class MessageParser {
     JsonSlice result;
     JsonSlice error;
     String notification; // the rpc-websockets event name; null if absent or not a string
+    String traceparent; // null if absent or not a string
+    String tracestate; // null if absent or not a string
+
+    TraceFields trace() {
+      return traceparent == null && tracestate == null ? null : new TraceFields(traceparent, tracestate);
+    }
 
     Message classify() {
       if (!hasMethod && (result != null || error != null)) {
@@ -65,7 +71,7 @@ public final class MessageParser {
       if (notification != null && !hasMethod && !hasId) { // {"notification": name, "params": ...}
         return badParams
             ? new Message.Dropped("event " + notification + " with params that are not an array or object")
-            : new Message.Notification(notification, params);
+            : new Message.Notification(notification, params, null);
       }
       if (hasId && id == null) {
         return new Message.Invalid(Id.NULL, "id is neither a string, a number nor null");
@@ -83,7 +89,9 @@ public final class MessageParser {
       if (badParams) {
         return new Message.Invalid(replyId, "params is not an array or an object");
       }
-      return hasId ? new Message.Request(id, method, params) : new Message.Notification(method, params);
+      return hasId
+          ? new Message.Request(id, method, params, trace())
+          : new Message.Notification(method, params, trace());
     }
   }
 
@@ -205,6 +213,12 @@ public final class MessageParser {
             break;
           case "notification":
             m.notification = peek() == '"' ? string() : skipped(depth + 1);
+            break;
+          case "traceparent":
+            m.traceparent = peek() == '"' ? string() : skipped(depth + 1);
+            break;
+          case "tracestate":
+            m.tracestate = peek() == '"' ? string() : skipped(depth + 1);
             break;
           default:
             skipValue(depth + 1);

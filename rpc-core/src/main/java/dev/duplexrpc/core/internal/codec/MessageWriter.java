@@ -1,16 +1,18 @@
 package dev.duplexrpc.core.internal.codec;
 
+import dev.duplexrpc.core.TraceContext;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonWriter;
+import dev.duplexrpc.core.TraceContext;
 import java.io.IOException;
 import java.io.Writer;
 
 /**
  * Writes JSON-RPC messages with the Peer's {@link Gson} settings. Member order is
- * {@code jsonrpc, id, method, params} for requests and {@code jsonrpc, id, result|error} for
+ * {@code jsonrpc, id, method, params[, traceparent, tracestate]} for requests and {@code jsonrpc, id, result|error} for
  * responses, so a streaming reader on the other side learns the id first. Every message is
  * well-formed UTF-16: unpaired surrogates are escaped (see {@link #text}).
  */
@@ -82,17 +84,30 @@ public final class MessageWriter {
 
   /** A request with one of this Peer's ids; {@code params} may be null for none. */
   public String request(long id, String method, Body params) {
-    return call(id, method, params);
+    return call(id, method, params, null);
+  }
+
+  /**
+   * A request with one of this Peer's ids and its trace context as top-level members after {@code
+   * params}; {@code params} and {@code trace} may be null for none.
+   */
+  public String request(long id, String method, Body params, TraceContext trace) {
+    return call(id, method, params, trace);
   }
 
   /** A notification; {@code params} may be null for none. */
   public String notification(String method, Body params) {
-    return call(-1, method, params);
+    return call(-1, method, params, null);
+  }
+
+  /** A notification with its trace context; {@code params} and {@code trace} may be null. */
+  public String notification(String method, Body params, TraceContext trace) {
+    return call(-1, method, params, trace);
   }
 
   /** A request ({@code id} positive) or a notification ({@code id} -1). */
-  private String call(long id, String method, Body params) {
-    if (params instanceof PlainBody plain && isPlainName(method)) {
+  private String call(long id, String method, Body params, TraceContext trace) {
+    if (trace == null && params instanceof PlainBody plain && isPlainName(method)) {
       StringBuilder sb = new StringBuilder(48 + method.length());
       sb.append("{\"jsonrpc\":\"2.0\",");
       if (id >= 0) {
@@ -113,6 +128,12 @@ public final class MessageWriter {
       if (params != null) {
         w.name("params");
         params.write(w);
+      }
+      if (trace != null) {
+        w.name(TraceContext.TRACEPARENT).value(trace.traceparent());
+        if (trace.tracestate() != null) {
+          w.name(TraceContext.TRACESTATE).value(trace.tracestate());
+        }
       }
       w.endObject();
       w.flush();

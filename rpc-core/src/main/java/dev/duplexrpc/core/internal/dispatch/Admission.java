@@ -40,6 +40,11 @@ public final class Admission {
     this.maxQueuedNotifications = maxQueuedNotifications;
   }
 
+  /** Requests being handled plus notifications queued or running. */
+  public int running() {
+    return inFlight.get() + queuedNotifications.get();
+  }
+
   int maxInFlight() {
     return maxInFlight;
   }

@@ -5,6 +5,7 @@ import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.Closer;
 import dev.duplexrpc.core.internal.DirectMode;
+import dev.duplexrpc.core.internal.EventCounters;
 import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.MethodTable;
 import dev.duplexrpc.core.internal.SerialExecutor;
@@ -108,6 +109,7 @@ public final class Dispatcher {
     switch (admission.admitNotification()) {
       case OVER_LIMIT -> {
         String reason = "Notification backlog over " + admission.maxQueuedNotifications();
+        EventCounters.OVERLOADED.increment();
         LOG.log(Level.WARNING, "Closing {0}: {1}", connection, reason);
         closer.close(1008, reason);
         return;
@@ -119,7 +121,7 @@ public final class Dispatcher {
       default -> { }
     }
     LocalMethod served = method;
-    Runnable run = () -> runner.runNotification(served, m.method(), m.params());
+    Runnable run = () -> runner.runNotification(served, m.method(), m.params(), m.trace());
     if (direct(served) && notifications.runIfIdle(() -> runDirect(run))) {
       return; // ran here; with earlier notifications still queued, it waits its turn below
     }
@@ -154,11 +156,11 @@ public final class Dispatcher {
     }
     Running run = cancels.track(id);
     if (direct(method)) {
-      runDirect(() -> runner.runRequest(method, m.method(), m.params(), run, sink));
+      runDirect(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
       return;
     }
     try {
-      executor.execute(() -> runner.runRequest(method, m.method(), m.params(), run, sink));
+      executor.execute(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
     } catch (RejectedExecutionException e) {
       cancels.untrack(run);
       admission.handled();
@@ -178,6 +180,7 @@ public final class Dispatcher {
   }
 
   private String overloaded(Id id, String reason) {
+    EventCounters.OVERLOADED.increment();
     JsonObject data = new JsonObject();
     data.addProperty("reason", reason);
     return writer.error(id, ErrorCodes.OVERLOADED, "Overloaded", data);

@@ -7,6 +7,7 @@ import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.codec.TraceFields;
 import dev.duplexrpc.core.internal.reply.ReplySink;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -39,7 +40,8 @@ final class HandlerRunner {
     this.hooks = hooks;
   }
 
-  void runRequest(LocalMethod method, String name, JsonSlice params, Running run, ReplySink sink) {
+  void runRequest(LocalMethod method, String name, JsonSlice params, TraceFields trace, Running run,
+      ReplySink sink) {
     if (!run.start()) {
       finish(method, run, sink, null, new CancellationException(), null);
       return;
@@ -47,7 +49,7 @@ final class HandlerRunner {
     CallHooks.Observed observed = null;
     if (hooks != null) {
       try {
-        observed = hooks.incoming(name, run.id, params);
+        observed = hooks.incoming(name, run.id, params, trace);
       } catch (Throwable refused) {
         run.endSync(null);
         finish(method, run, sink, null, refused, null);
@@ -107,11 +109,11 @@ final class HandlerRunner {
     admission.answered(); // only now may a shutdown close: the response is on its way
   }
 
-  void runNotification(LocalMethod method, String name, JsonSlice params) {
+  void runNotification(LocalMethod method, String name, JsonSlice params, TraceFields trace) {
     CallHooks.Observed observed = null;
     if (hooks != null) {
       try {
-        observed = hooks.incoming(name, null, params);
+        observed = hooks.incoming(name, null, params, trace);
       } catch (Throwable refused) {
         LOG.log(Level.DEBUG, "Notification {0} refused by an interceptor: {1}", name, refused);
         admission.notificationDone(true);

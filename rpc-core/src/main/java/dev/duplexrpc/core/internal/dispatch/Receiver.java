@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.internal.Closer;
 import dev.duplexrpc.core.internal.ConnectionState;
+import dev.duplexrpc.core.internal.EventCounters;
 import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.Message;
 import dev.duplexrpc.core.internal.codec.MessageParser;
@@ -51,6 +52,7 @@ public final class Receiver {
     if (text.length() > maxMessageSize) {
       String reason = "Message too big: " + text.length() + " > " + maxMessageSize;
       LOG.log(Level.WARNING, "Closing {0}: {1}", connection, reason);
+      EventCounters.TOO_LARGE.increment();
       closer.close(1009, reason);
       return;
     }

@@ -8,7 +8,9 @@ import com.google.gson.JsonParser;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.RpcContext;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.TraceContext;
 import dev.duplexrpc.server.ServerConnection;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -77,7 +79,7 @@ final class ForwardedCalls {
     }
     Peer peer = c.peer();
     if (id == null) {
-      try {
+      try (RpcContext.Scope s = callerTrace(m).attach()) {
         if (params != null && params.isJsonObject()) {
           peer.notifyNamed(method, named(params.getAsJsonObject()));
         } else {
@@ -90,10 +92,12 @@ final class ForwardedCalls {
     }
     String key = key(from, connectionId, id);
     CompletableFuture<JsonElement> f;
-    if (params != null && params.isJsonObject()) {
-      f = peer.callNamed(Duration.ZERO, method, JsonElement.class, named(params.getAsJsonObject()));
-    } else {
-      f = peer.call(Duration.ZERO, method, JsonElement.class, positional(params));
+    try (RpcContext.Scope s = callerTrace(m).attach()) { // the calling node's trace continues here
+      if (params != null && params.isJsonObject()) {
+        f = peer.callNamed(Duration.ZERO, method, JsonElement.class, named(params.getAsJsonObject()));
+      } else {
+        f = peer.call(Duration.ZERO, method, JsonElement.class, positional(params));
+      }
     }
     forwarded.put(key, f);
     f.whenComplete((result, error) -> {
@@ -163,6 +167,24 @@ final class ForwardedCalls {
   void cancelAll() {
     for (CompletableFuture<?> f : forwarded.values()) {
       f.cancel(false);
+    }
+  }
+
+  /**
+   * The trace context the calling node's Peer wrote into the frame, as the remote parent of the
+   * call made here ({@link TraceContext#REMOTE_PARENT}); the empty context when there is none.
+   */
+  private static RpcContext callerTrace(JsonObject m) {
+    JsonElement parent = m.get(TraceContext.TRACEPARENT);
+    if (parent == null || !parent.isJsonPrimitive() || !parent.getAsJsonPrimitive().isString()) {
+      return RpcContext.EMPTY;
+    }
+    JsonElement state = m.get(TraceContext.TRACESTATE);
+    try {
+      return RpcContext.EMPTY.with(TraceContext.REMOTE_PARENT, TraceContext.of(parent.getAsString(),
+          state != null && state.isJsonPrimitive() ? state.getAsString() : null));
+    } catch (IllegalArgumentException e) {
+      return RpcContext.EMPTY;
     }
   }
 

@@ -4,6 +4,7 @@ import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.PendingCalls;
+import dev.duplexrpc.core.transport.Subprotocols;
 import dev.duplexrpc.core.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,16 @@ final class RemoteConnection implements Transport {
     synchronized (lock) {
       return node;
     }
+  }
+
+  /**
+   * Both ends of a relay are nodes of this library, so the wire extensions (the caller's trace
+   * context) travel to the owning node; that node sends them on to the client only when the
+   * client agreed them.
+   */
+  @Override
+  public String subprotocol() {
+    return Subprotocols.DUPLEX;
   }
 
   @Override
