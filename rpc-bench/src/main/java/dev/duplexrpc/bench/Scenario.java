@@ -16,6 +16,8 @@ import java.util.Locale;
  *       runner's process, instead of the raw generator;
  *   <li>{@code stream}: one stream result on one connection of this library's client, items
  *       counted as they arrive ({@link StreamLoad}); the {@code duplex} target only;
+ *   <li>{@code fanout:N}: event fan-out from one server to N subscribed connections ({@link
+ *       FanoutLoad}), deliveries per second, against the targets that publish events;
  *   <li>{@code cluster:N}: three Duplex RPC nodes over a redis-server of their own ({@link
  *       ClusterLoad}): event fan-out to N subscribers spread over the nodes, and relayed calls to a
  *       client of the same node and of another node. Skipped without {@code redis-server}.
@@ -38,6 +40,8 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
     SERVER_CALLS,
     /** Calls from this library's client to the server. */
     LIBRARY_CLIENT,
+    /** Event fan-out from one server to N subscribers. */
+    FANOUT,
     /** A cluster of three nodes over Redis: event fan-out and cross-node calls. */
     CLUSTER,
     /** One stream result to this library's client: items per second. */
@@ -56,6 +60,13 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
           throw new IllegalArgumentException("idle connections < 1");
         }
         return new Scenario(s, Kind.IDLE, n, 0, 0);
+      }
+      if (s.startsWith("fanout:")) {
+        int n = Integer.parseInt(s.substring(7));
+        if (n < 1) {
+          throw new IllegalArgumentException("subscribers < 1");
+        }
+        return new Scenario(s, Kind.FANOUT, n, 0, 0);
       }
       if (s.startsWith("cluster:")) {
         int n = Integer.parseInt(s.substring(8));
@@ -84,7 +95,7 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
       return new Scenario(s, Kind.CALLS, c, k, payload);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK, client:CxK, stream or cluster:N): " + e.getMessage(), e);
+          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK, client:CxK, stream, fanout:N or cluster:N): " + e.getMessage(), e);
     }
   }
 
@@ -107,6 +118,8 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
         return "server→client: " + connections + " conn × " + inFlight + " in flight, subtract";
       case LIBRARY_CLIENT:
         return "library client: " + connections + " conn × " + inFlight + " in flight, subtract";
+      case FANOUT:
+        return "event fan-out to " + connections + " subscribers (deliveries/s)";
       case CLUSTER:
         return "cluster of 3 nodes over Redis, " + connections + " subscribers";
       case STREAM:

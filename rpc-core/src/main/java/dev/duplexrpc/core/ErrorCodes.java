@@ -84,6 +84,14 @@ public final class ErrorCodes {
   public static final int UNREACHABLE = -32007;
 
   /**
+   * -32008: a handler in direct mode ({@link dev.duplexrpc.core.annotation.DirectExecution}, or
+   * {@code PeerConfig.Builder.directExecution}) made a blocking call to a peer: it runs on the
+   * thread that reads the responses, so it would wait for good. Raised locally, at once, by the
+   * blocking call; nothing was sent. Sent to the other end only if the handler lets it escape.
+   */
+  public static final int BLOCKING_IN_DIRECT_MODE = -32008;
+
+  /**
    * The standard message for a code: "Parse error", "Invalid Request", "Method not found",
    * "Invalid params", "Internal error", or this library's message for its own codes.
    *
@@ -119,6 +127,8 @@ public final class ErrorCodes {
         return "Invalid response";
       case UNREACHABLE:
         return "Connection unreachable";
+      case BLOCKING_IN_DIRECT_MODE:
+        return "Blocking call in direct mode";
       default:
         return code >= -32099 && code <= -32000 ? "Server error" : "Error";
     }

@@ -66,6 +66,7 @@ public final class PeerConfig {
   private final Duration callTimeout;
   private final boolean exposeErrorDetails;
   private final boolean sendCancel;
+  private final boolean directExecution;
   private final boolean wireExtensions;
   private final FallbackHandler fallback;
   private final Discovery.Settings discovery;
@@ -86,6 +87,7 @@ public final class PeerConfig {
     this.callTimeout = b.callTimeout;
     this.exposeErrorDetails = b.exposeErrorDetails;
     this.sendCancel = b.sendCancel;
+    this.directExecution = b.directExecution;
     this.wireExtensions = b.wireExtensions;
     this.fallback = b.fallback;
     this.discovery = new Discovery.Settings(
@@ -181,6 +183,11 @@ public final class PeerConfig {
     return sendCancel;
   }
 
+  /** @return whether every handler runs on the thread that decoded its message */
+  public boolean directExecution() {
+    return directExecution;
+  }
+
   /**
    * @return whether this end offers and accepts Duplex RPC's wire extensions (subprotocol {@link
    *     dev.duplexrpc.core.transport.Subprotocols#DUPLEX})
@@ -237,6 +244,7 @@ public final class PeerConfig {
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private boolean exposeErrorDetails;
     private boolean sendCancel = true;
+    private boolean directExecution;
     private boolean wireExtensions = true;
     private FallbackHandler fallback;
     private boolean discovery = true;
@@ -261,6 +269,7 @@ public final class PeerConfig {
       callTimeout = c.callTimeout;
       exposeErrorDetails = c.exposeErrorDetails;
       sendCancel = c.sendCancel;
+      directExecution = c.directExecution;
       wireExtensions = c.wireExtensions;
       fallback = c.fallback;
       discovery = c.discovery.enabled();
@@ -309,6 +318,22 @@ public final class PeerConfig {
      */
     public Builder executor(Executor executor) {
       this.executor = executor;
+      return this;
+    }
+
+    /**
+     * Runs every handler (services, the fallback, the built-in methods) on the thread that decoded
+     * its message, as {@link dev.duplexrpc.core.annotation.DirectExecution @DirectExecution} does
+     * for one method or service: no hand-off to the {@link #executor(Executor) executor}. Off by
+     * default. Only safe when no handler ever blocks; a blocking call to a peer from a handler
+     * fails at once with {@link ErrorCodes#BLOCKING_IN_DIRECT_MODE}. Future completions and
+     * listeners stay on the executor.
+     *
+     * @param direct true to run every handler where its message was decoded
+     * @return this builder
+     */
+    public Builder directExecution(boolean direct) {
+      this.directExecution = direct;
       return this;
     }
 

@@ -73,6 +73,18 @@ public abstract class PeerOptions<B extends PeerOptions<B>> {
   }
 
   /**
+   * Runs every handler on the thread that decoded its message; see {@link
+   * PeerConfig.Builder#directExecution(boolean)}. Off by default.
+   *
+   * @param direct true for direct mode on every method
+   * @return this builder
+   */
+  public B directExecution(boolean direct) {
+    config.directExecution(direct);
+    return self();
+  }
+
+  /**
    * The Gson instance for params and results; see {@link PeerConfig.Builder#gson(Gson)}.
    *
    * @param gson the Gson instance

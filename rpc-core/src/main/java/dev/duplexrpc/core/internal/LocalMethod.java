@@ -46,6 +46,8 @@ public final class LocalMethod {
   private final int rawIndex;
   /** Per wire parameter, how {@link #readSimple} reads it; null when that path is off for the method. */
   private final byte[] simpleKinds;
+  /** Whether results are ints, longs or booleans written by Gson's own adapters. */
+  private final boolean plainResult;
   /** Non-null for the Peer's fallback: params pass through as text, results by runtime class. */
   private final FallbackHandler fallback;
   private final Gson gson;
@@ -87,6 +89,8 @@ public final class LocalMethod {
       }
     }
     this.simpleKinds = kinds;
+    this.plainResult =
+        resultAdapter != null && SimpleValues.appendsPlain(SimpleValues.kind(resultAdapter));
   }
 
   private LocalMethod(ServiceMethod model, FallbackHandler fallback, Gson gson) {
@@ -101,6 +105,7 @@ public final class LocalMethod {
     this.fallback = fallback;
     this.gson = gson;
     this.simpleKinds = null;
+    this.plainResult = false;
   }
 
   /**
@@ -123,7 +128,7 @@ public final class LocalMethod {
       throw new IllegalStateException(e);
     }
     ServiceMethod model = new ServiceMethod(wireName, ServiceMethod.Kind.REQUEST, m,
-        ServiceMethod.ResultKind.FUTURE, Object.class, List.of(), List.of(), Map.of(), 0);
+        ServiceMethod.ResultKind.FUTURE, Object.class, List.of(), List.of(), Map.of(), 0, false);
     return new LocalMethod(model, handler, gson);
   }
 
@@ -484,6 +489,9 @@ public final class LocalMethod {
     }
     if (value == null || resultAdapter == null) {
       return null;
+    }
+    if (plainResult) {
+      return MessageWriter.plain(resultAdapter, value); // written without a JsonWriter
     }
     return w -> resultAdapter.write(w, value);
   }

@@ -43,7 +43,7 @@ public record Pipeline(ConnectionState state, CallTable calls, Admission admissi
     Admission admission =
         new Admission(state, closer, c.maxInFlight(), c.maxQueuedNotifications());
     Dispatcher dispatcher = new Dispatcher(transport, table, calls, writer, c.executor(), admission,
-        contexts, hooks, closer, c.exposeErrorDetails());
+        contexts, hooks, closer, c.exposeErrorDetails(), c.directExecution());
     Receiver receiver = new Receiver(transport, state, closer, c.maxMessageSize(),
         new MessageParser(c.maxNestingDepth(), c.maxBatchSize()), writer,
         new Outbox(transport, state, writer, c.maxMessageSize()), dispatcher);

@@ -3,8 +3,9 @@ package dev.duplexrpc.core.internal;
 import com.google.gson.Gson;
 import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
-import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.Progress;
+import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.codec.SimpleValues;
 import dev.duplexrpc.core.internal.stream.ResultStream;
 import dev.duplexrpc.core.internal.stream.StreamWire;
 import dev.duplexrpc.core.internal.stream.Streams;
@@ -23,6 +24,8 @@ public final class RemoteMethod {
   private final TypeAdapter<?>[] itemAdapters;
   /** Whether the result or a parameter is a stream: the call then goes through internal.stream. */
   private final boolean streaming;
+  /** Whether every param is an int, long or boolean written by Gson's own adapter. */
+  private final boolean plainParams;
 
   /** Resolves the adapters of a method model. */
   public RemoteMethod(ServiceMethod model, Gson gson) {
@@ -57,6 +60,13 @@ public final class RemoteMethod {
     this.resultAdapter =
         model.resultType() == null ? null : gson.getAdapter(TypeToken.get(model.resultType()));
     this.streaming = streams;
+    boolean plain = n > 0 && !streams; // stream params are replaced by tokens
+    for (int k = 0; k < n && plain; k++) {
+      ServiceMethod.Param p = model.wireParams().get(k);
+      plain = !p.raw() && !p.varargs() && !p.optionalWrapper()
+          && SimpleValues.appendsPlain(SimpleValues.kind(adapters[k]));
+    }
+    this.plainParams = plain;
   }
 
   /** Whether the result or a parameter is a stream. */
@@ -125,6 +135,18 @@ public final class RemoteMethod {
             + " must be a JSON array or object, not " + tree);
       }
       return out -> ((TypeAdapter<com.google.gson.JsonElement>) adapters[0]).write(out, tree);
+    }
+    if (plainParams) {
+      // The proxy's own argument array when it holds only the params (no CallContext).
+      Object[] values = javaIndex.length == args.length ? args : new Object[javaIndex.length];
+      boolean noNull = true;
+      for (int w = 0; w < javaIndex.length && noNull; w++) {
+        values[w] = args[javaIndex[w]];
+        noNull = values[w] != null;
+      }
+      if (noNull) {
+        return MessageWriter.plainArray(adapters, values); // written without a JsonWriter
+      }
     }
     return out -> {
       out.beginArray();

@@ -84,6 +84,7 @@ public final class ServiceMethod {
   private final Map<String, Integer> wireIndexByName;
   private final long timeoutMillis;
   private final boolean hasStreamParams;
+  private final boolean direct;
 
   ServiceMethod(
       String wireName,
@@ -94,7 +95,8 @@ public final class ServiceMethod {
       List<Param> params,
       List<Param> wireParams,
       Map<String, Integer> wireIndexByName,
-      long timeoutMillis) {
+      long timeoutMillis,
+      boolean direct) {
     this.wireName = wireName;
     this.kind = kind;
     this.method = method;
@@ -105,6 +107,7 @@ public final class ServiceMethod {
     this.wireIndexByName = wireIndexByName;
     this.timeoutMillis = timeoutMillis;
     this.hasStreamParams = params.stream().anyMatch(p -> p.stream() || p.progress());
+    this.direct = direct;
   }
 
   /** The full wire name, prefix included. */
@@ -155,6 +158,11 @@ public final class ServiceMethod {
   /** The annotated timeout: 0 for the Peer default, -1 for none. */
   public long timeoutMillis() {
     return timeoutMillis;
+  }
+
+  /** Whether it runs on the decoding thread ({@code @DirectExecution} on it or its type). */
+  public boolean direct() {
+    return direct;
   }
 
   /** {@code Declaring.method(ParamType, ...)}, for messages. */

@@ -3,6 +3,7 @@ package dev.duplexrpc.core.internal;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.duplexrpc.core.annotation.DirectExecution;
 import dev.duplexrpc.core.annotation.RawParams;
 import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.Progress;
@@ -321,7 +322,9 @@ public final class ServiceModel {
         List.copyOf(params),
         List.copyOf(wire),
         Collections.unmodifiableMap(index),
-        timeout);
+        timeout,
+        m.isAnnotationPresent(DirectExecution.class)
+            || m.getDeclaringClass().isAnnotationPresent(DirectExecution.class));
   }
 
   /** Declared errors: none on a notification, unique codes (OpenRPC requires both). */

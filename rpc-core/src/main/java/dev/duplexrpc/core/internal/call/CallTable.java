@@ -8,6 +8,7 @@ import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.ConnectionState;
 import dev.duplexrpc.core.internal.Defaults;
 import dev.duplexrpc.core.internal.Limits;
+import dev.duplexrpc.core.internal.Sent;
 import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.Message;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -137,7 +139,11 @@ public final class CallTable implements CallTarget {
     future.call = call;
     pending.put(id, call);
     register(call, timeoutMillis == DEFAULT_TIMEOUT ? callTimeoutMillis : timeoutMillis);
-    transport.send(text).whenComplete((v, e) -> {
+    CompletionStage<Void> sent = transport.send(text);
+    if (Sent.already(sent)) {
+      return future;
+    }
+    sent.whenComplete((v, e) -> {
       if (e != null) {
         fail(call, sendFailure(e));
       }

@@ -3,6 +3,7 @@ package dev.duplexrpc.core.internal.proxy;
 import com.google.gson.Gson;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.internal.DirectMode;
 import dev.duplexrpc.core.internal.RemoteMethod;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
@@ -165,6 +166,9 @@ public final class RemoteProxies {
       long t = sm.timeoutMillis();
       long timeout = t == 0 ? CallTable.DEFAULT_TIMEOUT : t < 0 ? 0 : t;
       boolean async = sm.resultKind() == ServiceMethod.ResultKind.FUTURE;
+      if (!async && sm.resultKind() != ServiceMethod.ResultKind.STREAM) { // a stream returns at once
+        DirectMode.checkMayBlock(sm.wireName()); // before sending: nothing goes out
+      }
       CompletableFuture<Object> f;
       if (!rm.streaming()) {
         f = target.<Object>request(sm.wireName(), rm.params(a), rm.resultAdapter(), timeout, async);
