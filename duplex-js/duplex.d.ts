@@ -18,6 +18,16 @@ export declare const ErrorCodes: Readonly<{
 
 /** The default call timeout in milliseconds (30 s). */
 export declare const DEFAULT_CALL_TIMEOUT: number;
+/** The default credit window of a consumed stream: 256 items. */
+export declare const DEFAULT_STREAM_WINDOW: number;
+
+/** Options of Connection.stream(). */
+export interface StreamOptions {
+  /** Milliseconds to wait for the response that names the stream; the connection's callTimeout by default. */
+  timeout?: number;
+  /** Credit window in items: how far the producer may run ahead of the loop. Default 256. */
+  window?: number;
+}
 
 /** A JSON value, as params, results and error data are. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -141,6 +151,11 @@ export declare class Connection {
    * the timeout, -32002 when the connection closes first.
    */
   call<R = unknown>(method: string, params?: Params, options?: CallOptions): Promise<R>;
+  /**
+   * Calls a method whose result is a stream: an async iterable of its items (`for await`). Each
+   * iteration makes the call; `break` cancels the stream; an error ending it is thrown as RpcError.
+   */
+  stream<T = unknown>(method: string, params?: Params, options?: StreamOptions): AsyncIterable<T>;
   /** Starts a batch of calls and notifications sent as one message by Batch.send(). */
   batch(): Batch;
   /** Sends a notification (no response). Throws RpcError -32002 if the connection is not open. */

@@ -43,6 +43,9 @@ const STANDARD_MESSAGES = new Map([
 /** The default call timeout, in milliseconds: 30 seconds, as the Java library's. */
 export const DEFAULT_CALL_TIMEOUT = 30000;
 
+/** The default credit window of a consumed stream, in items (as the Java library's). */
+export const DEFAULT_STREAM_WINDOW = 256;
+
 /** WebSocket.OPEN; the constant is read from the number so that any WebSocket-like class works. */
 const OPEN = 1;
 
@@ -238,6 +241,8 @@ export class Connection {
   #events = new Map();
   #closeInfo = null;
   #resolveClosed;
+  /** @type {Map<string, StreamReader>} the streams this end consumes, by the other end's id */
+  #streams = new Map();
 
   /**
    * Wraps a WebSocket that is connecting; use {@link connect} instead.
@@ -359,6 +364,57 @@ export class Connection {
       this.#register(id, method, timeout, resolve, reject);
       this.#socket.send(text);
     });
+  }
+
+  /**
+   * Calls a method whose result is a stream (docs/streaming.md): an async iterable of its items.
+   * Each iteration makes the call; the items come as the credit window allows, `break` (or
+   * `return`) cancels the stream at the other end, an error that ends the stream is thrown by the
+   * loop as an {@link RpcError}, and the connection's close throws -32002.
+   *
+   * ```js
+   * for await (const tick of rpc.stream("feed.ticks", ["ACME"])) {
+   *   if (tick.price > 100) break;          // cancels the stream
+   * }
+   * ```
+   *
+   * @param {string} method the method name
+   * @param {Array|Object} [params] as for {@link Connection#call}
+   * @param {object} [options]
+   * @param {number} [options.timeout] for the call until its response names the stream
+   * @param {number} [options.window] credit window in items, 256 by default
+   * @returns {AsyncIterable<*>} the items
+   */
+  stream(method, params, options = {}) {
+    const window = options.window ?? DEFAULT_STREAM_WINDOW;
+    if (!(Number.isInteger(window) && window >= 1)) {
+      throw new TypeError(`window must be an integer >= 1: ${window}`);
+    }
+    messageBody(method, params); // checks them now, not at the first iteration
+    return {
+      [Symbol.asyncIterator]: () => {
+        const reader = new StreamReader(window, (m, p) => this.#notifyIfOpen(m, p));
+        this.call(method, params, {timeout: options.timeout}).then((result) => {
+          const id = isObject(result) && typeof result.stream === "string" ? result.stream : null;
+          if (id === null) {
+            reader.fail(new RpcError(ErrorCodes.INVALID_RESPONSE, `Result of '${method}' is not a stream`,
+                {result}));
+          } else if (!this.isOpen) {
+            reader.fail(this.#closedError());
+          } else {
+            this.#streams.set(id, reader);
+            reader.attach(id, () => this.#streams.delete(id));
+          }
+        }, (error) => reader.fail(error));
+        return reader;
+      },
+    };
+  }
+
+  #notifyIfOpen(method, params) {
+    if (this.isOpen) {
+      this.#socket.send(stringify({jsonrpc: "2.0", method, params}));
+    }
   }
 
   /**
@@ -607,6 +663,9 @@ export class Connection {
       pending.reject(closedError(code, reason));
     }
     this.#events.clear();
+    const streams = [...this.#streams.values()];
+    this.#streams.clear();
+    streams.forEach((reader) => reader.fail(closedError(code, reason)));
   }
 
   #onClose(code, reason) {
@@ -717,6 +776,13 @@ export class Connection {
 
   /** Runs a notification: an exposed method of that name, else the event's handlers. */
   #deliver(method, params) {
+    if ((method === "rpc.stream.next" || method === "rpc.stream.end") && isObject(params)) {
+      const reader = this.#streams.get(params.stream);
+      if (reader) {
+        reader.wire(method === "rpc.stream.end", params);
+      }
+      return;
+    }
     const fn = this.#methods.get(method);
     if (fn) {
       invoke(fn, params).catch((e) => console.error(`duplex.js: the handler of '${method}' failed`, e));
@@ -758,6 +824,119 @@ export class Connection {
       return;
     }
     pending.resolve(message.result);
+  }
+}
+
+/**
+ * One stream being consumed, as its async iterator: keeps the producer's credit at most one
+ * window ahead of what the loop has taken (granting half a window at a time), queues the items,
+ * and hands them to `next()` in order.
+ */
+class StreamReader {
+  #window;
+  #send;
+  #id = null;
+  #forget = null;
+  #items = [];
+  #granted = 0;
+  #end = null; // {error} once the stream ended
+  #waiting = null; // {resolve, reject} of a next() waiting for an item
+  #done = false;
+
+  constructor(window, send) {
+    this.#window = window;
+    this.#send = send;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  attach(id, forget) {
+    if (this.#done) { // returned before the stream was known: stop it at once
+      forget();
+      this.#send("rpc.stream.cancel", {stream: id});
+      return;
+    }
+    this.#id = id;
+    this.#forget = forget;
+    this.#grant();
+  }
+
+  wire(end, params) {
+    if (end) {
+      const error = params.error;
+      this.#end = {error: error === undefined ? null
+          : isObject(error) && Number.isInteger(error.code)
+              ? new RpcError(error.code, error.message, error.data)
+              : new RpcError(ErrorCodes.INVALID_RESPONSE, "Malformed error object", {error})};
+      this.#forget?.();
+    } else if (Array.isArray(params.items)) {
+      this.#granted -= params.items.length;
+      this.#items.push(...params.items);
+    }
+    this.#wake();
+  }
+
+  fail(error) {
+    if (this.#end === null) {
+      this.#items = [];
+      this.#end = {error};
+    }
+    this.#wake();
+  }
+
+  next() {
+    if (this.#done) {
+      return Promise.resolve({value: undefined, done: true});
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiting = {resolve, reject};
+      this.#wake();
+    });
+  }
+
+  return() {
+    if (!this.#done) {
+      this.#done = true;
+      if (this.#id !== null && this.#end === null) {
+        this.#forget();
+        this.#send("rpc.stream.cancel", {stream: this.#id});
+      }
+      this.#items = [];
+    }
+    return Promise.resolve({value: undefined, done: true});
+  }
+
+  #wake() {
+    const w = this.#waiting;
+    if (!w) {
+      return;
+    }
+    if (this.#items.length > 0) {
+      this.#waiting = null;
+      w.resolve({value: this.#items.shift(), done: false});
+      this.#grant();
+    } else if (this.#end !== null) {
+      this.#waiting = null;
+      this.#done = true;
+      if (this.#end.error) {
+        w.reject(this.#end.error);
+      } else {
+        w.resolve({value: undefined, done: true});
+      }
+    }
+  }
+
+  #grant() {
+    if (this.#id === null || this.#end !== null || this.#done) {
+      return;
+    }
+    const free = this.#window - this.#granted - this.#items.length;
+    if (free > 0 && (free >= Math.max(1, this.#window >> 1) || (this.#granted === 0 && this.#items.length === 0))) {
+      this.#granted += free;
+      this.#send("rpc.stream.request", {stream: this.#id, n: free});
+    }
   }
 }
 

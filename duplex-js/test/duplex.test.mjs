@@ -103,3 +103,33 @@ test("batch answers each call", async () => {
   batch.send();
   assert.deepEqual(await Promise.all([a, b]), [3, 7]);
 });
+
+test("a streamed result is an async iterable of its items, in order", async () => {
+  const items = [];
+  for await (const n of rpc.stream("calc.count", [1000])) {
+    items.push(n);
+  }
+  assert.deepEqual(items, Array.from({ length: 1000 }, (_, i) => i));
+});
+
+test("break cancels the stream at the server", async () => {
+  const items = [];
+  for await (const n of rpc.stream("calc.count", [1000000], { window: 16 })) {
+    items.push(n);
+    if (items.length === 5) {
+      break;
+    }
+  }
+  assert.deepEqual(items, [0, 1, 2, 3, 4]);
+  assert.equal(await rpc.call("calc.countCancelled"), true);
+});
+
+test("an error ending the stream is thrown by the loop after its items", async () => {
+  const items = [];
+  await assert.rejects(async () => {
+    for await (const n of rpc.stream("calc.failAfter", [3])) {
+      items.push(n);
+    }
+  }, (e) => e instanceof RpcError && e.code === -32050 && e.message === "Ran dry");
+  assert.deepEqual(items, [0, 1, 2]);
+});

@@ -46,6 +46,11 @@ export async function example(url: string): Promise<void> {
       console.log("timed out", e.data);
     }
   }
+  for await (const tick of rpc.stream<Tick>("feed.ticks", ["ACME"], { window: 64 })) {
+    if (tick.n > 10) {
+      break; // cancels the stream
+    }
+  }
   rpc.expose("nickname", (name: string) => name.slice(0, 3));
   rpc.notify("log", ["done", receipt, stock, sum, named, await product]);
   const { code, reason } = await rpc.close(1000, "bye");

@@ -23,6 +23,8 @@ module dev.duplexrpc.core {
   // The reconnecting client makes the core's proxies with its own call target (the current
   // socket's Peer, or its offline queue).
   exports dev.duplexrpc.core.internal.proxy to dev.duplexrpc.client;
+  // Calls that carry streams go to one socket's call table (CallTarget.connection).
+  exports dev.duplexrpc.core.internal.call to dev.duplexrpc.client;
   // Resumable sessions: the sequence layer both bindings put between their sockets and the Peer.
   exports dev.duplexrpc.core.internal.resume to dev.duplexrpc.server, dev.duplexrpc.client;
 }

@@ -1,5 +1,6 @@
 package dev.duplexrpc.js;
 
+import dev.duplexrpc.testing.CountingPublisher;
 import dev.duplexrpc.testing.RequiredTool;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -59,6 +61,16 @@ class DuplexJsTest {
     @RpcMethod
     int tick(int n);
 
+    @RpcMethod
+    Flow.Publisher<Integer> count(int n);
+
+    @RpcMethod
+    Flow.Publisher<Integer> failAfter(int n);
+
+    /** Whether the last {@code count} stream was cancelled (waits up to 10 s for it). */
+    @RpcMethod
+    boolean countCancelled();
+
     /** The W3C trace context the call came with, as "traceparent|tracestate", or "none". */
     @RpcMethod
     String trace();
@@ -71,6 +83,7 @@ class DuplexJsTest {
   }
 
   private static final AtomicReference<RpcServer> SERVER = new AtomicReference<>();
+  private static final AtomicReference<CountingPublisher> LAST_COUNT = new AtomicReference<>();
   private static RpcServer server;
   private static Path work;
 
@@ -105,6 +118,28 @@ class DuplexJsTest {
           }
 
           @Override
+          public Flow.Publisher<Integer> count(int n) {
+            CountingPublisher p = CountingPublisher.of(n);
+            LAST_COUNT.set(p);
+            return p;
+          }
+
+          @Override
+          public Flow.Publisher<Integer> failAfter(int n) {
+            return CountingPublisher.failingAfter(n, () -> new RpcException(-32050, "Ran dry"));
+          }
+
+          @Override
+          public boolean countCancelled() {
+            try {
+              LAST_COUNT.get().cancelled().get(10, TimeUnit.SECONDS);
+              return true;
+            } catch (Exception e) {
+              return false;
+            }
+          }
+
+          @Override
           public int tick(int n) {
             return SERVER.get().events().publish("tick", Map.of("n", n));
           }
@@ -132,7 +167,7 @@ class DuplexJsTest {
   void nodeTestsPassAgainstTheServer() throws Exception {
     Run run = run(work, Map.of("DUPLEX_URL", server.uri().toString()), "node", "--test", "test/");
     assertEquals(0, run.exit, () -> "node --test failed:\n" + run.output);
-    assertTrue(run.output.contains("# pass 9"), () -> "expected 9 passing Node tests:\n" + run.output);
+    assertTrue(run.output.contains("# pass 12"), () -> "expected 12 passing Node tests:\n" + run.output);
     assertTrue(run.output.contains("# fail 0"), () -> run.output);
   }
 

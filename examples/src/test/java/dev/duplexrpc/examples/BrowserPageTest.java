@@ -15,6 +15,7 @@ import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
+import dev.duplexrpc.testing.CountingPublisher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -51,6 +53,12 @@ class BrowserPageTest {
     CompletableFuture<String> hang();
   }
 
+  /** A stream result for the page's {@code for await}. */
+  public interface Counting {
+    @RpcMethod
+    Flow.Publisher<Integer> count(int n);
+  }
+
   /** Where the screenshot of the page goes. */
   static final Path SCREENSHOT = Path.of("target", "browser", "duplex-page.png");
 
@@ -61,6 +69,7 @@ class BrowserPageTest {
 
   private final BlockingQueue<CompletableFuture<String>> hanging = new LinkedBlockingQueue<>();
   private final BlockingQueue<Throwable> hangOutcomes = new LinkedBlockingQueue<>();
+  private final BlockingQueue<CountingPublisher> counts = new LinkedBlockingQueue<>();
   private RpcServer server;
   private Chromium.Page page;
 
@@ -87,6 +96,11 @@ class BrowserPageTest {
     };
     server = BrowserDemo.server(0)
         .service(waiting)
+        .service((Counting) n -> {
+          CountingPublisher p = CountingPublisher.of(n);
+          counts.add(p);
+          return p;
+        })
         .staticResources("/test", "browser-test")
         .build()
         .start();
@@ -195,6 +209,21 @@ class BrowserPageTest {
     // duplex.js sent rpc.cancel for the call, which cancels the handler's future on the server.
     assertInstanceOf(CancellationException.class, hangOutcomes.poll(10, TimeUnit.SECONDS));
     assertEquals(0, page.evaluate("window.demo.rpc.pendingCalls").getAsInt());
+  }
+
+  @Test
+  void streamedResultIsAnAsyncIterableAndBreakCancelsIt() throws Exception {
+    JsonElement out = page.evaluate("(async () => {"
+        + " const all = []; for await (const n of window.demo.rpc.stream('count', [5])) all.push(n);"
+        + " const some = [];"
+        + " for await (const n of window.demo.rpc.stream('count', [1000000], {window: 8})) {"
+        + "   some.push(n); if (some.length === 3) break; }"
+        + " return {all, some}; })()");
+    assertEquals(json("{all: [0, 1, 2, 3, 4], some: [0, 1, 2]}"), out);
+    assertNotNull(counts.poll(10, TimeUnit.SECONDS), "the first stream");
+    CountingPublisher broken = counts.poll(10, TimeUnit.SECONDS);
+    assertNotNull(broken, "the second stream");
+    broken.cancelled().get(10, TimeUnit.SECONDS); // break sent rpc.stream.cancel
   }
 
   @Test

@@ -47,9 +47,10 @@ public final class Bench implements Callable<Results> {
   @Option(names = {"-s", "--scenarios"}, split = ",", paramLabel = "SPEC",
       description = "Scenarios: CxK (C connections, K calls in flight each), CxK:SIZE (echo of SIZE "
           + "characters, e.g. 1k), idle:N (N idle connections), s2c:CxK (the server calls the client), "
-          + "client:CxK (this library's client calls), cluster:N (3 nodes over Redis, N subscribers) "
-          + "(default: ${DEFAULT-VALUE}).",
-      defaultValue = "1x1,1x64,100x16,idle:1000")
+          + "client:CxK (this library's client calls), stream (items/s of one stream, duplex only), "
+          + "fanout:N (event fan-out to N subscribers, deliveries/s), cluster:N (3 nodes over Redis, "
+          + "N subscribers) (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1x1,1x64,100x16,stream,idle:1000")
   List<String> scenarios;
 
   @Option(names = {"-c", "--connections"}, description = "Adds a scenario with this many connections.")
@@ -108,7 +109,7 @@ public final class Bench implements Callable<Results> {
 
   /** The scenarios of {@code --full}. */
   static final String FULL_SCENARIOS =
-      "1x1,1x64,100x16,1x64:64,1x64:1k,1x64:16k,s2c:1x64,s2c:100x16,client:1x64,idle:10000";
+      "1x1,1x64,100x16,1x64:64,1x64:1k,1x64:16k,s2c:1x64,s2c:100x16,client:1x64,stream,idle:10000";
 
 
 
@@ -325,6 +326,12 @@ public final class Bench implements Callable<Results> {
           case SERVER_CALLS:
             r = gen.serverCalls(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration), p);
             break;
+          case STREAM:
+            r = StreamLoad.run(uri, seconds(warmup), seconds(duration), p);
+            break;
+          case FANOUT:
+            r = FanoutLoad.run(uri, s.connections(), seconds(warmup), seconds(duration), p);
+            break;
           case LIBRARY_CLIENT:
             r = LibraryClientLoad.run(uri, s.connections(), s.inFlight(), seconds(warmup), seconds(duration),
                 p, gen);
@@ -341,13 +348,15 @@ public final class Bench implements Callable<Results> {
         m.put(Results.SERVER_CPU, r.serverCpuNanos() * perK);
         m.put(Results.GEN_CPU, r.generatorCpuNanos() * perK);
         m.put(Results.ERRORS, (double) r.errors());
+        m.put(Results.SERVER_WRITES, r.serverWritesPerCall());
         m.put(Results.SERVER_WAITING, r.serverThreadsWaiting());
         m.put(Results.GEN_WAITING, r.generatorThreadsWaiting());
         m.put(Results.SERVER_RSS_MB, p.rssBytes() / 1048576.0);
-        log.printf("[bench]   %-22s %-22s %,10.0f calls/s  p50 %,7.0f µs  p99 %,8.0f µs  server %.1f ms/1k  gen %.1f ms/1k"
+        log.printf("[bench]   %-22s %-22s %,10.0f " + (s.kind() == Scenario.Kind.STREAM ? "items" : "calls")
+                + "/s  p50 %,7.0f µs  p99 %,8.0f µs  server %.1f ms/1k, %.2f writes/call  gen %.1f ms/1k"
                 + "  waiting for a CPU: server %.1f, gen %.1f threads%s%n",
             t.name(), s.spec(), m.get(Results.CALLS_PER_S), m.get(Results.P50_US), m.get(Results.P99_US),
-            m.get(Results.SERVER_CPU), m.get(Results.GEN_CPU), m.get(Results.SERVER_WAITING),
+            m.get(Results.SERVER_CPU), m.get(Results.SERVER_WRITES), m.get(Results.GEN_CPU), m.get(Results.SERVER_WAITING),
             m.get(Results.GEN_WAITING), r.errors() > 0 ? "  ERRORS " + r.errors() : "");
       }
       row.runs.add(m);

@@ -38,6 +38,11 @@ final class LoadGenerator implements AutoCloseable {
 
   /** The server under load, as the generator sees it from outside. */
   interface Server {
+    /** Write system calls the server process has made so far, or -1 if unknown. */
+    default long writeSyscalls() {
+      return -1;
+    }
+
     /** CPU time (user + system) the server process has used so far, in nanoseconds. */
     long cpuNanos();
 

@@ -10,9 +10,10 @@ import org.HdrHistogram.Histogram;
  *
  * @param serverWaitNanos time the server's threads spent waiting for a CPU, summed over threads
  * @param generatorWaitNanos the same for the generator's threads
+ * @param serverWrites write system calls the server made in the window, or -1 if unknown
  */
 record Measurement(long calls, long errors, double seconds, Histogram latency, long serverCpuNanos,
-    long generatorCpuNanos, long serverWaitNanos, long generatorWaitNanos) {
+    long generatorCpuNanos, long serverWaitNanos, long generatorWaitNanos, long serverWrites) {
   /** The longest latency recorded; anything slower is recorded as this. */
   static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -30,9 +31,14 @@ record Measurement(long calls, long errors, double seconds, Histogram latency, l
     return generatorWaitNanos < 0 ? Double.NaN : generatorWaitNanos / (seconds * 1e9);
   }
 
+  /** Write system calls of the server per call, NaN if unknown. */
+  double serverWritesPerCall() {
+    return serverWrites < 0 || calls == 0 ? Double.NaN : (double) serverWrites / calls;
+  }
+
   /** This window's counters with the calls counted once the replies are in. */
   Measurement withCalls(long calls, long errors, Histogram latency) {
     return new Measurement(calls, errors, seconds, latency, serverCpuNanos, generatorCpuNanos,
-        serverWaitNanos, generatorWaitNanos);
+        serverWaitNanos, generatorWaitNanos, serverWrites);
   }
 }

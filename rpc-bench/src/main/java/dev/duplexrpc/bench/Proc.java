@@ -63,6 +63,25 @@ final class Proc {
     return sum;
   }
 
+  /**
+   * Write system calls the process has made so far ({@code syscw} of {@code /proc/[pid]/io}: every
+   * {@code write}, {@code writev}, {@code sendto}...), or -1 if unknown. Per call, it shows how many
+   * writes a reply costs, whatever the machine's load.
+   */
+  static long writeSyscalls(long pid) {
+    Path io = Path.of("/proc", Long.toString(pid), "io");
+    try {
+      for (String line : Files.readAllLines(io, StandardCharsets.US_ASCII)) {
+        if (line.startsWith("syscw:")) {
+          return Long.parseLong(line.substring(6).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
   /** VmRSS in bytes, or -1 if unknown. */
   static long rssBytes(long pid) {
     Path status = Path.of("/proc", Long.toString(pid), "status");

@@ -44,13 +44,13 @@ final class Report {
       (row.kind.equals("idle") ? idle : calls).add(row);
     }
     if (!calls.isEmpty()) {
-      sb.append("| scenario | target | calls/s | ×raw | p50 µs | p99 µs | p99.9 µs | server CPU ms/1k | ×raw | generator CPU ms/1k | waiting | errors |\n");
-      sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+      sb.append("| scenario | target | calls/s | ×raw | p50 µs | p99 µs | p99.9 µs | server CPU ms/1k | ×raw | server writes/call | generator CPU ms/1k | waiting | errors |\n");
+      sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
       for (Results.Row row : calls) {
         if (row.median.isEmpty()) {
           sb.append("| ").append(row.description).append(" | ").append(row.target)
               .append(" | failed: ").append(String.join("; ", row.failures).replace('|', '/'))
-              .append(" | | | | | | | | | |\n");
+              .append(" | | | | | | | | | | |\n");
           continue;
         }
         sb.append("| ").append(row.description)
@@ -62,6 +62,7 @@ final class Report {
             .append(" | ").append(fmt(row.median.get(Results.P999_US), 0))
             .append(" | ").append(range(row, Results.SERVER_CPU, 1))
             .append(" | ").append(ratio(row, Results.SERVER_CPU))
+            .append(" | ").append(fmt(row.median.get(Results.SERVER_WRITES), 2))
             .append(" | ").append(fmt(row.median.get(Results.GEN_CPU), 1))
             .append(" | ").append(waiting(row))
             .append(" | ").append(fmt(row.max.get(Results.ERRORS), 0))

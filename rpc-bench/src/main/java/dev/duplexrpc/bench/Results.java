@@ -15,6 +15,8 @@ final class Results {
   static final String SERVER_CPU = "server_cpu_ms_per_1k_calls";
   static final String GEN_CPU = "generator_cpu_ms_per_1k_calls";
   static final String ERRORS = "errors";
+  /** The server's write system calls per call (per delivery for fan-out). */
+  static final String SERVER_WRITES = "server_writes_per_call";
   /** The server's threads that were ready to run but waiting for a CPU, on average over the window. */
   static final String SERVER_WAITING = "server_threads_waiting_for_cpu";
   /** The same for the load generator's threads. */

@@ -14,6 +14,10 @@ import java.util.Locale;
  *       connections (the generator answers with frames built around the request's id);
  *   <li>{@code client:CxK}: this library's own client makes the calls (typed async proxy), in the
  *       runner's process, instead of the raw generator;
+ *   <li>{@code stream}: one stream result on one connection of this library's client, items
+ *       counted as they arrive ({@link StreamLoad}); the {@code duplex} target only;
+ *   <li>{@code fanout:N}: event fan-out from one server to N subscribed connections ({@link
+ *       FanoutLoad}), deliveries per second, against the targets that publish events;
  *   <li>{@code cluster:N}: three Duplex RPC nodes over a redis-server of their own ({@link
  *       ClusterLoad}): event fan-out to N subscribers spread over the nodes, and relayed calls to a
  *       client of the same node and of another node. Skipped without {@code redis-server}.
@@ -36,19 +40,33 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
     SERVER_CALLS,
     /** Calls from this library's client to the server. */
     LIBRARY_CLIENT,
+    /** Event fan-out from one server to N subscribers. */
+    FANOUT,
     /** A cluster of three nodes over Redis: event fan-out and cross-node calls. */
-    CLUSTER
+    CLUSTER,
+    /** One stream result to this library's client: items per second. */
+    STREAM
   }
 
   static Scenario parse(String spec) {
     String s = spec.trim().toLowerCase(Locale.ROOT);
     try {
+      if (s.equals("stream")) {
+        return new Scenario(s, Kind.STREAM, 1, 0, 0);
+      }
       if (s.startsWith("idle:")) {
         int n = Integer.parseInt(s.substring(5));
         if (n < 1) {
           throw new IllegalArgumentException("idle connections < 1");
         }
         return new Scenario(s, Kind.IDLE, n, 0, 0);
+      }
+      if (s.startsWith("fanout:")) {
+        int n = Integer.parseInt(s.substring(7));
+        if (n < 1) {
+          throw new IllegalArgumentException("subscribers < 1");
+        }
+        return new Scenario(s, Kind.FANOUT, n, 0, 0);
       }
       if (s.startsWith("cluster:")) {
         int n = Integer.parseInt(s.substring(8));
@@ -77,7 +95,7 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
       return new Scenario(s, Kind.CALLS, c, k, payload);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK, client:CxK or cluster:N): " + e.getMessage(), e);
+          "bad scenario '" + spec + "' (expected CxK, CxK:SIZE, idle:N, s2c:CxK, client:CxK, stream, fanout:N or cluster:N): " + e.getMessage(), e);
     }
   }
 
@@ -100,8 +118,12 @@ record Scenario(String spec, Kind kind, int connections, int inFlight, int paylo
         return "server→client: " + connections + " conn × " + inFlight + " in flight, subtract";
       case LIBRARY_CLIENT:
         return "library client: " + connections + " conn × " + inFlight + " in flight, subtract";
+      case FANOUT:
+        return "event fan-out to " + connections + " subscribers (deliveries/s)";
       case CLUSTER:
         return "cluster of 3 nodes over Redis, " + connections + " subscribers";
+      case STREAM:
+        return "one stream to the library client: items/s (in the calls/s column)";
       case CALLS:
       default:
         String what = payload == 0 ? "subtract" : "echo " + human(payload);

@@ -70,6 +70,10 @@ record Target(String name, String kind, String description, boolean rpc, boolean
         return !node; // rpc-websockets servers cannot call their clients
       case LIBRARY_CLIENT:
         return !kind.equals(NODE_WS.kind);
+      case STREAM:
+        return kind.equals(DUPLEX.kind); // streams are this library's extension
+      case FANOUT: // the targets that publish events
+        return kind.equals("duplex") || kind.equals("node-rpc-websockets");
       default:
         return true;
     }

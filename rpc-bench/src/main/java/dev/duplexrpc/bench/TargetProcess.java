@@ -132,6 +132,11 @@ final class TargetProcess implements AutoCloseable, LoadGenerator.Server {
   }
 
   @Override
+  public long writeSyscalls() {
+    return Proc.writeSyscalls(process.pid());
+  }
+
+  @Override
   public long runQueueWaitNanos() {
     return Proc.runQueueWaitNanos(process.pid());
   }

@@ -8,10 +8,11 @@ import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 /**
  * What {@code duplex serve} serves: an echo, the JSON-RPC 2.0 specification's example methods,
- * an error on demand and a call back to the caller.
+ * an error on demand, a call back to the caller and a stream.
  */
 public final class TestService {
 
@@ -95,6 +96,20 @@ public final class TestService {
   @RpcNotification("notify_sum")
   public void notifySum(long a, long b, long c) {
     Duplex.ERR.println("duplex serve: notify_sum " + (a + b + c));
+  }
+
+  /**
+   * The numbers {@code 0 .. n-1} as a stream (docs/streaming.md), as fast as the caller asks.
+   *
+   * @param n how many, 0 to 1,000,000,000
+   * @return the stream
+   */
+  @RpcMethod
+  public Flow.Publisher<Long> count(@RpcParam("n") long n) {
+    if (n < 0 || n > 1_000_000_000L) {
+      throw new RpcException(-32602, "Invalid params", Json.reason("n", "must be 0 to 1000000000"));
+    }
+    return new Range(n);
   }
 
   /**

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.duplexrpc.cli.testing.Cli;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.testing.CountingPublisher;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.core.annotation.RpcParam;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +40,12 @@ class ClientCommandsTest {
 
     @RpcMethod
     String token();
+
+    @RpcMethod
+    Flow.Publisher<Integer> count(int n);
+
+    @RpcMethod
+    Flow.Publisher<Integer> failAfter(int n);
   }
 
   static final BlockingQueue<String> restocked = new LinkedBlockingQueue<>();
@@ -63,6 +71,16 @@ class ClientCommandsTest {
           @Override
           public void restock(String item) {
             restocked.add(item);
+          }
+
+          @Override
+          public Flow.Publisher<Integer> count(int n) {
+            return CountingPublisher.of(n);
+          }
+
+          @Override
+          public Flow.Publisher<Integer> failAfter(int n) {
+            return CountingPublisher.failingAfter(n, () -> new RpcException(4002, "Sold out"));
           }
 
           @Override
@@ -96,6 +114,21 @@ class ClientCommandsTest {
     String out = cli.restOfOut();
     assertTrue(out.startsWith("{\n  \""), out);
     assertEquals(JsonParser.parseString("{\"item\":\"coffee\",\"quantity\":3}"), JsonParser.parseString(out));
+  }
+
+  @Test
+  void callStreamPrintsEachItemAsAJsonLine() throws Exception {
+    Cli cli = Cli.start("call", "--stream", url(), "count", "[3]");
+    assertEquals(0, cli.exitCode(), () -> "stderr: " + restOfErr(cli));
+    assertEquals("0\n1\n2\n", cli.restOfOut());
+  }
+
+  @Test
+  void callStreamEndingWithAnErrorPrintsItsItemsThenTheErrorAndExits1() throws Exception {
+    Cli cli = Cli.start("call", "--stream", url(), "failAfter", "[2]");
+    assertEquals(Exit.RPC_ERROR, cli.exitCode());
+    assertEquals("0\n1\n", cli.restOfOut());
+    assertEquals(List.of("duplex call: error 4002: Sold out"), cli.restOfErr());
   }
 
   @Test

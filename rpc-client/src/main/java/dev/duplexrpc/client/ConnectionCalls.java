@@ -4,6 +4,7 @@ import com.google.gson.TypeAdapter;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.RpcContext;
+import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.proxy.CallTarget;
 import dev.duplexrpc.core.internal.proxy.PeerTargets;
@@ -42,6 +43,12 @@ final class ConnectionCalls implements CallTarget {
     this.lock = lock;
     this.queueSize = queueSize;
     this.queueWaitNanos = queueWait.toNanos();
+  }
+
+  @Override
+  public CallTable connection() {
+    Peer open = lifecycle.openPeer(); // a stream belongs to one socket: no offline queue for it
+    return open == null ? null : PeerTargets.of(open).connection();
   }
 
   @Override

@@ -437,7 +437,7 @@ public final class RpcClient {
 
     /**
      * The session's replay buffer: at most {@code bytes} UTF-8 bytes the server has not
-     * acknowledged; a send that does not fit waits up to {@code sendWait}, then fails with -32008.
+     * acknowledged; a send that does not fit waits up to {@code sendWait}, then fails with -32009.
      * Defaults 1 MiB and 10 seconds.
      *
      * @param bytes at least 1

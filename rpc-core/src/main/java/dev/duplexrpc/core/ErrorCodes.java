@@ -84,14 +84,22 @@ public final class ErrorCodes {
   public static final int UNREACHABLE = -32007;
 
   /**
-   * -32008: raised locally when a message could not be sent on a resumable session because the
+   * -32008: a handler in direct mode ({@link dev.duplexrpc.core.annotation.DirectExecution}, or
+   * {@code PeerConfig.Builder.directExecution}) made a blocking call to a peer: it runs on the
+   * thread that reads the responses, so it would wait for good. Raised locally, at once, by the
+   * blocking call; nothing was sent. Sent to the other end only if the handler lets it escape.
+   */
+  public static final int BLOCKING_IN_DIRECT_MODE = -32008;
+
+  /**
+   * -32009: raised locally when a message could not be sent on a resumable session because the
    * buffer of messages the other end has not acknowledged stayed full for the send wait (the
    * other end is away or reads too slowly). The message was not sent; {@code data.reason} says
    * how full. See docs/resume.md.
    *
    * @since 0.2
    */
-  public static final int REPLAY_BUFFER_FULL = -32008;
+  public static final int REPLAY_BUFFER_FULL = -32009;
 
   /**
    * The standard message for a code: "Parse error", "Invalid Request", "Method not found",
@@ -129,6 +137,8 @@ public final class ErrorCodes {
         return "Invalid response";
       case UNREACHABLE:
         return "Connection unreachable";
+      case BLOCKING_IN_DIRECT_MODE:
+        return "Blocking call in direct mode";
       case REPLAY_BUFFER_FULL:
         return "Replay buffer full";
       default:

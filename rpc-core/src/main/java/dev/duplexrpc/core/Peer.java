@@ -10,6 +10,8 @@ import dev.duplexrpc.core.internal.ServiceModel;
 import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.call.ParamsWriter;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
+import dev.duplexrpc.core.internal.stream.ResultStream;
+import com.google.gson.TypeAdapter;
 import dev.duplexrpc.core.internal.PendingCalls;
 import dev.duplexrpc.core.internal.proxy.PeerTargets;
 import dev.duplexrpc.core.internal.proxy.RemoteProxies;
@@ -25,6 +27,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Flow;
 
 /**
  * One end of one JSON-RPC connection: it serves the local services to the other end and calls the
@@ -212,6 +215,35 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
+   * Calls a method of the other end whose result is a stream (docs/streaming.md), with positional
+   * params. The publisher is cold: each subscription makes the call, and consumes the stream the
+   * response names, with the credit window of this Peer's {@link StreamSettings}. The subscriber's
+   * {@code onError} receives the failures listed in the class documentation, or the error the
+   * other end ended the stream with; {@code cancel()} stops the stream at the other end.
+   *
+   * @param method the wire name
+   * @param itemType the class of each item
+   * @param params the positional params, each serialized by its runtime type
+   * @param <T> the item type
+   * @return the publisher of the items
+   * @since 0.2
+   */
+  public <T> Flow.Publisher<T> stream(String method, Class<T> itemType, Object... params) {
+    return stream(method, TypeToken.get(Objects.requireNonNull(itemType, "itemType == null")), params);
+  }
+
+  /** Like {@link #stream(String, Class, Object...)}, for a generic item type. */
+  @SuppressWarnings("unchecked")
+  public <T> Flow.Publisher<T> stream(String method, TypeToken<T> itemType, Object... params) {
+    Objects.requireNonNull(method, "method == null");
+    Objects.requireNonNull(itemType, "itemType == null");
+    Objects.requireNonNull(params, "params == null");
+    MessageWriter.Body body = this.params.positional(params);
+    return new ResultStream<>(calls, method, streams -> new ResultStream.Prepared(body, () -> { }),
+        (TypeAdapter<T>) this.params.adapter(itemType.getType()), CallTable.DEFAULT_TIMEOUT);
+  }
+
+  /**
    * Sends a notification with positional params.
    *
    * @param method the wire name
@@ -335,6 +367,17 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
+   * The number of streams open on this connection, in both directions: stream results and
+   * arguments this end sends or receives (docs/streaming.md).
+   *
+   * @return the open stream count
+   * @since 0.2
+   */
+  public int openStreams() {
+    return pipeline.streams().open();
+  }
+
+  /**
    * The configuration this Peer was built with.
    *
    * @return the configuration
@@ -409,6 +452,7 @@ public final class Peer implements AutoCloseable {
     if (ex != null) {
       LOG.log(Level.DEBUG, "Closed {0}: {1} {2}", transport, code, reason);
       calls.closed(ex);
+      pipeline.streams().closed(ex);
       // The close future's dependents and the listener are user code: run them on the executor.
       Defaults.execute(config.executor(), () -> {
         closeFuture.complete(ex);

@@ -62,9 +62,11 @@ public final class PeerConfig {
   private final int maxBatchSize;
   private final int maxInFlight;
   private final int maxQueuedNotifications;
+  private final StreamSettings streams;
   private final Duration callTimeout;
   private final boolean exposeErrorDetails;
   private final boolean sendCancel;
+  private final boolean directExecution;
   private final boolean wireExtensions;
   private final FallbackHandler fallback;
   private final Discovery.Settings discovery;
@@ -81,9 +83,11 @@ public final class PeerConfig {
     this.maxBatchSize = b.maxBatchSize;
     this.maxInFlight = b.maxInFlight;
     this.maxQueuedNotifications = b.maxQueuedNotifications;
+    this.streams = b.streams;
     this.callTimeout = b.callTimeout;
     this.exposeErrorDetails = b.exposeErrorDetails;
     this.sendCancel = b.sendCancel;
+    this.directExecution = b.directExecution;
     this.wireExtensions = b.wireExtensions;
     this.fallback = b.fallback;
     this.discovery = new Discovery.Settings(
@@ -154,6 +158,16 @@ public final class PeerConfig {
     return maxQueuedNotifications;
   }
 
+  /**
+   * The limits of streams on one connection.
+   *
+   * @return the stream settings
+   * @since 0.2
+   */
+  public StreamSettings streams() {
+    return streams;
+  }
+
   /** @return the call timeout, {@link Duration#ZERO} for none */
   public Duration callTimeout() {
     return callTimeout;
@@ -167,6 +181,11 @@ public final class PeerConfig {
   /** @return whether cancelled and timed-out calls send {@code rpc.cancel} */
   public boolean sendCancel() {
     return sendCancel;
+  }
+
+  /** @return whether every handler runs on the thread that decoded its message */
+  public boolean directExecution() {
+    return directExecution;
   }
 
   /**
@@ -221,9 +240,11 @@ public final class PeerConfig {
     private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int maxQueuedNotifications = DEFAULT_MAX_QUEUED_NOTIFICATIONS;
+    private StreamSettings streams = StreamSettings.defaults();
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private boolean exposeErrorDetails;
     private boolean sendCancel = true;
+    private boolean directExecution;
     private boolean wireExtensions = true;
     private FallbackHandler fallback;
     private boolean discovery = true;
@@ -244,9 +265,11 @@ public final class PeerConfig {
       maxBatchSize = c.maxBatchSize;
       maxInFlight = c.maxInFlight;
       maxQueuedNotifications = c.maxQueuedNotifications;
+      streams = c.streams;
       callTimeout = c.callTimeout;
       exposeErrorDetails = c.exposeErrorDetails;
       sendCancel = c.sendCancel;
+      directExecution = c.directExecution;
       wireExtensions = c.wireExtensions;
       fallback = c.fallback;
       discovery = c.discovery.enabled();
@@ -295,6 +318,22 @@ public final class PeerConfig {
      */
     public Builder executor(Executor executor) {
       this.executor = executor;
+      return this;
+    }
+
+    /**
+     * Runs every handler (services, the fallback, the built-in methods) on the thread that decoded
+     * its message, as {@link dev.duplexrpc.core.annotation.DirectExecution @DirectExecution} does
+     * for one method or service: no hand-off to the {@link #executor(Executor) executor}. Off by
+     * default. Only safe when no handler ever blocks; a blocking call to a peer from a handler
+     * fails at once with {@link ErrorCodes#BLOCKING_IN_DIRECT_MODE}. Future completions and
+     * listeners stay on the executor.
+     *
+     * @param direct true to run every handler where its message was decoded
+     * @return this builder
+     */
+    public Builder directExecution(boolean direct) {
+      this.directExecution = direct;
       return this;
     }
 
@@ -392,6 +431,19 @@ public final class PeerConfig {
         throw new IllegalArgumentException("maxQueuedNotifications < 1: " + notifications);
       }
       this.maxQueuedNotifications = notifications;
+      return this;
+    }
+
+    /**
+     * The limits of {@code Flow.Publisher} results and parameters on one connection: streams
+     * open at once, the credit window, the item size. Default {@link StreamSettings#defaults()}.
+     *
+     * @param settings the stream settings
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder streams(StreamSettings settings) {
+      this.streams = Objects.requireNonNull(settings, "settings == null");
       return this;
     }
 

@@ -73,6 +73,18 @@ public abstract class PeerOptions<B extends PeerOptions<B>> {
   }
 
   /**
+   * Runs every handler on the thread that decoded its message; see {@link
+   * PeerConfig.Builder#directExecution(boolean)}. Off by default.
+   *
+   * @param direct true for direct mode on every method
+   * @return this builder
+   */
+  public B directExecution(boolean direct) {
+    config.directExecution(direct);
+    return self();
+  }
+
+  /**
    * The Gson instance for params and results; see {@link PeerConfig.Builder#gson(Gson)}.
    *
    * @param gson the Gson instance
@@ -141,6 +153,19 @@ public abstract class PeerOptions<B extends PeerOptions<B>> {
    */
   public B maxQueuedNotifications(int notifications) {
     config.maxQueuedNotifications(notifications);
+    return self();
+  }
+
+  /**
+   * The limits of streams on each connection; see {@link
+   * PeerConfig.Builder#streams(StreamSettings)}. Default {@link StreamSettings#defaults()}.
+   *
+   * @param settings the stream settings
+   * @return this builder
+   * @since 0.2
+   */
+  public B streams(StreamSettings settings) {
+    config.streams(settings);
     return self();
   }
 

@@ -222,6 +222,8 @@ public class RpcException extends RuntimeException {
         return "invalid-response";
       case ErrorCodes.UNREACHABLE:
         return "unreachable";
+      case ErrorCodes.BLOCKING_IN_DIRECT_MODE:
+        return "blocking-in-direct-mode";
       default:
         return null;
     }

@@ -89,7 +89,7 @@ final class ObservingInterceptor implements RpcInterceptor {
     } else if (c instanceof RpcCallContext.Client cl) {
       cl.outcome(outcome);
     }
-    observation.lowCardinalityKeyValue("rpc.status_code",
+    observation.lowCardinalityKeyValue("rpc.response.status_code",
         outcome.kind() == RpcOutcome.Kind.RESULT ? "OK" : Integer.toString(outcome.errorCode()));
     observation.lowCardinalityKeyValue("outcome", outcome.kind().name());
     if (outcome.error() != null) {

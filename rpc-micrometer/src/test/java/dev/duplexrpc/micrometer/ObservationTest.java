@@ -143,7 +143,7 @@ class ObservationTest {
             assertEquals("echo", c.getContextualName());
             assertEquals("jsonrpc", c.getLowCardinalityKeyValue("rpc.system.name").getValue());
             assertEquals("echo", c.getLowCardinalityKeyValue("rpc.method").getValue());
-            assertEquals("OK", c.getLowCardinalityKeyValue("rpc.status_code").getValue());
+            assertEquals("OK", c.getLowCardinalityKeyValue("rpc.response.status_code").getValue());
             assertEquals("RESULT", c.getLowCardinalityKeyValue("outcome").getValue());
             assertEquals("1", c.getHighCardinalityKeyValue("jsonrpc.request.id").getValue());
             assertEquals(RpcOutcome.Kind.RESULT, ((RpcCallContext) c).outcome().kind());
@@ -160,7 +160,7 @@ class ObservationTest {
     awaitStopped(2);
     assertThat(registry).hasHandledContextsThatSatisfy(contexts -> {
       for (Observation.Context c : contexts) {
-        assertEquals("-32010", c.getLowCardinalityKeyValue("rpc.status_code").getValue());
+        assertEquals("-32010", c.getLowCardinalityKeyValue("rpc.response.status_code").getValue());
         assertEquals("ERROR", c.getLowCardinalityKeyValue("outcome").getValue());
         assertEquals(-32010, ((RpcException) c.getError()).code());
       }
@@ -216,7 +216,7 @@ class ObservationTest {
     client.call("echo", String.class, "x").get(5, TimeUnit.SECONDS);
     awaitStopped(2);
     Timer timer = meters.get(RpcObservations.CLIENT)
-        .tags("rpc.method", "echo", "rpc.status_code", "OK", "outcome", "RESULT").timer();
+        .tags("rpc.method", "echo", "rpc.response.status_code", "OK", "outcome", "RESULT").timer();
     assertEquals(1, timer.count());
     assertEquals(1, meters.get(RpcObservations.SERVER).tag("rpc.method", "echo").timer().count());
   }
@@ -233,7 +233,7 @@ class ObservationTest {
     assertThat(registry).hasHandledContextsThatSatisfy(contexts -> {
       List<String> seen = contexts.stream().map(c -> (c instanceof RpcCallContext.Client ? "client " : "server ")
           + c.getContextualName() + " " + c.getLowCardinalityKeyValue("outcome").getValue() + " "
-          + c.getLowCardinalityKeyValue("rpc.status_code").getValue()
+          + c.getLowCardinalityKeyValue("rpc.response.status_code").getValue()
           + (c.getHighCardinalityKeyValue("jsonrpc.request.id") == null ? " no-id" : "")).sorted().toList();
       assertEquals(List.of("client hold TIMEOUT -32001", "client note RESULT OK no-id",
           "server hold CANCELLED -32004", "server note RESULT OK no-id"), seen);

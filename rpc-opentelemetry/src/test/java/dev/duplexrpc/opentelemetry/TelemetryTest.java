@@ -50,7 +50,7 @@ class TelemetryTest {
   static final AttributeKey<String> SYSTEM = stringKey("rpc.system.name");
   static final AttributeKey<String> METHOD = stringKey("rpc.method");
   static final AttributeKey<String> METHOD_ORIGINAL = stringKey("rpc.method_original");
-  static final AttributeKey<String> STATUS = stringKey("rpc.status_code");
+  static final AttributeKey<String> STATUS = stringKey("rpc.response.status_code");
   static final AttributeKey<String> ERROR_TYPE = stringKey("error.type");
   static final AttributeKey<String> REQUEST_ID = stringKey("jsonrpc.request.id");
   static final AttributeKey<String> VERSION = stringKey("jsonrpc.protocol.version");

@@ -304,7 +304,7 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
   /**
    * The replay buffer of each session: at most {@code bytes} UTF-8 bytes of messages the client
    * has not acknowledged; a send that does not fit waits up to {@code sendWait}, then fails with
-   * -32008 ({@link dev.duplexrpc.core.ErrorCodes#REPLAY_BUFFER_FULL}). Defaults 1 MiB and 10 seconds.
+   * -32009 ({@link dev.duplexrpc.core.ErrorCodes#REPLAY_BUFFER_FULL}). Defaults 1 MiB and 10 seconds.
    *
    * @param bytes at least 1
    * @param sendWait zero to fail at once

@@ -268,8 +268,17 @@ public final class Events {
    */
   /** The connections' built-in {@code rpc.on} and {@code rpc.off}, described with the events declared now. */
   Builtins builtins() {
-    return new Builtins(Map.of(ON, this::serve, OFF, this::serve), discoveryMethods());
+    List<JsonObject> described = discoveryMethods();
+    Object[] b = builtins;
+    if (b == null || b[0] != described) { // made again only after a declaration: shared till then
+      b = new Object[] {described, new Builtins(Map.of(ON, this::serve, OFF, this::serve), described)};
+      builtins = b;
+    }
+    return (Builtins) b[1];
   }
+
+  /** The last {@link #builtins()}: {the described list it was made with, the Builtins}. */
+  private volatile Object[] builtins;
 
   List<JsonObject> discoveryMethods() {
     Described d = described;

@@ -60,6 +60,8 @@ public class CorePathBenchmark {
   private MessageJsonHandler lspHandler;
   private RemoteEndpoint lspEndpoint;
   private String lspLast;
+  private RemoteEndpoint lspCaller;
+  private LspTarget.Service lspProxy;
 
   /** A transport whose other end answers every request at once with {@code 19}. */
   static final class Answering implements Transport {
@@ -126,6 +128,21 @@ public class CorePathBenchmark {
     lspHandler = new MessageJsonHandler(ServiceEndpoints.getSupportedMethods(LspTarget.Service.class));
     lspEndpoint = new RemoteEndpoint(message -> lspLast = lspHandler.serialize(message),
         ServiceEndpoints.toEndpoint(new LspTarget.Impl()));
+    // LSP4J's calling side, as duplexCall: its proxy, its request serialized, the answer parsed.
+    MessageJsonHandler callerHandler =
+        new MessageJsonHandler(ServiceEndpoints.getSupportedMethods(LspTarget.Service.class));
+    lspCaller = new RemoteEndpoint(message -> {
+      String text = callerHandler.serialize(message);
+      int i = text.indexOf("\"id\":") + 5;
+      int end = text.indexOf(',', i);
+      lspCaller.consume(callerHandler.parseMessage(
+          "{\"jsonrpc\":\"2.0\",\"id\":" + text.substring(i, end) + ",\"result\":19}"));
+    }, ServiceEndpoints.toEndpoint(new Object()));
+    callerHandler.setMethodProvider(lspCaller);
+    lspProxy = ServiceEndpoints.toServiceObject(lspCaller, LspTarget.Service.class);
+    if (lsp4jCall() != 19 || duplexCall() != 19) {
+      throw new IllegalStateException("unexpected results of the calling side");
+    }
     String d = duplex();
     String l = lsp4j();
     if (!d.contains("\"id\":7") || !l.contains("\"id\":7") || d.contains("error") || l.contains("error")) {
@@ -147,6 +164,12 @@ public class CorePathBenchmark {
   @Benchmark
   public Integer duplexCall() {
     return callerProxy.subtract(42, 23).join();
+  }
+
+  /** LSP4J's calling side: its proxy's {@code subtract}, as {@link #duplexCall()}. */
+  @Benchmark
+  public Integer lsp4jCall() {
+    return lspProxy.subtract(42, 23).join();
   }
 
   /** This library's Peer. */

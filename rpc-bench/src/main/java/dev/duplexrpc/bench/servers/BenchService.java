@@ -4,6 +4,7 @@ import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
 import dev.duplexrpc.server.ServerConnection;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 /**
  * The service every RPC target serves: the JSON-RPC specification's {@code subtract}, an {@code
@@ -39,6 +40,16 @@ public interface BenchService {
   @RpcNotification("bench.push")
   void push(int inFlight);
 
+  /**
+   * The integers from 0 up to {@code count - 1}, as a stream, produced as fast as the caller's
+   * credit allows.
+   *
+   * @param count how many items
+   * @return the stream
+   */
+  @RpcMethod("bench.stream")
+  Flow.Publisher<Integer> stream(int count);
+
   /** What the client serves, for server-to-client calls; also the client's async view of the server. */
   interface Client {
     /**
@@ -62,6 +73,11 @@ public interface BenchService {
     @Override
     public String echo(String text) {
       return text;
+    }
+
+    @Override
+    public Flow.Publisher<Integer> stream(int count) {
+      return new Counter(count);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.duplexrpc.bench.servers;
 
+import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.ConnectionLimits;
+import dev.duplexrpc.server.EventForm;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.internal.EmbeddedContainer;
 import dev.duplexrpc.server.internal.HandshakeGate;
@@ -23,7 +25,7 @@ import java.util.Map;
  * On {@code HEAP} it collects garbage and prints {@code HEAP <bytes used>}.
  *
  * <pre>{@code
- * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4] [tracing=on|unsampled] [sessions=off]
+ * java -Xmx1g -cp ... dev.duplexrpc.bench.servers.TargetMain duplex [io=same] [workers=4] [direct=true] [tracing=on|unsampled] [sessions=off]
  * }</pre>
  */
 public final class TargetMain {
@@ -79,8 +81,21 @@ public final class TargetMain {
         break;
       }
       case "duplex": {
+        RpcServer[] self = new RpcServer[1];
         RpcServer.Builder b = RpcServer.builder().host("127.0.0.1").port(0).path("/")
             .service(new BenchService.Impl())
+            .service((Fanout) count -> {
+              for (int i = 0; i < count; i++) {
+                self[0].events().publish("tick", i);
+              }
+              return count;
+            })
+            .event("tick")
+            .connectionListener(setup -> { // the fan-out scenario's subscribers: rpc-websockets' form
+              if ("rpc-websockets".equals(setup.handshake().queryParameter("events"))) {
+                setup.eventForm(EventForm.RPC_WEBSOCKETS);
+              }
+            })
             .connectionLimits(LOAD_LIMITS);
         String executor = settings.getOrDefault("executor", "default");
         if (executor.startsWith("pool")) { // pool<N>: the library's fallback pool with N threads
@@ -88,6 +103,8 @@ public final class TargetMain {
         } else if (!executor.equals("default")) {
           throw new IllegalArgumentException("executor=" + executor + ": default or pool<N>");
         }
+        // direct=true: every handler on the selector thread (the opt-in direct mode)
+        b.directExecution(Boolean.parseBoolean(settings.getOrDefault("direct", "false")));
         String tracing = settings.getOrDefault("tracing", "off");
         if (tracing.equals("on") || tracing.equals("unsampled")) { // docs/observability.md, "Overhead"
           b.interceptor(Tracing.telemetry(tracing.equals("on")).interceptor());
@@ -100,6 +117,7 @@ public final class TargetMain {
         }
         b.resumableSessions(sessions.equals("on")); // off: the library's client gets a plain connection
         RpcServer s = b.build().start();
+        self[0] = s;
         server = s;
         port = s.port();
         break;
@@ -130,6 +148,18 @@ public final class TargetMain {
     }
     server.close();
     System.exit(0);
+  }
+
+  /** The fan-out scenario's publisher: {@code bench.fanout(count)} publishes {@code count} events. */
+  public interface Fanout {
+    /**
+     * Publishes {@code count} events named {@code tick}.
+     *
+     * @param count how many
+     * @return {@code count}
+     */
+    @RpcMethod("bench.fanout")
+    int fanout(int count);
   }
 
   /** Heap in use after full collections, in bytes. */

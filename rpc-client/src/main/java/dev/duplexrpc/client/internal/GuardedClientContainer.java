@@ -1,5 +1,6 @@
 package dev.duplexrpc.client.internal;
 
+import dev.duplexrpc.websocket.internal.CoalescingWriter;
 import dev.duplexrpc.websocket.internal.FrameGuard;
 import dev.duplexrpc.websocket.internal.Limits;
 import dev.duplexrpc.websocket.internal.Link;
@@ -94,7 +95,10 @@ public final class GuardedClientContainer implements ClientContainer {
       link.abortWith(() -> closeListener.close(
           new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "connection dropped")));
       // The client session opens in processResponse, so the endpoint finds the link there.
-      ClientUpgradeInfo info = link.opening(() -> engine.processResponse(response, writer, closeListener));
+      // Replies written while a read is handled (direct mode) leave together when it ends.
+      Writer gathering = new CoalescingWriter(writer, link);
+      ClientUpgradeInfo info =
+          link.opening(() -> engine.processResponse(response, gathering, closeListener));
       return new ClientUpgradeInfo() {
         @Override
         public ClientUpgradeStatus getUpgradeStatus() {

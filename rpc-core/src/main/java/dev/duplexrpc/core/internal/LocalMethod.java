@@ -13,6 +13,12 @@ import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.codec.SimpleValues;
+import dev.duplexrpc.core.internal.proxy.PeerTargets;
+import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.Progress;
+import dev.duplexrpc.core.internal.stream.ProgressTable;
+import dev.duplexrpc.core.internal.stream.StreamWire;
+import dev.duplexrpc.core.internal.stream.Streams;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -40,6 +46,8 @@ public final class LocalMethod {
   private final int rawIndex;
   /** Per wire parameter, how {@link #readSimple} reads it; null when that path is off for the method. */
   private final byte[] simpleKinds;
+  /** Whether results are ints, longs or booleans written by Gson's own adapters. */
+  private final boolean plainResult;
   /** Non-null for the Peer's fallback: params pass through as text, results by runtime class. */
   private final FallbackHandler fallback;
   private final Gson gson;
@@ -75,12 +83,14 @@ public final class LocalMethod {
     for (int w = 0; kinds != null && w < kinds.length; w++) {
       int i = javaIndex[w];
       ServiceMethod.Param p = model.params().get(i);
-      kinds[w] = p.optionalWrapper() || p.varargs() || p.raw() ? 0 : SimpleValues.kind(adapters[i]);
+      kinds[w] = p.optionalWrapper() || p.varargs() || p.raw() || p.stream() || p.progress() ? 0 : SimpleValues.kind(adapters[i]);
       if (kinds[w] == 0) {
         kinds = null;
       }
     }
     this.simpleKinds = kinds;
+    this.plainResult =
+        resultAdapter != null && SimpleValues.appendsPlain(SimpleValues.kind(resultAdapter));
   }
 
   private LocalMethod(ServiceMethod model, FallbackHandler fallback, Gson gson) {
@@ -95,6 +105,7 @@ public final class LocalMethod {
     this.fallback = fallback;
     this.gson = gson;
     this.simpleKinds = null;
+    this.plainResult = false;
   }
 
   /**
@@ -117,7 +128,7 @@ public final class LocalMethod {
       throw new IllegalStateException(e);
     }
     ServiceMethod model = new ServiceMethod(wireName, ServiceMethod.Kind.REQUEST, m,
-        ServiceMethod.ResultKind.FUTURE, Object.class, List.of(), List.of(), Map.of(), 0);
+        ServiceMethod.ResultKind.FUTURE, Object.class, List.of(), List.of(), Map.of(), 0, false);
     return new LocalMethod(model, handler, gson);
   }
 
@@ -152,6 +163,11 @@ public final class LocalMethod {
       if (p.context() || p.raw()) {
         continue;
       }
+      if (p.progress()) { // the token, verbatim: a string, or a number from a foreign caller
+        adapters[i] = gson.getAdapter(com.google.gson.JsonElement.class);
+        missing[i] = Progress.none();
+        continue;
+      }
       adapters[i] = gson.getAdapter(TypeToken.get(p.valueType()));
       if (p.varargs()) {
         varargs = gson.getAdapter(p.componentType());
@@ -167,6 +183,11 @@ public final class LocalMethod {
             ? null
             : (TypeAdapter<Object>) gson.getAdapter(TypeToken.get(model.resultType()));
     return new LocalMethod(model, invoker, adapters, missing, result, varargs);
+  }
+
+  /** The adapter of a stream result's items (of the result, for other methods). */
+  public TypeAdapter<Object> itemAdapter() {
+    return resultAdapter;
   }
 
   /** The model. */
@@ -212,6 +233,9 @@ public final class LocalMethod {
         // Cannot happen for text the parser accepted; kept as a clear error all the same.
         throw invalidData("malformed params: " + e.getMessage(), null);
       }
+    }
+    if (model.hasStreamParams()) {
+      streamArguments(args, context);
     }
     for (int i = 0; i < n; i++) {
       if (!given[i]) {
@@ -370,8 +394,33 @@ public final class LocalMethod {
     return null;
   }
 
+  /**
+   * Each stream parameter's id, read as its token object, becomes the stream's publisher; each
+   * progress token, the progress that sends {@code $/progress} to the caller.
+   */
+  @SuppressWarnings("unchecked")
+  private void streamArguments(Object[] args, Object context) {
+    Peer peer = ((CallContext) context).peer();
+    Streams streams = PeerTargets.of(peer).connection().streams();
+    for (int i = 0; i < args.length; i++) {
+      ServiceMethod.Param p = model.params().get(i);
+      if (p.stream() && args[i] instanceof String id) {
+        args[i] = streams.argument(id, (TypeAdapter<Object>) adapters[i]);
+      } else if (p.progress()) {
+        args[i] = ProgressTable.sender(peer, (com.google.gson.JsonElement) args[i]);
+      }
+    }
+  }
+
   private Object read(int i, JsonReader in) throws IOException {
     ServiceMethod.Param p = model.params().get(i);
+    if (p.stream() && in.peek() != JsonToken.NULL) {
+      try {
+        return StreamWire.TOKEN.read(in);
+      } catch (IOException | RuntimeException e) {
+        throw invalid(p.name(), "expected a stream: {\"stream\": \"<id>\"}");
+      }
+    }
     Object v;
     if (in.peek() == JsonToken.NULL) {
       in.nextNull();
@@ -435,8 +484,14 @@ public final class LocalMethod {
       TypeAdapter adapter = gson.getAdapter(value.getClass());
       return w -> adapter.write(w, value);
     }
+    if (model.resultKind() == ServiceMethod.ResultKind.STREAM) {
+      return w -> StreamWire.TOKEN.write(w, (String) value); // the id the handler's stream got
+    }
     if (value == null || resultAdapter == null) {
       return null;
+    }
+    if (plainResult) {
+      return MessageWriter.plain(resultAdapter, value); // written without a JsonWriter
     }
     return w -> resultAdapter.write(w, value);
   }

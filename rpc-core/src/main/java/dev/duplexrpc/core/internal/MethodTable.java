@@ -17,9 +17,25 @@ import java.util.Map;
  * @param methods the services' methods, in registration order
  * @param builtins the built-in {@code rpc.} methods ({@code rpc.discover}, a binding's own)
  * @param fallback serves every other name, or null
+ * @param derived the last table {@link #with} derived for a binding's built-ins alone, reused
  */
-public record MethodTable(
-    Map<String, LocalMethod> methods, Map<String, LocalMethod> builtins, LocalMethod fallback) {
+public record MethodTable(Map<String, LocalMethod> methods, Map<String, LocalMethod> builtins,
+    LocalMethod fallback, Derived derived) {
+
+  /**
+   * The last table derived with built-ins only (no services, no fallback of a Peer's own): the
+   * server derives one per connection with the same built-ins, so its connections share it
+   * instead of each holding a copy of the methods and the discovery document.
+   */
+  public static final class Derived {
+    private volatile Object[] last; // {the Builtins, the derived MethodTable}
+  }
+
+  /** A table whose derivations are not cached yet. */
+  public MethodTable(
+      Map<String, LocalMethod> methods, Map<String, LocalMethod> builtins, LocalMethod fallback) {
+    this(methods, builtins, fallback, new Derived());
+  }
 
   /**
    * Binds services, discovery and the fallback.
@@ -43,6 +59,20 @@ public record MethodTable(
     if (services.isEmpty() && own == null && ownFallback == null) {
       return this;
     }
+    if (services.isEmpty() && ownFallback == null) { // built-ins only: the same for many Peers
+      Object[] last = derived.last;
+      if (last != null && last[0] == own) {
+        return (MethodTable) last[1];
+      }
+      MethodTable t = derive(services, own, null, gson, discovery);
+      derived.last = new Object[] {own, t};
+      return t;
+    }
+    return derive(services, own, ownFallback, gson, discovery);
+  }
+
+  private MethodTable derive(List<Object> services, Builtins own, FallbackHandler ownFallback,
+      Gson gson, Discovery.Settings discovery) {
     Map<String, LocalMethod> m = services.isEmpty() ? methods : bindServices(methods, services, gson);
     Map<String, LocalMethod> b = builtins;
     if (!services.isEmpty() || own != null) {

@@ -141,9 +141,22 @@ public final class OpenRpcGenerator {
         cd.addProperty("description", ann.description());
       }
       cd.addProperty("required", !p.optional());
-      cd.add("schema", schemas.schema(p.valueType()));
+      if (p.progress()) { // LSP's ProgressToken: integer | string
+        JsonObject token = new JsonObject();
+        JsonArray types = new JsonArray();
+        types.add("string");
+        types.add("integer");
+        token.add("type", types);
+        cd.add("schema", token);
+        cd.addProperty("x-progress", true);
+      } else {
+        cd.add("schema", schemas.schema(p.valueType()));
+      }
       if (p.varargs()) { // by position, the elements of the array are the params from here on
         cd.addProperty("x-varargs", true);
+      }
+      if (p.stream()) { // a stream token on the wire; the schema is each item's (streaming.md)
+        cd.addProperty("x-stream", true);
       }
       params.add(cd);
     }
@@ -155,6 +168,9 @@ public final class OpenRpcGenerator {
       JsonObject result = new JsonObject();
       result.addProperty("name", sm.wireName() + "Result");
       result.add("schema", schemas.schema(sm.resultType() == null ? Void.class : sm.resultType()));
+      if (sm.resultKind() == ServiceMethod.ResultKind.STREAM) {
+        result.addProperty("x-stream", true);
+      }
       o.add("result", result);
     }
     RpcError[] declared = m.getAnnotationsByType(RpcError.class);

@@ -9,6 +9,7 @@ import dev.duplexrpc.core.internal.dispatch.Dispatcher;
 import dev.duplexrpc.core.internal.dispatch.HandlerContexts;
 import dev.duplexrpc.core.internal.dispatch.Receiver;
 import dev.duplexrpc.core.internal.reply.Outbox;
+import dev.duplexrpc.core.internal.stream.Streams;
 import dev.duplexrpc.core.transport.Transport;
 
 /**
@@ -20,8 +21,10 @@ import dev.duplexrpc.core.transport.Transport;
  * @param calls the outgoing half
  * @param admission what the incoming half has accepted (and its graceful shutdown)
  * @param receiver where incoming text enters
+ * @param streams the streams open on the connection, both directions
  */
-public record Pipeline(ConnectionState state, CallTable calls, Admission admission, Receiver receiver) {
+public record Pipeline(ConnectionState state, CallTable calls, Admission admission, Receiver receiver,
+    Streams streams) {
   /**
    * Wires the stages.
    *
@@ -34,15 +37,16 @@ public record Pipeline(ConnectionState state, CallTable calls, Admission admissi
       HandlerContexts contexts, CallHooks hooks, Closer closer) {
     ConnectionState state = new ConnectionState();
     MessageWriter writer = new MessageWriter(c.gson());
+    Streams streams = new Streams(transport, state, writer, c.executor(), c);
     CallTable calls = new CallTable(transport, state, writer, c.executor(), c.maxMessageSize(),
-        c.sendCancel(), c.callTimeout(), hooks);
+        c.sendCancel(), c.callTimeout(), hooks, streams);
     Admission admission =
         new Admission(state, closer, c.maxInFlight(), c.maxQueuedNotifications());
     Dispatcher dispatcher = new Dispatcher(transport, table, calls, writer, c.executor(), admission,
-        contexts, hooks, closer, c.exposeErrorDetails());
+        contexts, hooks, closer, c.exposeErrorDetails(), c.directExecution());
     Receiver receiver = new Receiver(transport, state, closer, c.maxMessageSize(),
         new MessageParser(c.maxNestingDepth(), c.maxBatchSize()), writer,
         new Outbox(transport, state, writer, c.maxMessageSize()), dispatcher);
-    return new Pipeline(state, calls, admission, receiver);
+    return new Pipeline(state, calls, admission, receiver, streams);
   }
 }

@@ -58,6 +58,46 @@ public final class SerialExecutor implements Executor {
     }
   }
 
+  /**
+   * Runs {@code task} at once on this thread if nothing is queued or running, keeping the order:
+   * tasks submitted meanwhile run after it, on the delegate. Returns false, having run nothing,
+   * when the executor is busy; the caller then {@link #execute submits} the task.
+   *
+   * @param task the task
+   * @return whether the task ran
+   */
+  public boolean runIfIdle(Runnable task) {
+    synchronized (queue) {
+      if (running) {
+        return false;
+      }
+      running = true;
+    }
+    try {
+      task.run();
+    } catch (RuntimeException | Error e) {
+      LOG.log(System.Logger.Level.WARNING, what + " failed", e);
+    } finally {
+      boolean more;
+      synchronized (queue) {
+        more = !queue.isEmpty();
+        running = more;
+      }
+      if (more) {
+        try {
+          delegate.execute(this::drain);
+        } catch (RuntimeException e) {
+          synchronized (queue) {
+            running = false;
+            queue.clear();
+          }
+          LOG.log(System.Logger.Level.WARNING, what + "s dropped: the executor rejected them", e);
+        }
+      }
+    }
+    return true;
+  }
+
   private void drain() {
     while (true) {
       Runnable next;

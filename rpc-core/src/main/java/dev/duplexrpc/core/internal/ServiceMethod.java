@@ -24,7 +24,12 @@ public final class ServiceMethod {
     /** A plain value, returned synchronously. */
     VALUE,
     /** {@code CompletableFuture<T>} or {@code CompletionStage<T>}. */
-    FUTURE
+    FUTURE,
+    /**
+     * {@code Flow.Publisher<T>}: the result is a stream of {@code T} (see docs/streaming.md); the
+     * result type is {@code T}.
+     */
+    STREAM
   }
 
   /**
@@ -53,6 +58,16 @@ public final class ServiceMethod {
       int wireIndex,
       boolean varargs,
       boolean raw) {
+    /** Whether it is a {@code Progress}: the caller's progress token on the wire. */
+    public boolean progress() {
+      return rawType == dev.duplexrpc.core.Progress.class;
+    }
+
+    /** Whether it is a {@code Flow.Publisher<T>}: a stream of {@code T = valueType} from the caller. */
+    public boolean stream() {
+      return rawType == java.util.concurrent.Flow.Publisher.class;
+    }
+
     /** The element type of a varargs parameter. */
     public Class<?> componentType() {
       return rawType.getComponentType();
@@ -68,6 +83,8 @@ public final class ServiceMethod {
   private final List<Param> wireParams;
   private final Map<String, Integer> wireIndexByName;
   private final long timeoutMillis;
+  private final boolean hasStreamParams;
+  private final boolean direct;
 
   ServiceMethod(
       String wireName,
@@ -78,7 +95,8 @@ public final class ServiceMethod {
       List<Param> params,
       List<Param> wireParams,
       Map<String, Integer> wireIndexByName,
-      long timeoutMillis) {
+      long timeoutMillis,
+      boolean direct) {
     this.wireName = wireName;
     this.kind = kind;
     this.method = method;
@@ -88,6 +106,8 @@ public final class ServiceMethod {
     this.wireParams = wireParams;
     this.wireIndexByName = wireIndexByName;
     this.timeoutMillis = timeoutMillis;
+    this.hasStreamParams = params.stream().anyMatch(p -> p.stream() || p.progress());
+    this.direct = direct;
   }
 
   /** The full wire name, prefix included. */
@@ -115,6 +135,11 @@ public final class ServiceMethod {
     return resultType;
   }
 
+  /** Whether a parameter is a stream or a progress, bound to the connection. */
+  public boolean hasStreamParams() {
+    return hasStreamParams;
+  }
+
   /** Every Java parameter, in declaration order. */
   public List<Param> params() {
     return params;
@@ -133,6 +158,11 @@ public final class ServiceMethod {
   /** The annotated timeout: 0 for the Peer default, -1 for none. */
   public long timeoutMillis() {
     return timeoutMillis;
+  }
+
+  /** Whether it runs on the decoding thread ({@code @DirectExecution} on it or its type). */
+  public boolean direct() {
+    return direct;
   }
 
   /** {@code Declaring.method(ParamType, ...)}, for messages. */

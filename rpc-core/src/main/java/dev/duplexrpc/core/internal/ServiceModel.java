@@ -3,8 +3,10 @@ package dev.duplexrpc.core.internal;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.duplexrpc.core.annotation.DirectExecution;
 import dev.duplexrpc.core.annotation.RawParams;
 import dev.duplexrpc.core.CallContext;
+import dev.duplexrpc.core.Progress;
 import dev.duplexrpc.core.annotation.RpcError;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcNotification;
@@ -33,6 +35,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import dev.duplexrpc.core.internal.stream.StreamWire;
 
 /**
  * The annotated methods of one class, read once and cached per class ({@link ClassValue}). Every
@@ -211,6 +215,9 @@ public final class ServiceModel {
       if (resultType == Void.class) {
         resultType = null;
       }
+    } else if (raw == Flow.Publisher.class) {
+      resultKind = ServiceMethod.ResultKind.STREAM;
+      resultType = StreamWire.itemType(m.getGenericReturnType());
     } else {
       resultKind = ServiceMethod.ResultKind.VALUE;
       resultType = m.getGenericReturnType();
@@ -267,14 +274,20 @@ public final class ServiceModel {
       Type type = generic[i];
       boolean wrapper = p.getType() == Optional.class;
       Type valueType = type;
-      if (wrapper) {
+      if (p.getType() == Flow.Publisher.class) {
+        if (notification) {
+          throw error(m, "A notification cannot take a stream (parameter '" + name + "'): a stream"
+              + " lives as long as its call. Use @RpcMethod.");
+        }
+        valueType = StreamWire.itemType(type);
+      } else if (wrapper) {
         valueType = type instanceof ParameterizedType pt ? pt.getActualTypeArguments()[0] : Object.class;
         if (valueType instanceof WildcardType w) {
           valueType = w.getUpperBounds()[0];
         }
       }
       checkConcrete(m, valueType, "parameter '" + name + "'");
-      boolean optional = wrapper || (ann != null && ann.optional());
+      boolean optional = wrapper || (ann != null && ann.optional()) || p.getType() == Progress.class;
       if (!optional && sawOptional) {
         throw error(
             m,
@@ -309,7 +322,9 @@ public final class ServiceModel {
         List.copyOf(params),
         List.copyOf(wire),
         Collections.unmodifiableMap(index),
-        timeout);
+        timeout,
+        m.isAnnotationPresent(DirectExecution.class)
+            || m.getDeclaringClass().isAnnotationPresent(DirectExecution.class));
   }
 
   /** Declared errors: none on a notification, unique codes (OpenRPC requires both). */

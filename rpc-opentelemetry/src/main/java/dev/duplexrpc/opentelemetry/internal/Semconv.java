@@ -4,14 +4,15 @@ import io.opentelemetry.api.common.AttributeKey;
 import java.util.List;
 
 /**
- * The OpenTelemetry semantic-convention names this module records (semantic conventions v1.44:
- * docs/rpc/json-rpc.md, rpc-spans.md, rpc-metrics.md), in one place.
+ * The OpenTelemetry semantic-convention names this module records (semantic conventions v1.44.0:
+ * docs/rpc/json-rpc.md, rpc-spans.md, rpc-metrics.md), in one place. After v1.44.0 the
+ * conventions' main branch renames rpc.response.status_code to rpc.status_code.
  */
 final class Semconv {
   static final AttributeKey<String> RPC_SYSTEM_NAME = AttributeKey.stringKey("rpc.system.name");
   static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
   static final AttributeKey<String> RPC_METHOD_ORIGINAL = AttributeKey.stringKey("rpc.method_original");
-  static final AttributeKey<String> RPC_STATUS_CODE = AttributeKey.stringKey("rpc.status_code");
+  static final AttributeKey<String> RPC_STATUS_CODE = AttributeKey.stringKey("rpc.response.status_code");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   static final AttributeKey<String> JSONRPC_REQUEST_ID = AttributeKey.stringKey("jsonrpc.request.id");
   static final AttributeKey<String> JSONRPC_PROTOCOL_VERSION =

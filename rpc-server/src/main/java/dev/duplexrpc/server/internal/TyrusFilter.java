@@ -1,5 +1,6 @@
 package dev.duplexrpc.server.internal;
 
+import dev.duplexrpc.websocket.internal.CoalescingWriter;
 import dev.duplexrpc.websocket.internal.FrameGuard;
 import dev.duplexrpc.websocket.internal.Link;
 import java.io.IOException;
@@ -239,7 +240,8 @@ final class TyrusFilter extends BaseFilter {
         link.abortWith(grizzly::terminateSilently); // no graceful close: its queue may never drain
         // The session opens inside createConnection, where the endpoint picks the link up.
         org.glassfish.tyrus.spi.Connection opened = link.opening(
-            () -> info.createConnection(new GrizzlyWriter(grizzly), reason -> grizzly.close()));
+            () -> info.createConnection(new CoalescingWriter(new GrizzlyWriter(grizzly), link),
+                reason -> grizzly.close()));
         org.glassfish.tyrus.spi.Connection connection =
             FrameGuard.guard(opened, maxFramePayload, opened::close, link, true, true);
         TASK_PROCESSOR.set(grizzly, new TaskProcessor());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.core.ConnectionClosedException;
+import dev.duplexrpc.core.annotation.DirectExecution;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
@@ -34,6 +35,20 @@ class BackpressureTest {
     public String block() throws InterruptedException {
       release.await(WAIT_SECONDS, TimeUnit.SECONDS);
       return "released";
+    }
+  }
+
+  /** Answers on the reading thread (direct mode), where its replies are gathered. */
+  public static final class Pages {
+    @DirectExecution
+    @RpcMethod("page")
+    public String page() {
+      return "x".repeat(8000);
+    }
+
+    @RpcMethod("sync")
+    public String sync() {
+      return "ok";
     }
   }
 
@@ -87,6 +102,35 @@ class BackpressureTest {
       System.out.printf("slow reader: dropped after %s pushed (limit %s, the rest in socket buffers);"
               + " heap after GC %s before, %s after%n",
           Heap.mib(pushed), Heap.mib(LIMIT), Heap.mib(before), Heap.mib(after));
+    }
+  }
+
+  @Test
+  void directModeRepliesToAReaderThatStoppedAreBoundedByTheSendQueueLimitToo() throws Exception {
+    // Replies written on the reading thread are gathered and count as sent at once; once a
+    // gathered write does not complete (the socket is full), they pass straight through again
+    // and the send queue's limit drops the connection as in the default mode.
+    server = RpcServer.builder().service(new Pages()).maxQueuedBytes(LIMIT).build().start();
+    try (RawWebSocket raw = RawWebSocket.connect(server.uri(), 4096, (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS))) {
+      raw.sendText("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"sync\"}");
+      assertTrue(raw.readFrame().text().contains("\"ok\""), "registered");
+      ServerConnection c = server.connections().iterator().next();
+      long before = Heap.usedAfterGc();
+      int sent = 0;
+      try {
+        for (; sent < 20_000; sent++) { // 156 MiB of replies without the limit
+          raw.sendText("{\"jsonrpc\":\"2.0\",\"id\":" + (sent + 1) + ",\"method\":\"page\"}");
+        }
+      } catch (java.io.IOException dropped) {
+        // the server dropped the connection meanwhile
+      }
+      ConnectionClosedException end = c.closeFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+      long after = Heap.usedAfterGc();
+      assertEquals(1001, end.closeCode());
+      assertTrue(end.closeReason().contains("send queue over 1048576 bytes"), end.closeReason());
+      assertTrue(after - before < 16L << 20, "heap after GC grew by " + Heap.mib(after - before));
+      System.out.printf("direct-mode slow reader: dropped after %d requests; heap after GC %s before,"
+          + " %s after%n", sent, Heap.mib(before), Heap.mib(after));
     }
   }
 

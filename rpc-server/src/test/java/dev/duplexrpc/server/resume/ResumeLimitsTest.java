@@ -44,7 +44,7 @@ class ResumeLimitsTest {
   }
 
   @Test
-  void aFullBufferFailsTheSendWithMinus32008AndTheSessionGoesOn() throws Exception {
+  void aFullBufferFailsTheSendWithMinus32009AndTheSessionGoesOn() throws Exception {
     f.start(s -> s.resumeBuffer(600, Duration.ofMillis(100)), c -> c);
     ServerConnection serverSide = f.serverSide();
     f.proxy.refuseNewConnections(true);

@@ -116,6 +116,11 @@ public final class Link {
     return true;
   }
 
+  /** Whether this thread is inside a read of this link (a message handler inside Tyrus's read). */
+  public boolean readingHere() {
+    return reader == Thread.currentThread();
+  }
+
   /** The session on this link, once open. */
   public Session session() {
     return session;

@@ -2,9 +2,12 @@ package dev.duplexrpc.core.internal.call;
 
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.internal.DirectMode;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The future of one outgoing call: cancelling it takes the call out of the call table and tells
@@ -23,6 +26,35 @@ public final class CallFuture<T> extends CompletableFuture<T> {
     return cancelled;
   }
 
+  /** As {@link CompletableFuture#get()}; in a direct-mode handler, fails at once if not done. */
+  @Override
+  public T get() throws InterruptedException, ExecutionException {
+    checkMayBlock();
+    return super.get();
+  }
+
+  /** As {@link CompletableFuture#get(long, TimeUnit)}; fails at once in a direct-mode handler. */
+  @Override
+  public T get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    checkMayBlock();
+    return super.get(timeout, unit);
+  }
+
+  /** As {@link CompletableFuture#join()}; in a direct-mode handler, fails at once if not done. */
+  @Override
+  public T join() {
+    checkMayBlock();
+    return super.join();
+  }
+
+  private void checkMayBlock() {
+    if (!isDone()) {
+      PendingCall c = call;
+      DirectMode.checkMayBlock(c == null ? "?" : c.method);
+    }
+  }
+
   @Override
   public <U> CompletableFuture<U> newIncompleteFuture() {
     return new CompletableFuture<>(); // dependents cancel only themselves
@@ -33,6 +65,9 @@ public final class CallFuture<T> extends CompletableFuture<T> {
    * and throws its failure as it is (an interrupt cancels the call).
    */
   public static Object await(String method, CompletableFuture<Object> f) {
+    if (!f.isDone()) {
+      DirectMode.checkMayBlock(method);
+    }
     try {
       Object v = f.get();
       return v instanceof ResponseDecoder.Undecoded u ? u.decode() : v;

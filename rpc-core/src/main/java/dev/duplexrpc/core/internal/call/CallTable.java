@@ -8,10 +8,12 @@ import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.ConnectionState;
 import dev.duplexrpc.core.internal.Defaults;
 import dev.duplexrpc.core.internal.Limits;
+import dev.duplexrpc.core.internal.Sent;
 import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.Message;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.proxy.CallTarget;
+import dev.duplexrpc.core.internal.stream.Streams;
 import dev.duplexrpc.core.transport.Transport;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -48,12 +51,17 @@ public final class CallTable implements CallTarget {
   private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong();
   private final CallHooks hooks; // null: no interceptors
+  private final Streams streams;
 
-  /** @param hooks the interceptors, or null for none */
+  /**
+   * @param hooks the interceptors, or null for none
+   * @param streams the connection's streams, which calls that carry streams open
+   */
   public CallTable(Transport transport, ConnectionState state, MessageWriter writer,
       Executor executor, int maxMessageSize, boolean sendCancel, Duration callTimeout,
-      CallHooks hooks) {
+      CallHooks hooks, Streams streams) {
     this.hooks = hooks;
+    this.streams = streams;
     this.transport = transport;
     this.state = state;
     this.writer = writer;
@@ -61,6 +69,16 @@ public final class CallTable implements CallTarget {
     this.maxMessageSize = maxMessageSize;
     this.sendCancel = sendCancel;
     this.callTimeoutMillis = Limits.millisRoundedUp(callTimeout);
+  }
+
+  /** This connection's streams. */
+  public Streams streams() {
+    return streams;
+  }
+
+  @Override
+  public CallTable connection() {
+    return this;
   }
 
   /** The number of calls waiting for a response. */
@@ -121,7 +139,11 @@ public final class CallTable implements CallTarget {
     future.call = call;
     pending.put(id, call);
     register(call, timeoutMillis == DEFAULT_TIMEOUT ? callTimeoutMillis : timeoutMillis);
-    transport.send(text).whenComplete((v, e) -> {
+    CompletionStage<Void> sent = transport.send(text);
+    if (Sent.already(sent)) {
+      return future;
+    }
+    sent.whenComplete((v, e) -> {
       if (e != null) {
         fail(call, sendFailure(e));
       }

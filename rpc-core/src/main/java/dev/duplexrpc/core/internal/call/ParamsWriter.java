@@ -4,12 +4,14 @@ import com.google.gson.Gson;
 import com.google.gson.TypeAdapter;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonWriter;
+import dev.duplexrpc.core.Progress;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Flow;
 
 /**
  * Turns the params of an untyped call ({@code peer.call}, a batch item) into a body the message
@@ -60,6 +62,10 @@ public final class ParamsWriter {
   private void writeValue(JsonWriter out, Object v) throws IOException {
     if (v == null) {
       out.jsonValue("null");
+    } else if (v instanceof Flow.Publisher || v instanceof Progress) {
+      throw new IllegalArgumentException("a " + (v instanceof Progress ? "Progress" : "Flow.Publisher")
+          + " param is bound to a call only through a typed proxy (docs/streaming.md); the dynamic"
+          + " API sends plain values");
     } else {
       ((TypeAdapter) gson.getAdapter(v.getClass())).write(out, v);
     }

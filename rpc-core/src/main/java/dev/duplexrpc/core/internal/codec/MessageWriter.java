@@ -25,6 +25,55 @@ public final class MessageWriter {
     void write(JsonWriter out) throws IOException;
   }
 
+  /**
+   * A body that is also plain JSON text: numbers and booleans as Gson's own adapters write them
+   * (an array of them for params), appended without a {@link JsonWriter}, so that the commonest
+   * messages take one builder and one string.
+   */
+  public interface PlainBody extends Body {
+    /** Appends exactly what {@link #write} writes. */
+    void append(StringBuilder sb);
+  }
+
+  /** A plain value (see {@link SimpleValues#appendsPlain}) written by its adapter. */
+  public static PlainBody plain(TypeAdapter<Object> adapter, Object value) {
+    return new PlainBody() {
+      @Override
+      public void write(JsonWriter out) throws IOException {
+        adapter.write(out, value);
+      }
+
+      @Override
+      public void append(StringBuilder sb) {
+        sb.append(value);
+      }
+    };
+  }
+
+  /** A params array of plain values, none null, each written by its adapter. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static PlainBody plainArray(TypeAdapter<?>[] adapters, Object[] values) {
+    return new PlainBody() {
+      @Override
+      public void write(JsonWriter out) throws IOException {
+        out.beginArray();
+        for (int i = 0; i < values.length; i++) {
+          ((TypeAdapter) adapters[i]).write(out, values[i]);
+        }
+        out.endArray();
+      }
+
+      @Override
+      public void append(StringBuilder sb) {
+        sb.append('[');
+        for (int i = 0; i < values.length; i++) {
+          (i == 0 ? sb : sb.append(',')).append(values[i]);
+        }
+        sb.append(']');
+      }
+    };
+  }
+
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private final Gson gson;
@@ -58,6 +107,16 @@ public final class MessageWriter {
 
   /** A request ({@code id} positive) or a notification ({@code id} -1). */
   private String call(long id, String method, Body params, TraceContext trace) {
+    if (trace == null && params instanceof PlainBody plain && isPlainName(method)) {
+      StringBuilder sb = new StringBuilder(48 + method.length());
+      sb.append("{\"jsonrpc\":\"2.0\",");
+      if (id >= 0) {
+        sb.append("\"id\":").append(id).append(',');
+      }
+      sb.append("\"method\":\"").append(method).append("\",\"params\":");
+      plain.append(sb);
+      return sb.append('}').toString();
+    }
     try {
       StringBuilder sb = new StringBuilder(64);
       JsonWriter w = open(sb);
@@ -90,6 +149,12 @@ public final class MessageWriter {
    * @throws IOException or a runtime exception from the result's type adapter
    */
   public String result(Id id, Body result) throws IOException {
+    if (result instanceof PlainBody plain && id.kind() != Id.Kind.STRING) {
+      StringBuilder sb = new StringBuilder(48);
+      sb.append("{\"jsonrpc\":\"2.0\",\"id\":").append(id.text()).append(",\"result\":");
+      plain.append(sb);
+      return sb.append('}').toString();
+    }
     StringBuilder sb = new StringBuilder(64);
     JsonWriter w = open(sb);
     w.beginObject().name("jsonrpc").value("2.0").name("id");
@@ -193,6 +258,21 @@ public final class MessageWriter {
       i = nextLoneSurrogate(sb, from);
     } while (i >= 0);
     return out.append(sb, from, sb.length()).toString();
+  }
+
+  /**
+   * Whether a method name is written as it is by any Gson's {@link JsonWriter}: letters, digits
+   * and {@code . _ / $ -}, none of which JSON or HTML-safe writing escapes.
+   */
+  static boolean isPlainName(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.'
+          || c == '_' || c == '/' || c == '$' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The index of the first unpaired surrogate at or after {@code from}, or -1. */

@@ -27,6 +27,14 @@ public final class SimpleValues {
   private static final TypeAdapter<?> BOOLEAN_ADAPTER = DEFAULTS.getAdapter(boolean.class);
   private static final TypeAdapter<?> STRING_ADAPTER = DEFAULTS.getAdapter(String.class);
 
+  /**
+   * Whether values of {@code kind} (an int, a long or a boolean: no string, which needs escaping)
+   * are written by their adapter exactly as {@link StringBuilder#append(Object)} writes them.
+   */
+  public static boolean appendsPlain(byte kind) {
+    return kind == INT || kind == LONG || kind == BOOLEAN;
+  }
+
   /** The kind an adapter reads, or {@link #NONE}. */
   public static byte kind(TypeAdapter<?> a) {
     if (a == INT_ADAPTER) {

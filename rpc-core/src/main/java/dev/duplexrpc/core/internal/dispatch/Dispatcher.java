@@ -3,8 +3,9 @@ package dev.duplexrpc.core.internal.dispatch;
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.internal.CallHooks;
-import dev.duplexrpc.core.internal.EventCounters;
 import dev.duplexrpc.core.internal.Closer;
+import dev.duplexrpc.core.internal.DirectMode;
+import dev.duplexrpc.core.internal.EventCounters;
 import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.MethodTable;
 import dev.duplexrpc.core.internal.SerialExecutor;
@@ -14,6 +15,8 @@ import dev.duplexrpc.core.internal.codec.Message;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.reply.Replies;
 import dev.duplexrpc.core.internal.reply.ReplySink;
+import dev.duplexrpc.core.internal.stream.ProgressTable;
+import dev.duplexrpc.core.internal.stream.StreamWire;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,7 +25,8 @@ import java.util.concurrent.RejectedExecutionException;
  * Routes each parsed message of one connection: responses to the call table, cancellations to
  * the running requests, requests and notifications to their method (or the fallback) once
  * admitted, requests concurrently on the executor and notifications one at a time in arrival
- * order; whatever cannot run is answered here.
+ * order (or, in direct mode, right here on the decoding thread); whatever cannot run is answered
+ * here.
  */
 public final class Dispatcher {
   private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
@@ -37,15 +41,18 @@ public final class Dispatcher {
   private final IncomingCancels cancels;
   private final HandlerRunner runner;
   private final Closer closer;
+  private final boolean directExecution; // every method in direct mode
 
   /**
    * @param connection names the connection in logs
    * @param contexts makes the handlers' call contexts
    * @param hooks the interceptors, or null for none
+   * @param directExecution whether every method runs on the decoding thread, not only those
+   *     marked {@code @DirectExecution}
    */
   public Dispatcher(Object connection, MethodTable table, CallTable calls, MessageWriter writer,
       Executor executor, Admission admission, HandlerContexts contexts, CallHooks hooks,
-      Closer closer, boolean exposeErrorDetails) {
+      Closer closer, boolean exposeErrorDetails, boolean directExecution) {
     this.connection = connection;
     this.table = table;
     this.calls = calls;
@@ -55,8 +62,14 @@ public final class Dispatcher {
     this.admission = admission;
     this.cancels = new IncomingCancels(executor);
     this.runner = new HandlerRunner(writer, new ErrorMapper(writer, exposeErrorDetails), admission,
-        cancels, contexts, hooks);
+        cancels, contexts, hooks, calls.streams());
     this.closer = closer;
+    this.directExecution = directExecution;
+  }
+
+  /** Whether {@code method} runs on the decoding thread (direct mode) rather than the executor. */
+  private boolean direct(LocalMethod method) {
+    return directExecution || method.model().direct();
   }
 
   /** Routes one message (one item of a batch); the responses it owes go to {@code replies}. */
@@ -89,6 +102,13 @@ public final class Dispatcher {
         cancels.cancel(m.method(), m.params());
         return;
       }
+      if (ProgressTable.METHOD.equals(m.method()) && calls.streams().progress().receive(m.params())) {
+        return; // the progress of one of our calls
+      }
+      if (StreamWire.handles(m.method())) {
+        calls.streams().receive(m.method(), m.params()); // cheap: queued for the executor
+        return;
+      }
       method = table.fallback();
       if (method == null) {
         LOG.log(Level.DEBUG, "Dropping notification for unknown method {0}", m.method());
@@ -110,8 +130,12 @@ public final class Dispatcher {
       default -> { }
     }
     LocalMethod served = method;
+    Runnable run = () -> runner.runNotification(served, m.method(), m.params(), m.trace());
+    if (direct(served) && notifications.runIfIdle(() -> runDirect(run))) {
+      return; // ran here; with earlier notifications still queued, it waits its turn below
+    }
     try {
-      notifications.execute(() -> runner.runNotification(served, m.method(), m.params(), m.trace()));
+      notifications.execute(run);
     } catch (RejectedExecutionException e) {
       admission.notificationDone(false);
       LOG.log(Level.WARNING, "Dropping notification {0}: executor rejected it", m.method());
@@ -140,6 +164,10 @@ public final class Dispatcher {
       default -> { }
     }
     Running run = cancels.track(id);
+    if (direct(method)) {
+      runDirect(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
+      return;
+    }
     try {
       executor.execute(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
     } catch (RejectedExecutionException e) {
@@ -147,6 +175,16 @@ public final class Dispatcher {
       admission.handled();
       sink.reply(id, overloaded(id, "the executor rejected the request"));
       admission.answered();
+    }
+  }
+
+  /** Runs a handler on this (the decoding) thread, marked so that a blocking call fails fast. */
+  private static void runDirect(Runnable handler) {
+    Boolean previous = DirectMode.enter();
+    try {
+      handler.run();
+    } finally {
+      DirectMode.exit(previous);
     }
   }
 

@@ -9,10 +9,12 @@ import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.codec.TraceFields;
 import dev.duplexrpc.core.internal.reply.ReplySink;
+import dev.duplexrpc.core.internal.stream.Streams;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 
 /**
  * Runs one admitted request or notification on the executor's thread: runs the interceptors (if
@@ -29,9 +31,11 @@ final class HandlerRunner {
   private final IncomingCancels cancels;
   private final HandlerContexts contexts;
   private final CallHooks hooks; // null: no interceptors
+  private final Streams streams;
 
   HandlerRunner(MessageWriter writer, ErrorMapper errors, Admission admission,
-      IncomingCancels cancels, HandlerContexts contexts, CallHooks hooks) {
+      IncomingCancels cancels, HandlerContexts contexts, CallHooks hooks, Streams streams) {
+    this.streams = streams;
     this.writer = writer;
     this.errors = errors;
     this.admission = admission;
@@ -85,6 +89,13 @@ final class HandlerRunner {
     cancels.untrack(run);
     if (run.finish()) {
       error = new CancellationException(); // cancelled by the caller: whatever the handler did
+    }
+    if (error == null && method.model().resultKind() == ServiceMethod.ResultKind.STREAM) {
+      try { // the result is the stream's token; the publisher is subscribed at the first credit
+        value = streams.produceResult((Flow.Publisher<?>) value, method.itemAdapter());
+      } catch (RuntimeException e) {
+        error = e;
+      }
     }
     if (observed != null) {
       tell(observed, value, error);

@@ -1,6 +1,7 @@
 package dev.duplexrpc.core.internal.proxy;
 
 import com.google.gson.TypeAdapter;
+import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,4 +31,10 @@ public interface CallTarget {
    * @throws dev.duplexrpc.core.ConnectionClosedException if it cannot be sent
    */
   CompletableFuture<Void> notification(String method, MessageWriter.Body params);
+
+  /**
+   * The outgoing half of the connection calls go to now, for calls that carry streams (they
+   * belong to one connection): null when there is none.
+   */
+  CallTable connection();
 }

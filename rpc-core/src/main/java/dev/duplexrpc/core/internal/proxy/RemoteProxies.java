@@ -3,11 +3,14 @@ package dev.duplexrpc.core.internal.proxy;
 import com.google.gson.Gson;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
+import dev.duplexrpc.core.internal.DirectMode;
 import dev.duplexrpc.core.internal.RemoteMethod;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
 import dev.duplexrpc.core.internal.call.CallFuture;
 import dev.duplexrpc.core.internal.call.CallTable;
+import dev.duplexrpc.core.internal.stream.ResultStream;
+import dev.duplexrpc.core.internal.stream.StreamCalls;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationHandler;
@@ -163,8 +166,19 @@ public final class RemoteProxies {
       long t = sm.timeoutMillis();
       long timeout = t == 0 ? CallTable.DEFAULT_TIMEOUT : t < 0 ? 0 : t;
       boolean async = sm.resultKind() == ServiceMethod.ResultKind.FUTURE;
-      CompletableFuture<Object> f =
-          target.<Object>request(sm.wireName(), rm.params(a), rm.resultAdapter(), timeout, async);
+      if (!async && sm.resultKind() != ServiceMethod.ResultKind.STREAM) { // a stream returns at once
+        DirectMode.checkMayBlock(sm.wireName()); // before sending: nothing goes out
+      }
+      CompletableFuture<Object> f;
+      if (!rm.streaming()) {
+        f = target.<Object>request(sm.wireName(), rm.params(a), rm.resultAdapter(), timeout, async);
+      } else if (sm.resultKind() == ServiceMethod.ResultKind.STREAM) {
+        return new ResultStream<>(target, sm.wireName(), s -> rm.prepare(a, s), rm.resultAdapter(),
+            timeout);
+      } else {
+        f = StreamCalls.request(target, sm.wireName(), s -> rm.prepare(a, s), rm.resultAdapter(),
+            timeout);
+      }
       if (async) {
         return f;
       }

@@ -1,9 +1,11 @@
 package dev.duplexrpc.core.internal.reply;
 
 import dev.duplexrpc.core.internal.ConnectionState;
+import dev.duplexrpc.core.internal.Sent;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.transport.Transport;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Sends the responses of one connection: each straight out ({@link #direct()}) or gathered into a
@@ -21,7 +23,8 @@ public final class Outbox {
     this.transport = transport;
     this.state = state;
     this.fitter = new ReplyFitter(writer, maxMessageSize);
-    this.direct = () -> (id, json) -> send(fitter.fitted(id, json));
+    ReplySink sink = (id, json) -> send(fitter.fitted(id, json));
+    this.direct = () -> sink; // one sink for every request: nothing made per response
   }
 
   /** Responses sent one message each. */
@@ -40,7 +43,11 @@ public final class Outbox {
 
   /** Sends one response message as it is. */
   public void send(String json) {
-    transport.send(json).whenComplete((v, e) -> {
+    CompletionStage<Void> sent = transport.send(json);
+    if (Sent.already(sent)) {
+      return;
+    }
+    sent.whenComplete((v, e) -> {
       if (e != null) {
         LOG.log(state.isOpen() ? Level.INFO : Level.DEBUG, "Response not sent on {0}: {1}",
             transport, e);

@@ -1,0 +1,134 @@
+package dev.duplexrpc.websocket.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Writer;
+
+/**
+ * Writes the data frames sent on a connection's reading thread during one read as one buffer when
+ * the read is over, so that the replies one read produced (handlers in direct mode answer there)
+ * leave in one write instead of one each. Each gathered frame counts as written when it is
+ * gathered, as a frame handed to Grizzly's write queue does, so the sender goes on to the next.
+ * Everything else passes straight through: frames from other threads, frames outside a read, and
+ * control frames (close, ping, pong), which first write out what was gathered, so the order on
+ * the wire is the order of the writes.
+ *
+ * <p>Gathering never hides back-pressure: a frame over {@link #MAX_GATHERED_FRAME} bytes, and
+ * every frame while the last gathered write has not completed (the socket is full: the other end
+ * is not reading), passes straight through, completing only when written, so the session
+ * transport's send-queue limit still applies; at most {@link #MAX_GATHERED} bytes are gathered
+ * before they are written. A gathered write that fails drops the connection: frames its senders
+ * were told were sent are lost.
+ */
+public final class CoalescingWriter extends Writer {
+  private static final System.Logger LOG = System.getLogger(CoalescingWriter.class.getName());
+
+  /** The largest frame gathered; larger ones are written on their own. */
+  static final int MAX_GATHERED_FRAME = 16 * 1024;
+  /** The most bytes gathered before they are written, even inside a read. */
+  static final int MAX_GATHERED = 64 * 1024;
+
+  private final Writer delegate;
+  private final Link link;
+  private List<ByteBuffer> gathered; // touched by the reading thread only, inside a read
+  private int gatheredBytes;
+  private volatile boolean writing; // a gathered write has not completed yet
+
+  /**
+   * @param delegate the connection's writer
+   * @param link the connection's link, which says when this thread reads it and when that ends
+   */
+  public CoalescingWriter(Writer delegate, Link link) {
+    this.delegate = delegate;
+    this.link = link;
+  }
+
+  @Override
+  public void write(ByteBuffer frame, CompletionHandler<ByteBuffer> handler) {
+    if (!link.readingHere()) {
+      delegate.write(frame, handler);
+      return;
+    }
+    if (isControl(frame) || frame.remaining() > MAX_GATHERED_FRAME || writing) {
+      flush();
+      delegate.write(frame, handler);
+      return;
+    }
+    if (gathered == null) {
+      gathered = new ArrayList<>();
+      link.afterRead(this::readEnded);
+    }
+    ByteBuffer copy = ByteBuffer.allocate(frame.remaining()).put(frame).flip(); // theirs to reuse
+    gathered.add(copy);
+    gatheredBytes += copy.remaining();
+    if (handler != null) {
+      handler.completed(frame);
+    }
+    if (gatheredBytes >= MAX_GATHERED) {
+      flush(); // what the read gathers next goes in a list of its own, written when it ends
+    }
+  }
+
+  /** The read is over: writes what it gathered; the next read gathers anew. */
+  private void readEnded() {
+    flush();
+    gathered = null;
+  }
+
+  /** Writes what was gathered so far, as one buffer; on the reading thread. */
+  private void flush() {
+    List<ByteBuffer> frames = gathered;
+    if (frames == null || frames.isEmpty()) {
+      return;
+    }
+    gathered = new ArrayList<>(); // the read goes on: readEnded still comes
+    gatheredBytes = 0;
+    ByteBuffer all;
+    if (frames.size() == 1) {
+      all = frames.get(0);
+    } else {
+      int size = 0;
+      for (ByteBuffer b : frames) {
+        size += b.remaining();
+      }
+      all = ByteBuffer.allocate(size);
+      for (ByteBuffer b : frames) {
+        all.put(b);
+      }
+      all.flip();
+    }
+    writing = true;
+    delegate.write(all, new CompletionHandler<>() {
+      @Override
+      public void completed(ByteBuffer written) {
+        writing = false;
+      }
+
+      @Override
+      public void failed(Throwable t) {
+        writing = false;
+        LOG.log(Level.DEBUG, "Dropping the connection: gathered frames not written: {0}", t);
+        link.abort();
+      }
+
+      @Override
+      public void cancelled() {
+        failed(new IOException("write cancelled"));
+      }
+    });
+  }
+
+  /** Whether a whole frame's opcode is a control frame's (close, ping, pong: 0x8 and up). */
+  private static boolean isControl(ByteBuffer frame) {
+    return frame.remaining() > 0 && (frame.get(frame.position()) & 0x08) != 0;
+  }
+
+  @Override
+  public void close() throws IOException {
+    delegate.close();
+  }
+}
