@@ -10,6 +10,7 @@ import dev.duplexrpc.server.cluster.internal.ClusterAccess;
 import dev.duplexrpc.server.cluster.internal.ClusterNode;
 import dev.duplexrpc.server.internal.HandshakeGate;
 import dev.duplexrpc.server.internal.MessageRateLimit;
+import dev.duplexrpc.server.internal.OpenSessions;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import dev.duplexrpc.server.internal.RpcSessionEndpoint;
 import dev.duplexrpc.server.internal.SessionHandler;
@@ -88,6 +89,7 @@ public final class RpcEndpoint {
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private final TransportHandler transportHandler;
   private final ConcurrentHashMap<String, SessionTransport> raw = new ConcurrentHashMap<>();
+  private final OpenSessions sessions = new OpenSessions();
   private volatile boolean closed;
 
   RpcEndpoint(RpcServer.Builder b) {
@@ -239,6 +241,27 @@ public final class RpcEndpoint {
     return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
   }
 
+  /**
+   * Waits until every WebSocket session of this endpoint has finished its closing handshake (the
+   * container's {@code onClose}: the client answered the close frame, or its socket was lost), so
+   * that whoever stops the container next does not drop close frames still on their way. Call it
+   * after {@link #close()} or {@link #shutdown(Duration)}.
+   *
+   * @param timeout the longest wait
+   * @return true if no session is left open, false if the timeout passed first or the thread was
+   *     interrupted (its interrupt status is set again)
+   * @since 0.2
+   */
+  public boolean awaitSessionsClosed(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout == null");
+    try {
+      return sessions.awaitNone(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Whether {@link #close()} was called. */
   boolean isClosed() {
     return closed;
@@ -311,6 +334,7 @@ public final class RpcEndpoint {
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
       String id = session.getId();
+      sessions.opened(id);
       if (closed) {
         closeQuietly(session, CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
         return;
@@ -422,6 +446,7 @@ public final class RpcEndpoint {
 
     @Override
     public void onClose(Session session, CloseReason reason) {
+      sessions.closed(session.getId());
       Object t = session.getUserProperties().get(TRANSPORT);
       if (t instanceof SessionTransport) {
         ((SessionTransport) t).closed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
