@@ -50,7 +50,8 @@ public final class MessageParser {
           if (items.size() >= maxBatch) {
             // Still check the rest is JSON: invalid JSON is a parse error whatever its length.
             skipRest(in, 1);
-            throw new Failure(ErrorCodes.LIMIT_EXCEEDED, "batch has more than " + maxBatch + " items");
+            throw new Failure(
+                ErrorCodes.LIMIT_EXCEEDED, "batch has more than " + maxBatch + " items");
           }
           items.add(item(in, 2));
           in.skipWs();
