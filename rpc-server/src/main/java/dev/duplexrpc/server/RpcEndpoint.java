@@ -208,6 +208,7 @@ public final class RpcEndpoint {
    */
   public void close() {
     closed = true;
+    sessions.stopping();
     for (ServerConnection c : open.values()) {
       c.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
     }
@@ -233,6 +234,7 @@ public final class RpcEndpoint {
   public CompletableFuture<Void> shutdown(Duration grace) {
     Objects.requireNonNull(grace, "grace == null");
     closed = true;
+    sessions.stopping();
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (ServerConnection c : open.values()) {
       all.add(c.peer().shutdown(grace));
@@ -243,9 +245,12 @@ public final class RpcEndpoint {
 
   /**
    * Waits until every WebSocket session of this endpoint has finished its closing handshake (the
-   * container's {@code onClose}: the client answered the close frame, or its socket was lost), so
-   * that whoever stops the container next does not drop close frames still on their way. Call it
-   * after {@link #close()} or {@link #shutdown(Duration)}.
+   * client answered the close frame, or its socket was lost, or the container gave up on it), so
+   * that whoever stops the container next does not cut off clients whose answer is on its way: they
+   * would see their socket lost (1006) rather than the close code. Call it after {@link #close()}
+   * or {@link #shutdown(Duration)}. A session counts until the container's {@code onClose} and,
+   * where that fires as soon as the close frame is written (Tomcat), until the container reports
+   * the session closed.
    *
    * @param timeout the longest wait
    * @return true if no session is left open, false if the timeout passed first or the thread was
@@ -334,7 +339,7 @@ public final class RpcEndpoint {
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
       String id = session.getId();
-      sessions.opened(id);
+      sessions.opened(session);
       if (closed) {
         closeQuietly(session, CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
         return;
@@ -446,7 +451,7 @@ public final class RpcEndpoint {
 
     @Override
     public void onClose(Session session, CloseReason reason) {
-      sessions.closed(session.getId());
+      sessions.closed(session);
       Object t = session.getUserProperties().get(TRANSPORT);
       if (t instanceof SessionTransport) {
         ((SessionTransport) t).closed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
