@@ -55,8 +55,8 @@ public final class EndpointLifecycle implements SmartLifecycle {
     endpoint.close();
     // The close frames are written, but the web server stops right after this phase and drops
     // its sockets: a client whose close reply had not arrived would see its socket lost (1006, and
-    // a reconnect) instead of 1001. Wait for the replies (each session's onClose), not longer
-    // than the bound: a client that does not answer is dropped by the web server's stop.
+    // a reconnect) instead of 1001. Wait for the replies (RpcEndpoint.awaitSessionsClosed), not
+    // longer than the bound: a client that does not answer is dropped by the web server's stop.
     endpoint.awaitSessionsClosed(CLOSE_REPLY_WAIT);
     running = false;
   }
