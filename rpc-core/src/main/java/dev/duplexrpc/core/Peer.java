@@ -1,23 +1,21 @@
 package dev.duplexrpc.core;
 
+import static dev.duplexrpc.core.internal.PeerCalls.token;
+
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import dev.duplexrpc.core.internal.Builtins;
-import dev.duplexrpc.core.internal.Defaults;
 import dev.duplexrpc.core.internal.MethodTable;
+import dev.duplexrpc.core.internal.PeerCalls;
+import dev.duplexrpc.core.internal.PeerClosing;
+import dev.duplexrpc.core.internal.PendingCalls;
 import dev.duplexrpc.core.internal.Pipeline;
 import dev.duplexrpc.core.internal.ServiceModel;
-import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.call.ParamsWriter;
-import dev.duplexrpc.core.internal.codec.MessageWriter;
-import dev.duplexrpc.core.internal.stream.ResultStream;
-import com.google.gson.TypeAdapter;
-import dev.duplexrpc.core.internal.PendingCalls;
 import dev.duplexrpc.core.internal.proxy.PeerTargets;
 import dev.duplexrpc.core.internal.proxy.RemoteProxies;
 import dev.duplexrpc.core.transport.Subprotocols;
 import dev.duplexrpc.core.transport.Transport;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,44 +79,37 @@ import java.util.concurrent.Flow;
  * @since 0.1
  */
 public final class Peer implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Peer.class.getName());
-
-  static {
-    PeerTargets.register(peer -> peer.calls);
-    PendingCalls.register((peer, error) -> peer.calls.failAll(error));
+  static { // the internals that reach into a Peer or its builder
+    PeerTargets.register(peer -> peer.pipeline.calls());
+    PendingCalls.register((peer, error) -> peer.pipeline.calls().failAll(error));
+    Builtins.register((builder, builtins) -> builder.builtins = builtins);
   }
 
   private final Transport transport;
   private final PeerConfig config;
   private final MethodTable table;
-  private final PeerListener listener;
   private final Pipeline pipeline; // the stages: receiver, dispatcher, call table...
-  private final CallTable calls;
-  private final ParamsWriter params;
+  private final PeerCalls dynamic; // call, callNamed, stream, notify by wire name
   private final RemoteProxies proxies;
-  private final CompletableFuture<ConnectionClosedException> closeFuture = new CompletableFuture<>();
+  private final PeerClosing closing; // close, shutdown, the close future; the transport's listener
   private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
   private final boolean extensionsAgreed;
 
-  private Peer(Builder b, MethodTable table) {
+  private Peer(Builder b) {
     this.transport = b.transport;
     this.config = b.config;
     this.extensionsAgreed =
         config.wireExtensions() && Subprotocols.isDuplex(transport.subprotocol());
-    this.table = table;
-    this.listener = b.listener;
+    this.table = config.table().with(
+        b.services, b.builtins, b.fallback, config.gson(), config.discoverySettings());
     this.pipeline = Pipeline.wire(transport, config, table, new PeerContexts(this),
         config.interceptors().isEmpty() ? null : new Interceptors(config, this), this::close);
-    this.calls = pipeline.calls();
-    this.params = new ParamsWriter(config.gson());
-    this.proxies = new RemoteProxies(config.gson(), calls, this);
+    this.dynamic = new PeerCalls(pipeline.calls(), new ParamsWriter(config.gson()));
+    this.proxies = new RemoteProxies(config.gson(), pipeline.calls(), this);
+    this.closing = new PeerClosing(this, transport, pipeline, config.executor(), b.listener);
   }
 
-  /**
-   * A new builder.
-   *
-   * @return a builder with every default set
-   */
+  /** @return a new builder, with every default set */
   public static Builder builder() {
     return new Builder();
   }
@@ -168,14 +159,13 @@ public final class Peer implements AutoCloseable {
    */
   public <T> CompletableFuture<T> call(
       Duration timeout, String method, Class<T> resultType, Object... params) {
-    return call(timeout, method, TypeToken.get(Objects.requireNonNull(resultType, "resultType == null")), params);
+    return call(timeout, method, token(resultType, "resultType"), params);
   }
 
   /** Like {@link #call(Duration, String, Class, Object...)}, for a generic result type. */
   public <T> CompletableFuture<T> call(
       Duration timeout, String method, TypeToken<T> resultType, Object... params) {
-    Objects.requireNonNull(params, "params == null");
-    return send(timeout, method, resultType, this.params.positional(params));
+    return dynamic.call(timeout, method, resultType, params);
   }
 
   /**
@@ -197,21 +187,13 @@ public final class Peer implements AutoCloseable {
    */
   public <T> CompletableFuture<T> callNamed(
       Duration timeout, String method, Class<T> resultType, Map<String, ?> params) {
-    return callNamed(timeout, method, TypeToken.get(Objects.requireNonNull(resultType, "resultType == null")), params);
+    return callNamed(timeout, method, token(resultType, "resultType"), params);
   }
 
   /** Like {@link #callNamed(Duration, String, Class, Map)}, for a generic result type. */
   public <T> CompletableFuture<T> callNamed(
       Duration timeout, String method, TypeToken<T> resultType, Map<String, ?> params) {
-    Objects.requireNonNull(params, "params == null");
-    return send(timeout, method, resultType, this.params.named(params));
-  }
-
-  private <T> CompletableFuture<T> send(
-      Duration timeout, String method, TypeToken<T> resultType, MessageWriter.Body body) {
-    Objects.requireNonNull(method, "method == null");
-    Objects.requireNonNull(resultType, "resultType == null");
-    return calls.request(method, body, params.adapter(resultType.getType()), calls.timeoutMillis(timeout), true);
+    return dynamic.callNamed(timeout, method, resultType, params);
   }
 
   /**
@@ -229,18 +211,12 @@ public final class Peer implements AutoCloseable {
    * @since 0.2
    */
   public <T> Flow.Publisher<T> stream(String method, Class<T> itemType, Object... params) {
-    return stream(method, TypeToken.get(Objects.requireNonNull(itemType, "itemType == null")), params);
+    return stream(method, token(itemType, "itemType"), params);
   }
 
   /** Like {@link #stream(String, Class, Object...)}, for a generic item type. */
-  @SuppressWarnings("unchecked")
   public <T> Flow.Publisher<T> stream(String method, TypeToken<T> itemType, Object... params) {
-    Objects.requireNonNull(method, "method == null");
-    Objects.requireNonNull(itemType, "itemType == null");
-    Objects.requireNonNull(params, "params == null");
-    MessageWriter.Body body = this.params.positional(params);
-    return new ResultStream<>(calls, method, streams -> new ResultStream.Prepared(body, () -> { }),
-        (TypeAdapter<T>) this.params.adapter(itemType.getType()), CallTable.DEFAULT_TIMEOUT);
+    return dynamic.stream(method, itemType, params);
   }
 
   /**
@@ -252,9 +228,7 @@ public final class Peer implements AutoCloseable {
    * @throws ConnectionClosedException if the connection is closed
    */
   public CompletableFuture<Void> notify(String method, Object... params) {
-    Objects.requireNonNull(method, "method == null");
-    Objects.requireNonNull(params, "params == null");
-    return calls.notification(method, this.params.positional(params));
+    return dynamic.notify(method, params);
   }
 
   /**
@@ -266,9 +240,7 @@ public final class Peer implements AutoCloseable {
    * @throws ConnectionClosedException if the connection is closed
    */
   public CompletableFuture<Void> notifyNamed(String method, Map<String, ?> params) {
-    Objects.requireNonNull(method, "method == null");
-    Objects.requireNonNull(params, "params == null");
-    return calls.notification(method, this.params.named(params));
+    return dynamic.notifyNamed(method, params);
   }
 
   /**
@@ -284,20 +256,12 @@ public final class Peer implements AutoCloseable {
     return call("rpc.discover", JsonObject.class);
   }
 
-  /**
-   * Starts a batch: several calls and notifications sent as one JSON-RPC batch message.
-   *
-   * @return a new, empty batch
-   */
+  /** @return a new, empty batch: calls and notifications sent as one JSON-RPC batch message */
   public Batch batch() {
-    return new Batch(calls, params);
+    return new Batch(pipeline.calls(), dynamic.params());
   }
 
-  /**
-   * Whether the connection is open.
-   *
-   * @return false once closed
-   */
+  /** @return whether the connection is open: false once closed */
   public boolean isOpen() {
     return pipeline.state().isOpen();
   }
@@ -316,39 +280,30 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * A future that completes, with the exception pending calls failed with, when the connection
-   * closes. It never completes exceptionally.
-   *
-   * @return the close future
+   * @return a future that completes, with the exception pending calls failed with, when the
+   *     connection closes; it never completes exceptionally
    */
   public CompletableFuture<ConnectionClosedException> closeFuture() {
-    return closeFuture.thenApply(e -> e);
+    return closing.closeFuture();
   }
 
-  /**
-   * The number of outgoing calls waiting for a response.
-   *
-   * @return the pending call count
-   */
+  /** @return the number of outgoing calls waiting for a response */
   public int pendingCalls() {
-    return calls.size();
+    return pipeline.calls().size();
   }
 
   /**
-   * A snapshot of this connection's load: pending calls, handlers running, bytes queued to send.
-   *
-   * @return the snapshot
+   * @return a snapshot of this connection's load: pending calls, handlers running, bytes queued
    * @since 0.2
    */
   public PeerStats stats() {
-    return new PeerStats(calls.size(), pipeline.admission().running(), transport.queuedBytes());
+    return new PeerStats(
+        pipeline.calls().size(), pipeline.admission().running(), transport.queuedBytes());
   }
 
   /**
-   * The socket address of the other end, as the transport knows it (telemetry's {@code
-   * network.peer.address}).
-   *
-   * @return the address, or null when not known (the in-memory transport, the client side)
+   * @return the socket address of the other end as the transport knows it (telemetry's {@code
+   *     network.peer.address}), or null when not known (the in-memory transport, the client side)
    * @since 0.2
    */
   public InetSocketAddress remoteAddress() {
@@ -356,10 +311,9 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * The host and port the client used to reach the server (telemetry's {@code server.address}):
-   * the URI's on a client, the {@code Host} header on a server.
-   *
-   * @return an unresolved address (port 0 when not known), or null when not known
+   * @return the host and port the client used to reach the server (telemetry's {@code
+   *     server.address}): the URI's on a client, the {@code Host} header on a server; an
+   *     unresolved address (port 0 when not known), or null when not known
    * @since 0.2
    */
   public InetSocketAddress serverAddress() {
@@ -367,21 +321,15 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * The number of streams open on this connection, in both directions: stream results and
-   * arguments this end sends or receives (docs/streaming.md).
-   *
-   * @return the open stream count
+   * @return the number of streams open on this connection, in both directions: stream results
+   *     and arguments this end sends or receives (docs/streaming.md)
    * @since 0.2
    */
   public int openStreams() {
     return pipeline.streams().open();
   }
 
-  /**
-   * The configuration this Peer was built with.
-   *
-   * @return the configuration
-   */
+  /** @return the configuration this Peer was built with */
   public PeerConfig config() {
     return config;
   }
@@ -397,19 +345,16 @@ public final class Peer implements AutoCloseable {
   }
 
   /**
-   * The wire names of the methods this Peer's services serve (the built-in {@code rpc.discover}
-   * is not listed).
-   *
-   * @return an unmodifiable, sorted-by-registration set of names
+   * @return the wire names of the methods this Peer's services serve (the built-in {@code
+   *     rpc.discover} is not listed): an unmodifiable set, sorted by registration
    */
   public java.util.Set<String> localMethods() {
     return table.methods().keySet();
   }
 
   /**
-   * Closes the connection with code 1000. Pending calls fail at once with {@link
+   * Closes the connection with code 1000; idempotent. Pending calls fail at once with {@link
    * ConnectionClosedException}. Handlers already running finish, but their responses are dropped.
-   * Idempotent.
    */
   @Override
   public void close() {
@@ -423,8 +368,7 @@ public final class Peer implements AutoCloseable {
    * @param reason a short reason
    */
   public void close(int code, String reason) {
-    onClosed(code, reason);
-    transport.close(code, reason);
+    closing.close(code, reason);
   }
 
   /**
@@ -439,41 +383,12 @@ public final class Peer implements AutoCloseable {
    * @return a future that completes when the connection is closed
    */
   public CompletableFuture<Void> shutdown(Duration grace) {
-    return pipeline.admission().shutdown(grace, closeFuture);
+    return closing.shutdown(grace);
   }
 
   @Override
   public String toString() {
     return "Peer[" + transport + (isOpen() ? "" : ", closed") + "]";
-  }
-
-  private void onClosed(int code, String reason) {
-    ConnectionClosedException ex = pipeline.state().close(code, reason);
-    if (ex != null) {
-      LOG.log(Level.DEBUG, "Closed {0}: {1} {2}", transport, code, reason);
-      calls.closed(ex);
-      pipeline.streams().closed(ex);
-      // The close future's dependents and the listener are user code: run them on the executor.
-      Defaults.execute(config.executor(), () -> {
-        closeFuture.complete(ex);
-        if (listener != null) {
-          listener.onClose(this, code, reason);
-        }
-      });
-    }
-  }
-
-  /** What the transport delivers. */
-  private final class Inbound implements Transport.Listener {
-    @Override
-    public void onMessage(String message) {
-      pipeline.receiver().receive(message);
-    }
-
-    @Override
-    public void onClose(int code, String reason) {
-      onClosed(code, reason);
-    }
   }
 
   /**
@@ -484,10 +399,6 @@ public final class Peer implements AutoCloseable {
    * @since 0.1
    */
   public static final class Builder {
-    static {
-      Builtins.register((builder, builtins) -> builder.builtins = builtins);
-    }
-
     private Transport transport;
     private PeerConfig config = PeerConfig.defaults();
     private PeerListener listener;
@@ -497,11 +408,7 @@ public final class Peer implements AutoCloseable {
 
     Builder() {}
 
-    /**
-     * An independent copy of this builder.
-     *
-     * @return the copy
-     */
+    /** @return an independent copy of this builder */
     public Builder copy() {
       Builder b = new Builder();
       b.transport = transport;
@@ -584,10 +491,8 @@ public final class Peer implements AutoCloseable {
       if (transport == null) {
         throw new IllegalStateException("transport == null: call transport(...) before build()");
       }
-      MethodTable table = config.table().with(
-          services, builtins, fallback, config.gson(), config.discoverySettings());
-      Peer peer = new Peer(this, table);
-      transport.start(peer.new Inbound());
+      Peer peer = new Peer(this);
+      transport.start(peer.closing);
       return peer;
     }
   }

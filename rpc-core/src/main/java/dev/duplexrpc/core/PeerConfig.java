@@ -1,7 +1,6 @@
 package dev.duplexrpc.core;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.internal.Defaults;
 import dev.duplexrpc.core.internal.Discovery;
@@ -9,7 +8,6 @@ import dev.duplexrpc.core.internal.MethodTable;
 import dev.duplexrpc.core.internal.OpenRpcGenerator;
 import dev.duplexrpc.core.internal.ServiceModel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -51,55 +49,19 @@ public final class PeerConfig {
   /** Default {@link Builder#callTimeout(Duration)}: 30 seconds. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
-  private static final Gson DEFAULT_GSON = new GsonBuilder().disableHtmlEscaping().create();
   private static final PeerConfig DEFAULTS = new Builder().build();
 
-  private final List<Object> services;
-  private final Executor executor; // null: the library's default
-  private final Gson gson;
-  private final int maxMessageSize;
-  private final int maxNestingDepth;
-  private final int maxBatchSize;
-  private final int maxInFlight;
-  private final int maxQueuedNotifications;
-  private final StreamSettings streams;
-  private final Duration callTimeout;
-  private final boolean exposeErrorDetails;
-  private final boolean sendCancel;
-  private final boolean directExecution;
-  private final boolean wireExtensions;
-  private final FallbackHandler fallback;
+  private final PeerSettings s; // a frozen copy of the builder's
   private final Discovery.Settings discovery;
   private final MethodTable table;
-  private final List<RpcInterceptor> interceptors;
 
   private PeerConfig(Builder b) {
-    this.interceptors = List.copyOf(b.interceptors);
-    this.services = List.copyOf(b.services);
-    this.executor = b.executor;
-    this.gson = b.gson;
-    this.maxMessageSize = b.maxMessageSize;
-    this.maxNestingDepth = b.maxNestingDepth;
-    this.maxBatchSize = b.maxBatchSize;
-    this.maxInFlight = b.maxInFlight;
-    this.maxQueuedNotifications = b.maxQueuedNotifications;
-    this.streams = b.streams;
-    this.callTimeout = b.callTimeout;
-    this.exposeErrorDetails = b.exposeErrorDetails;
-    this.sendCancel = b.sendCancel;
-    this.directExecution = b.directExecution;
-    this.wireExtensions = b.wireExtensions;
-    this.fallback = b.fallback;
-    this.discovery = new Discovery.Settings(
-        b.discovery, b.discoveryTitle, b.discoveryVersion, b.discoveryMethods, b.discoveryCache);
-    this.table = MethodTable.bind(services, gson, fallback, discovery);
+    this.s = b.s.frozen();
+    this.discovery = s.discovery();
+    this.table = MethodTable.bind(s.services, s.gson, s.fallback, discovery);
   }
 
-  /**
-   * A new builder with every default set.
-   *
-   * @return the builder
-   */
+  /** @return a new builder with every default set */
   public static Builder builder() {
     return new Builder();
   }
@@ -120,72 +82,70 @@ public final class PeerConfig {
 
   /** @return the services, in registration order */
   public List<Object> services() {
-    return services;
+    return s.services;
   }
 
   /** @return the handler executor: the one set, else the library's default */
   public Executor executor() {
-    return executor != null ? executor : Defaults.defaultExecutor();
+    return s.executor != null ? s.executor : Defaults.defaultExecutor();
   }
 
   /** @return the Gson instance for params and results */
   public Gson gson() {
-    return gson;
+    return s.gson;
   }
 
   /** @return the largest message in characters */
   public int maxMessageSize() {
-    return maxMessageSize;
+    return s.maxMessageSize;
   }
 
   /** @return the deepest JSON nesting accepted */
   public int maxNestingDepth() {
-    return maxNestingDepth;
+    return s.maxNestingDepth;
   }
 
   /** @return the largest incoming batch */
   public int maxBatchSize() {
-    return maxBatchSize;
+    return s.maxBatchSize;
   }
 
   /** @return the most incoming requests handled at once per connection */
   public int maxInFlight() {
-    return maxInFlight;
+    return s.maxInFlight;
   }
 
   /** @return the most incoming notifications queued per connection */
   public int maxQueuedNotifications() {
-    return maxQueuedNotifications;
+    return s.maxQueuedNotifications;
   }
 
   /**
-   * The limits of streams on one connection.
-   *
-   * @return the stream settings
+   * @return the limits of streams on one connection
    * @since 0.2
    */
   public StreamSettings streams() {
-    return streams;
+    return s.streams;
   }
 
   /** @return the call timeout, {@link Duration#ZERO} for none */
   public Duration callTimeout() {
-    return callTimeout;
+    return s.callTimeout;
   }
 
   /** @return whether unexpected handler exceptions show their class and message */
   public boolean exposeErrorDetails() {
-    return exposeErrorDetails;
+    return s.exposeErrorDetails;
   }
 
   /** @return whether cancelled and timed-out calls send {@code rpc.cancel} */
   public boolean sendCancel() {
-    return sendCancel;
+    return s.sendCancel;
   }
 
   /** @return whether every handler runs on the thread that decoded its message */
   public boolean directExecution() {
-    return directExecution;
+    return s.directExecution;
   }
 
   /**
@@ -193,12 +153,12 @@ public final class PeerConfig {
    *     dev.duplexrpc.core.transport.Subprotocols#DUPLEX})
    */
   public boolean wireExtensions() {
-    return wireExtensions;
+    return s.wireExtensions;
   }
 
   /** @return the fallback handler, or null */
   public FallbackHandler fallback() {
-    return fallback;
+    return s.fallback;
   }
 
   /** @return whether {@code rpc.discover} is served */
@@ -208,7 +168,7 @@ public final class PeerConfig {
 
   /** @return the interceptors, the outermost first */
   public List<RpcInterceptor> interceptors() {
-    return interceptors;
+    return s.interceptors;
   }
 
   MethodTable table() {
@@ -221,8 +181,8 @@ public final class PeerConfig {
 
   @Override
   public String toString() {
-    return "PeerConfig[services=" + services.size() + ", maxMessageSize=" + maxMessageSize
-        + ", maxInFlight=" + maxInFlight + ", callTimeout=" + callTimeout + "]";
+    return "PeerConfig[services=" + s.services.size() + ", maxMessageSize=" + s.maxMessageSize
+        + ", maxInFlight=" + s.maxInFlight + ", callTimeout=" + s.callTimeout + "]";
   }
 
   /**
@@ -231,52 +191,14 @@ public final class PeerConfig {
    * @since 0.1
    */
   public static final class Builder {
-    private final List<Object> services = new ArrayList<>();
-    private final List<RpcInterceptor> interceptors = new ArrayList<>();
-    private Executor executor;
-    private Gson gson = DEFAULT_GSON;
-    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
-    private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
-    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
-    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-    private int maxQueuedNotifications = DEFAULT_MAX_QUEUED_NOTIFICATIONS;
-    private StreamSettings streams = StreamSettings.defaults();
-    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
-    private boolean exposeErrorDetails;
-    private boolean sendCancel = true;
-    private boolean directExecution;
-    private boolean wireExtensions = true;
-    private FallbackHandler fallback;
-    private boolean discovery = true;
-    private String discoveryTitle = "Duplex RPC service";
-    private String discoveryVersion = "0.0.0";
-    private List<JsonObject> discoveryMethods = List.of(); // checked copies, never modified
-    private Discovery.Cache discoveryCache = new Discovery.Cache(); // shared with derived configs
+    private final PeerSettings s;
 
-    Builder() {}
+    Builder() {
+      s = new PeerSettings();
+    }
 
     private Builder(PeerConfig c) {
-      services.addAll(c.services);
-      interceptors.addAll(c.interceptors);
-      executor = c.executor;
-      gson = c.gson;
-      maxMessageSize = c.maxMessageSize;
-      maxNestingDepth = c.maxNestingDepth;
-      maxBatchSize = c.maxBatchSize;
-      maxInFlight = c.maxInFlight;
-      maxQueuedNotifications = c.maxQueuedNotifications;
-      streams = c.streams;
-      callTimeout = c.callTimeout;
-      exposeErrorDetails = c.exposeErrorDetails;
-      sendCancel = c.sendCancel;
-      directExecution = c.directExecution;
-      wireExtensions = c.wireExtensions;
-      fallback = c.fallback;
-      discovery = c.discovery.enabled();
-      discoveryTitle = c.discovery.title();
-      discoveryVersion = c.discovery.version();
-      discoveryMethods = c.discovery.described();
-      discoveryCache = c.discovery.cache();
+      s = c.s.copy();
     }
 
     /**
@@ -290,7 +212,7 @@ public final class PeerConfig {
      * @throws IllegalArgumentException if a method is invalid or the object has no RPC methods
      */
     public Builder service(Object service) {
-      services.add(ServiceModel.requireRpcMethods(service));
+      s.services.add(ServiceModel.requireRpcMethods(service));
       return this;
     }
 
@@ -303,7 +225,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder interceptor(RpcInterceptor interceptor) {
-      interceptors.add(Objects.requireNonNull(interceptor, "interceptor == null"));
+      s.interceptors.add(Objects.requireNonNull(interceptor, "interceptor == null"));
       return this;
     }
 
@@ -317,7 +239,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder executor(Executor executor) {
-      this.executor = executor;
+      s.executor = executor;
       return this;
     }
 
@@ -333,7 +255,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder directExecution(boolean direct) {
-      this.directExecution = direct;
+      s.directExecution = direct;
       return this;
     }
 
@@ -347,7 +269,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder gson(Gson gson) {
-      this.gson = Objects.requireNonNull(gson, "gson == null");
+      s.gson = Objects.requireNonNull(gson, "gson == null");
       return this;
     }
 
@@ -364,10 +286,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder maxMessageSize(int chars) {
-      if (chars < 256) {
-        throw new IllegalArgumentException("maxMessageSize < 256: " + chars);
-      }
-      this.maxMessageSize = chars;
+      s.maxMessageSize = PeerSettings.atLeast("maxMessageSize", chars, 256);
       return this;
     }
 
@@ -379,10 +298,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder maxNestingDepth(int depth) {
-      if (depth < 3) {
-        throw new IllegalArgumentException("maxNestingDepth < 3: " + depth);
-      }
-      this.maxNestingDepth = depth;
+      s.maxNestingDepth = PeerSettings.atLeast("maxNestingDepth", depth, 3);
       return this;
     }
 
@@ -394,10 +310,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder maxBatchSize(int items) {
-      if (items < 1) {
-        throw new IllegalArgumentException("maxBatchSize < 1: " + items);
-      }
-      this.maxBatchSize = items;
+      s.maxBatchSize = PeerSettings.atLeast("maxBatchSize", items, 1);
       return this;
     }
 
@@ -410,10 +323,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder maxInFlight(int requests) {
-      if (requests < 1) {
-        throw new IllegalArgumentException("maxInFlight < 1: " + requests);
-      }
-      this.maxInFlight = requests;
+      s.maxInFlight = PeerSettings.atLeast("maxInFlight", requests, 1);
       return this;
     }
 
@@ -427,10 +337,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder maxQueuedNotifications(int notifications) {
-      if (notifications < 1) {
-        throw new IllegalArgumentException("maxQueuedNotifications < 1: " + notifications);
-      }
-      this.maxQueuedNotifications = notifications;
+      s.maxQueuedNotifications = PeerSettings.atLeast("maxQueuedNotifications", notifications, 1);
       return this;
     }
 
@@ -443,7 +350,7 @@ public final class PeerConfig {
      * @since 0.2
      */
     public Builder streams(StreamSettings settings) {
-      this.streams = Objects.requireNonNull(settings, "settings == null");
+      s.streams = Objects.requireNonNull(settings, "settings == null");
       return this;
     }
 
@@ -456,11 +363,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder callTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout == null");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("callTimeout < 0: " + timeout);
-      }
-      this.callTimeout = timeout;
+      s.callTimeout = PeerSettings.notNegative("callTimeout", timeout);
       return this;
     }
 
@@ -473,7 +376,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder exposeErrorDetails(boolean expose) {
-      this.exposeErrorDetails = expose;
+      s.exposeErrorDetails = expose;
       return this;
     }
 
@@ -486,7 +389,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder sendCancel(boolean send) {
-      this.sendCancel = send;
+      s.sendCancel = send;
       return this;
     }
 
@@ -502,7 +405,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder wireExtensions(boolean enabled) {
-      this.wireExtensions = enabled;
+      s.wireExtensions = enabled;
       return this;
     }
 
@@ -515,7 +418,7 @@ public final class PeerConfig {
      * @return this builder
      */
     public Builder fallback(FallbackHandler fallback) {
-      this.fallback = fallback;
+      s.fallback = fallback;
       return this;
     }
 
@@ -532,7 +435,7 @@ public final class PeerConfig {
      * @since 0.1
      */
     public Builder discovery(boolean enabled) {
-      this.discovery = enabled;
+      s.discovery = enabled;
       return this;
     }
 
@@ -547,13 +450,7 @@ public final class PeerConfig {
      * @since 0.1
      */
     public Builder discoveryInfo(String title, String version) {
-      Objects.requireNonNull(title, "title == null");
-      Objects.requireNonNull(version, "version == null");
-      if (title.isEmpty() || version.isEmpty()) {
-        throw new IllegalArgumentException("empty discovery title or version");
-      }
-      this.discoveryTitle = title;
-      this.discoveryVersion = version;
+      s.discoveryInfo(title, version);
       return this;
     }
 
@@ -582,7 +479,7 @@ public final class PeerConfig {
      */
     public Builder discoveryMethods(Collection<JsonObject> methods) {
       Objects.requireNonNull(methods, "methods == null");
-      this.discoveryMethods = OpenRpcGenerator.checkDescribed(methods);
+      s.discoveryMethods = OpenRpcGenerator.checkDescribed(methods);
       return this;
     }
 

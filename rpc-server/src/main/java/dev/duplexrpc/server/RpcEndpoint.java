@@ -13,6 +13,7 @@ import dev.duplexrpc.server.cluster.internal.ClusterAccess;
 import dev.duplexrpc.server.cluster.internal.ClusterNode;
 import dev.duplexrpc.server.internal.HandshakeGate;
 import dev.duplexrpc.server.internal.MessageRateLimit;
+import dev.duplexrpc.server.internal.OpenSessions;
 import dev.duplexrpc.server.internal.HandshakeInfo;
 import dev.duplexrpc.server.internal.RpcSessionEndpoint;
 import dev.duplexrpc.server.internal.SessionHandler;
@@ -92,6 +93,7 @@ public final class RpcEndpoint {
   private final TransportHandler transportHandler;
   private final ResumableSessions sessions;
   private final ConcurrentHashMap<String, SessionTransport> raw = new ConcurrentHashMap<>();
+  private final OpenSessions openSessions = new OpenSessions();
   private volatile boolean closed;
 
   RpcEndpoint(RpcServer.Builder b) {
@@ -214,6 +216,7 @@ public final class RpcEndpoint {
   public void close() {
     closed = true;
     sessions.close();
+    openSessions.stopping();
     for (ServerConnection c : open.values()) {
       c.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
     }
@@ -240,12 +243,37 @@ public final class RpcEndpoint {
     Objects.requireNonNull(grace, "grace == null");
     closed = true;
     sessions.close();
+    openSessions.stopping();
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (ServerConnection c : open.values()) {
       all.add(c.peer().shutdown(grace));
     }
     closeRaw(); // a transport handler's connections have no requests to drain here
     return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /**
+   * Waits until every WebSocket session of this endpoint has finished its closing handshake (the
+   * client answered the close frame, or its socket was lost, or the container gave up on it), so
+   * that whoever stops the container next does not cut off clients whose answer is on its way: they
+   * would see their socket lost (1006) rather than the close code. Call it after {@link #close()}
+   * or {@link #shutdown(Duration)}. A session counts until the container's {@code onClose} and,
+   * where that fires as soon as the close frame is written (Tomcat), until the container reports
+   * the session closed.
+   *
+   * @param timeout the longest wait
+   * @return true if no session is left open, false if the timeout passed first or the thread was
+   *     interrupted (its interrupt status is set again)
+   * @since 0.2
+   */
+  public boolean awaitSessionsClosed(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout == null");
+    try {
+      return openSessions.awaitNone(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Whether {@link #close()} was called. */
@@ -321,6 +349,7 @@ public final class RpcEndpoint {
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
       String id = session.getId();
+      openSessions.opened(session);
       if (closed) {
         closeQuietly(session, CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
         return;
@@ -454,6 +483,7 @@ public final class RpcEndpoint {
 
     @Override
     public void onClose(Session session, CloseReason reason) {
+      openSessions.closed(session);
       Object t = session.getUserProperties().get(TRANSPORT);
       if (t instanceof SessionTransport) {
         ((SessionTransport) t).closed(reason.getCloseCode().getCode(), reason.getReasonPhrase());

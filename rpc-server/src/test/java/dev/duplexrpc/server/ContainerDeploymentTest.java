@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.RpcClient;
@@ -11,6 +12,7 @@ import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.testing.JdkWebSocketClient;
+import java.time.Duration;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -130,5 +132,20 @@ class ContainerDeploymentTest {
     endpoint.close();
     ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(5, TimeUnit.SECONDS));
     assertEquals(1001, assertInstanceOf(ConnectionClosedException.class, e.getCause()).closeCode());
+  }
+
+  /** A request the server answers at once: once answered, the server's onOpen has run. */
+  static final String UNKNOWN_METHOD = "{\"jsonrpc\":\"2.0\",\"method\":\"foobar\",\"id\":1}";
+
+  @Test
+  void awaitSessionsClosedReturnsOnceTheClientAnsweredTheClose() throws Exception {
+    try (JdkWebSocketClient client = JdkWebSocketClient.connect(uri)) {
+      client.send(UNKNOWN_METHOD);
+      client.next();
+      endpoint.close();
+      // The JDK client answers the close frame: the closing handshake ends well within the bound.
+      assertTrue(endpoint.awaitSessionsClosed(Duration.ofSeconds(JdkWebSocketClient.WAIT_SECONDS)));
+      assertEquals(1001, client.awaitClose().code());
+    }
   }
 }

@@ -1,8 +1,10 @@
 package dev.duplexrpc.spring.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.duplexrpc.client.ClientConnection;
 import dev.duplexrpc.client.ReconnectPolicy;
@@ -17,6 +19,14 @@ import dev.duplexrpc.spring.boot.api.Shop;
 import dev.duplexrpc.spring.boot.client.ClientApp;
 import dev.duplexrpc.spring.boot.internal.ClientHealthIndicator;
 import dev.duplexrpc.spring.boot.server.ServerApp;
+import dev.duplexrpc.testing.RawWebSocket;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -127,5 +137,54 @@ class ClientContextTest {
     assertTrue(closed.get(10, TimeUnit.SECONDS).startsWith("1001 "), closed.get());
     stopping.get(30, TimeUnit.SECONDS);
     assertEquals(List.of(), List.copyOf(endpoint.connections()));
+  }
+
+  /**
+   * Tomcat calls {@code onClose} as soon as its close frame is written; the endpoint's wait (what
+   * the context's stop waits on before the web server goes) still lasts until the client answers.
+   * Tomcat only: on Jetty the wait ends at {@code onClose} (see docs/spring.md).
+   */
+  @Test
+  void awaitSessionsClosedWaitsForTheClientsCloseReplyOnTomcat() throws Exception {
+    try (ConfigurableApplicationContext server = server();
+        RawWebSocket raw = rawConnect(rpc(server))) {
+      assumeTrue(((WebServerApplicationContext) server).getWebServer().getClass().getSimpleName()
+          .startsWith("Tomcat"), "Tomcat only");
+      RpcEndpoint endpoint = server.getBean(RpcEndpoint.class);
+      raw.sendText("{\"jsonrpc\":\"2.0\",\"method\":\"nosuch\",\"id\":1}");
+      assertEquals(1, raw.readFrame().opcode()); // answered: the session is open on the server
+      endpoint.close();
+      RawWebSocket.Frame close = raw.readFrame();
+      assertEquals(8, close.opcode());
+      assertEquals(1001, close.closeCode());
+      // Not answered yet: the closing handshake has not finished, whatever onClose said.
+      assertFalse(endpoint.awaitSessionsClosed(Duration.ofMillis(200)));
+      raw.write(RawWebSocket.frame(8, ByteBuffer.allocate(2).putShort((short) 1001).array(), true, true));
+      assertTrue(endpoint.awaitSessionsClosed(Duration.ofSeconds(10)));
+    }
+  }
+
+  /** A raw WebSocket client, with the credentials the server asks for. */
+  static RawWebSocket rawConnect(URI uri) throws Exception {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
+    s.setSoTimeout(10_000);
+    s.getOutputStream().write(("GET " + uri.getRawPath() + " HTTP/1.1\r\n"
+        + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+        + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + "Authorization: " + ServerTest.BASIC + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    InputStream in = s.getInputStream();
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0 || head.size() > 16_384) {
+        s.close();
+        throw new IllegalStateException("no handshake response: " + head);
+      }
+      head.write(b);
+    }
+    assertTrue(head.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101"), head.toString());
+    return RawWebSocket.over(s);
   }
 }

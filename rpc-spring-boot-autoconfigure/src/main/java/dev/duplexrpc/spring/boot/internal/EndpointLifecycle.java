@@ -12,8 +12,8 @@ import org.springframework.context.SmartLifecycle;
  * health indicator reports.
  */
 public final class EndpointLifecycle implements SmartLifecycle {
-  /** How long the stop waits for clients to answer the close frames, when it closed any. */
-  static final long CLOSE_LINGER_MILLIS = 1_000;
+  /** The longest the stop waits for clients to answer the close frames. */
+  static final Duration CLOSE_REPLY_WAIT = Duration.ofSeconds(1);
 
   private final RpcEndpoint endpoint;
   private final Duration grace;
@@ -48,31 +48,17 @@ public final class EndpointLifecycle implements SmartLifecycle {
   @Override
   public void stop() {
     accepting = false;
-    boolean hadConnections = !endpoint.connections().isEmpty();
     endpoint.shutdown(grace)
         .orTimeout(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS)
         .exceptionally(e -> null)
         .join();
     endpoint.close();
+    // The close frames are written, but the web server stops right after this phase and drops
+    // its sockets: a client whose close reply had not arrived would see its socket lost (1006, and
+    // a reconnect) instead of 1001. Wait for the replies (RpcEndpoint.awaitSessionsClosed), not
+    // longer than the bound: a client that does not answer is dropped by the web server's stop.
+    endpoint.awaitSessionsClosed(CLOSE_REPLY_WAIT);
     running = false;
-    if (hadConnections) {
-      lingerForCloseReplies();
-    }
-  }
-
-  /**
-   * The close frames are written, but the web server stops right after this phase and drops its
-   * sockets: without a moment for the clients to answer, a client may see its socket lost (1006,
-   * and a reconnect) instead of 1001 (seen on Tomcat in about one stop in three). The container
-   * tells no one when a client has answered, so this is a fixed linger, as {@code RpcServer.close}
-   * has one for its own sockets.
-   */
-  private static void lingerForCloseReplies() {
-    try {
-      Thread.sleep(CLOSE_LINGER_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override
