@@ -177,11 +177,16 @@ public final class SequencedTransport implements Transport {
         return w.future();
       }
       buffer.add(message, size);
-      if (link != null) {
-        unsent.add(message);
+      if (link == null) {
+        return CompletableFuture.completedFuture(null);
       }
+      unsent.add(message);
+      if (flushing) {
+        return CompletableFuture.completedFuture(null); // the flushing thread hands it over
+      }
+      flushing = true; // one lock per send: this thread hands over what is unsent
     }
-    flush();
+    handOver();
     return CompletableFuture.completedFuture(null);
   }
 
@@ -196,22 +201,45 @@ public final class SequencedTransport implements Transport {
       }
       flushing = true;
     }
+    handOver();
+  }
+
+  /**
+   * The flushing thread's loop: takes everything unsent in one step and hands it to the link the
+   * messages were queued for, until nothing is left. Messages taken for a link that is replaced or
+   * lost meanwhile go to that dead link and are dropped there: they are in the buffer, and the
+   * next link's replay has them. Sending them with one lock per batch, not per message, keeps the
+   * threads that queue replies from queuing up behind the one that sends them.
+   */
+  private void handOver() { // flushing is set by this thread
     boolean done = false;
+    String[] batch = new String[0];
     try {
       while (true) {
-        String text;
         Handover h;
+        int n;
         synchronized (out) {
-          text = unsent.poll();
           h = link;
-          if (text == null || h == null) {
+          n = unsent.size();
+          if (n == 0 || h == null) {
             unsent.clear();
             flushing = false;
             done = true;
             return;
           }
+          if (batch.length < n) {
+            batch = new String[Math.max(n, 8)];
+          }
+          for (int i = 0; i < n; i++) {
+            batch[i] = unsent.poll();
+          }
         }
-        h.link().send(text);
+        Transport socket = h.link();
+        for (int i = 0; i < n; i++) {
+          String text = batch[i];
+          batch[i] = null;
+          socket.send(text);
+        }
       }
     } finally {
       if (!done) {
@@ -435,8 +463,11 @@ public final class SequencedTransport implements Transport {
         }
         received++;
         // The acknowledgement goes before the Peer sees the message, so it precedes any answer.
+        // A timer already set stays: it fires within the interval of this message too, and
+        // acknowledges only if something is unacknowledged then. Cancelling it on every count
+        // acknowledgement and setting a new one on the next message woke the timer thread once
+        // per ackEvery messages.
         if (received - acked >= settings.ackEvery()) {
-          cancelAckTimer();
           queueAck(own);
           flush();
         } else if (ackTimer == null) {
