@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.testing.CountingPublisher;
+import dev.duplexrpc.testing.IntegerSum;
 import dev.duplexrpc.core.transport.Transport;
 import java.time.Duration;
 import java.util.List;
@@ -68,31 +69,7 @@ class StreamWireTest {
 
     @Override
     public CompletableFuture<Long> sum(Flow.Publisher<Integer> numbers) {
-      CompletableFuture<Long> total = new CompletableFuture<>();
-      numbers.subscribe(new Flow.Subscriber<Integer>() {
-        long sum;
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-          s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(Integer item) {
-          sum += item;
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          total.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-          total.complete(sum);
-        }
-      });
-      return total;
+      return IntegerSum.of(numbers);
     }
   }
 

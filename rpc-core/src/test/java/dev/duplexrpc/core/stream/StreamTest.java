@@ -13,6 +13,7 @@ import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.transport.InMemoryTransport;
 import dev.duplexrpc.testing.CountingPublisher;
+import dev.duplexrpc.testing.IntegerSum;
 import dev.duplexrpc.testing.RecordingSubscriber;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -72,31 +73,7 @@ class StreamTest {
 
     @Override
     public CompletableFuture<Long> sum(Flow.Publisher<Integer> numbers) {
-      CompletableFuture<Long> total = new CompletableFuture<>();
-      numbers.subscribe(new Flow.Subscriber<Integer>() {
-        long sum;
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-          s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(Integer item) {
-          sum += item;
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          total.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-          total.complete(sum);
-        }
-      });
-      return total;
+      return IntegerSum.of(numbers);
     }
   }
 
