@@ -13,9 +13,10 @@ import org.glassfish.tyrus.spi.Writer;
  * the read is over, so that the replies one read produced (handlers in direct mode answer there)
  * leave in one write instead of one each. Each gathered frame counts as written when it is
  * gathered, as a frame handed to Grizzly's write queue does, so the sender goes on to the next.
- * Everything else passes straight through: frames from other threads, frames outside a read, and
- * control frames (close, ping, pong), which first write out what was gathered, so the order on
- * the wire is the order of the writes.
+ * Everything else passes through, after what was gathered so far: frames from other threads,
+ * frames outside a read, and control frames (close, ping, pong). So the order on the wire is the
+ * order of the writes, also across threads (a stream's items sent partly on the reading thread and
+ * partly on the producer's must not overtake each other).
  *
  * <p>Gathering never hides back-pressure: a frame over {@link #MAX_GATHERED_FRAME} bytes, and
  * every frame while the last gathered write has not completed (the socket is full: the other end
@@ -34,7 +35,8 @@ public final class CoalescingWriter extends Writer {
 
   private final Writer delegate;
   private final Link link;
-  private List<ByteBuffer> gathered; // touched by the reading thread only, inside a read
+  private final Object lock = new Object(); // guards gathered, and keeps the order of writes
+  private List<ByteBuffer> gathered; // filled by the reading thread inside a read
   private int gatheredBytes;
   private volatile boolean writing; // a gathered write has not completed yet
 
@@ -49,37 +51,37 @@ public final class CoalescingWriter extends Writer {
 
   @Override
   public void write(ByteBuffer frame, CompletionHandler<ByteBuffer> handler) {
-    if (!link.readingHere()) {
-      delegate.write(frame, handler);
-      return;
-    }
-    if (isControl(frame) || frame.remaining() > MAX_GATHERED_FRAME || writing) {
-      flush();
-      delegate.write(frame, handler);
-      return;
-    }
-    if (gathered == null) {
-      gathered = new ArrayList<>();
-      link.afterRead(this::readEnded);
-    }
-    ByteBuffer copy = ByteBuffer.allocate(frame.remaining()).put(frame).flip(); // theirs to reuse
-    gathered.add(copy);
-    gatheredBytes += copy.remaining();
-    if (handler != null) {
-      handler.completed(frame);
-    }
-    if (gatheredBytes >= MAX_GATHERED) {
-      flush(); // what the read gathers next goes in a list of its own, written when it ends
+    synchronized (lock) {
+      if (!link.readingHere() || isControl(frame) || frame.remaining() > MAX_GATHERED_FRAME || writing) {
+        flush(); // what the reading thread gathered goes first
+        delegate.write(frame, handler);
+        return;
+      }
+      if (gathered == null) {
+        gathered = new ArrayList<>();
+        link.afterRead(this::readEnded);
+      }
+      ByteBuffer copy = ByteBuffer.allocate(frame.remaining()).put(frame).flip(); // theirs to reuse
+      gathered.add(copy);
+      gatheredBytes += copy.remaining();
+      if (handler != null) {
+        handler.completed(frame);
+      }
+      if (gatheredBytes >= MAX_GATHERED) {
+        flush(); // what the read gathers next goes in a list of its own, written when it ends
+      }
     }
   }
 
   /** The read is over: writes what it gathered; the next read gathers anew. */
   private void readEnded() {
-    flush();
-    gathered = null;
+    synchronized (lock) {
+      flush();
+      gathered = null;
+    }
   }
 
-  /** Writes what was gathered so far, as one buffer; on the reading thread. */
+  /** Writes what was gathered so far, as one buffer; holding the lock. */
   private void flush() {
     List<ByteBuffer> frames = gathered;
     if (frames == null || frames.isEmpty()) {
