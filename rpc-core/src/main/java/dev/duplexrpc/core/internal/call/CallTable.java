@@ -7,6 +7,7 @@ import dev.duplexrpc.core.RpcTimeoutException;
 import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.ConnectionState;
 import dev.duplexrpc.core.internal.Defaults;
+import dev.duplexrpc.core.internal.LazyMap;
 import dev.duplexrpc.core.internal.Limits;
 import dev.duplexrpc.core.internal.Sent;
 import dev.duplexrpc.core.internal.codec.Id;
@@ -23,7 +24,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,7 +48,7 @@ public final class CallTable implements CallTarget {
   private final int maxMessageSize;
   private final boolean sendCancel;
   private final long callTimeoutMillis;
-  private final ConcurrentHashMap<Long, PendingCall> pending = new ConcurrentHashMap<>();
+  private final LazyMap<Long, PendingCall> pending = new LazyMap<>(); // made on the first call
   private final AtomicLong nextId = new AtomicLong();
   private final CallHooks hooks; // null: no interceptors
   private final Streams streams;

@@ -1,10 +1,10 @@
 package dev.duplexrpc.core.internal.dispatch;
 
 import com.google.gson.JsonElement;
+import dev.duplexrpc.core.internal.LazyMap;
 import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,7 +22,7 @@ final class IncomingCancels {
   static final String LSP_CANCEL = "$/cancelRequest";
 
   private final Executor executor;
-  private final ConcurrentHashMap<Id, Running> running = new ConcurrentHashMap<>();
+  private final LazyMap<Id, Running> running = new LazyMap<>();
 
   IncomingCancels(Executor executor) {
     this.executor = executor;

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.DirectMode;
+import dev.duplexrpc.core.internal.LazyMap;
 import dev.duplexrpc.core.internal.RemoteMethod;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
@@ -21,7 +22,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Typed proxies of the other end's services, one per interface, sending through one {@link
@@ -34,7 +34,7 @@ public final class RemoteProxies {
   private final Gson gson;
   private final CallTarget target;
   private final Object owner; // names the proxies in toString
-  private final ConcurrentHashMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+  private final LazyMap<Class<?>, Object> proxies = new LazyMap<>();
 
   /**
    * @param gson converts params and results

@@ -6,12 +6,12 @@ import com.google.gson.JsonPrimitive;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.Progress;
+import dev.duplexrpc.core.internal.LazyMap;
 import dev.duplexrpc.core.internal.SerialExecutor;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,7 +26,7 @@ public final class ProgressTable {
   public static final String METHOD = "$/progress";
   private static final AtomicLong NEXT = new AtomicLong();
 
-  private final ConcurrentHashMap<String, Progress> listening = new ConcurrentHashMap<>();
+  private final LazyMap<String, Progress> listening = new LazyMap<>();
   private final SerialExecutor deliveries;
 
   ProgressTable(Executor executor) {
