@@ -12,14 +12,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps one connection's liveness in check: a WebSocket ping every {@code pingInterval}, and a
  * deadline that drops the connection when nothing at all (a message, a pong, a ping, part of a
- * frame) has been read for {@code idleTimeout}. Both run on the shared {@link
- * Background#scheduler()}; a connection costs two scheduled tasks, no thread.
+ * frame) has been read for {@code idleTimeout}. Both run as one task on the shared {@link
+ * Background#scheduler()}, scheduled for whichever comes first, the next ping or the deadline: a
+ * connection costs one scheduled task, no thread (an idle connection's memory is mostly such
+ * small objects).
  *
  * <p>The deadline is not moved on every read (that would cost a scheduler operation per frame):
- * when it fires, it compares the time of the last read with now and either expires the
- * connection or re-arms itself for the remaining time.
+ * when the task runs, it compares the time of the last read with now and either expires the
+ * connection or schedules itself for what comes next.
  */
-final class Heartbeat {
+final class Heartbeat implements Runnable {
   private static final System.Logger LOG = System.getLogger(Heartbeat.class.getName());
   private static final byte[] PAYLOAD = {'h', 'b'};
 
@@ -27,10 +29,9 @@ final class Heartbeat {
   private final Link link;
   private final long pingNanos;
   private final long idleNanos;
-  private final Object lock = new Object();
-  private ScheduledFuture<?> pinger; // guarded by lock
-  private ScheduledFuture<?> deadline; // guarded by lock
-  private boolean stopped; // guarded by lock
+  private long nextPingNanos; // the System.nanoTime() of the next ping; touched by the task only
+  private ScheduledFuture<?> task; // guarded by this
+  private boolean stopped; // guarded by this
 
   private Heartbeat(SessionTransport transport, Link link, Duration pingInterval, Duration idleTimeout) {
     this.transport = transport;
@@ -53,16 +54,45 @@ final class Heartbeat {
       return null;
     }
     Heartbeat h = new Heartbeat(transport, link, pingInterval, idleTimeout);
-    synchronized (h.lock) {
-      if (h.pingNanos > 0) {
-        h.pinger = Background.scheduler()
-            .scheduleWithFixedDelay(h::ping, h.pingNanos, h.pingNanos, TimeUnit.NANOSECONDS);
-      }
-      if (h.idleNanos > 0) {
-        h.deadline = Background.scheduler().schedule(h::check, h.idleNanos, TimeUnit.NANOSECONDS);
+    long now = System.nanoTime();
+    h.nextPingNanos = now + h.pingNanos;
+    h.schedule(now);
+    return h;
+  }
+
+  /** The task: expires the connection, or pings when due; then schedules itself again. */
+  @Override
+  public void run() {
+    long now = System.nanoTime();
+    if (idleNanos > 0 && now - link.lastReadNanos() >= idleNanos) {
+      stop();
+      String reason = "heartbeat: nothing received for " + Duration.ofNanos(idleNanos).toMillis() + " ms";
+      LOG.log(Level.INFO, "Dropping {0}: {1}", transport, reason);
+      EventCounters.HEARTBEAT_DROPS.increment();
+      transport.expire(reason);
+      return;
+    }
+    if (pingNanos > 0 && now - nextPingNanos >= 0) {
+      ping();
+      nextPingNanos = now + pingNanos; // a fixed delay between pings
+    }
+    schedule(now);
+  }
+
+  /** Schedules the task for the next ping or the deadline, whichever comes first. */
+  private void schedule(long now) {
+    long delay = Long.MAX_VALUE;
+    if (pingNanos > 0) {
+      delay = nextPingNanos - now;
+    }
+    if (idleNanos > 0) {
+      delay = Math.min(delay, link.lastReadNanos() + idleNanos - now);
+    }
+    synchronized (this) {
+      if (!stopped) {
+        task = Background.scheduler().schedule(this, Math.max(0, delay), TimeUnit.NANOSECONDS);
       }
     }
-    return h;
   }
 
   private void ping() {
@@ -77,33 +107,12 @@ final class Heartbeat {
     }
   }
 
-  private void check() {
-    long idle = System.nanoTime() - link.lastReadNanos();
-    if (idle < idleNanos) {
-      synchronized (lock) {
-        if (!stopped) {
-          deadline = Background.scheduler().schedule(this::check, idleNanos - idle, TimeUnit.NANOSECONDS);
-        }
-      }
-      return;
-    }
-    stop();
-    String reason = "heartbeat: nothing received for " + Duration.ofNanos(idleNanos).toMillis() + " ms";
-    LOG.log(Level.INFO, "Dropping {0}: {1}", transport, reason);
-    EventCounters.HEARTBEAT_DROPS.increment();
-    transport.expire(reason);
-  }
-
-  /** Cancels both tasks; idempotent. */
-  void stop() {
-    synchronized (lock) {
-      stopped = true;
-      if (pinger != null) {
-        pinger.cancel(false);
-      }
-      if (deadline != null) {
-        deadline.cancel(false);
-      }
+  /** Cancels the task; idempotent. */
+  synchronized void stop() {
+    stopped = true;
+    if (task != null) {
+      task.cancel(false);
+      task = null;
     }
   }
 }
