@@ -5,9 +5,11 @@ import static dev.duplexrpc.core.internal.PeerCalls.token;
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import dev.duplexrpc.core.internal.Builtins;
+import dev.duplexrpc.core.internal.LazyConcurrentMap;
 import dev.duplexrpc.core.internal.MethodTable;
 import dev.duplexrpc.core.internal.PeerCalls;
 import dev.duplexrpc.core.internal.PeerClosing;
+import dev.duplexrpc.core.internal.PeerOwner;
 import dev.duplexrpc.core.internal.PendingCalls;
 import dev.duplexrpc.core.internal.Pipeline;
 import dev.duplexrpc.core.internal.ServiceModel;
@@ -23,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Flow;
 
@@ -83,6 +84,17 @@ public final class Peer implements AutoCloseable {
     PeerTargets.register(peer -> peer.pipeline.calls());
     PendingCalls.register((peer, error) -> peer.pipeline.calls().failAll(error));
     Builtins.register((builder, builtins) -> builder.builtins = builtins);
+    PeerOwner.register(new PeerOwner.Access() {
+      @Override
+      public Object get(Peer peer) {
+        return peer.owner;
+      }
+
+      @Override
+      public void set(Peer peer, Object owner) {
+        peer.owner = owner;
+      }
+    });
   }
 
   private final Transport transport;
@@ -92,7 +104,8 @@ public final class Peer implements AutoCloseable {
   private final PeerCalls dynamic; // call, callNamed, stream, notify by wire name
   private final RemoteProxies proxies;
   private final PeerClosing closing; // close, shutdown, the close future; the transport's listener
-  private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Object> attributes = new LazyConcurrentMap<>(); // made on first write
+  private volatile Object owner; // see PeerOwner
   private final boolean extensionsAgreed;
 
   private Peer(Builder b) {

@@ -353,12 +353,12 @@ public final class Events {
    */
   Map<String, String> subscription(ServerConnection connection, List<String> names, boolean on) {
     Map<String, String> result = new LinkedHashMap<>();
-    synchronized (connection.subscriptionSet()) {
+    synchronized (connection.subscriptionLock()) {
       for (String name : names) {
         Set<ServerConnection> set = subscribers.get(name);
         if (set == null) {
           result.put(name, INVALID);
-        } else if (on ? !connection.subscriptionSet().add(name) : !connection.subscriptionSet().remove(name)) {
+        } else if (on ? !connection.subscribe(name) : !connection.unsubscribe(name)) {
           result.put(name, on ? ALREADY : NOT_SUBSCRIBED);
         } else {
           if (on) {
@@ -378,14 +378,13 @@ public final class Events {
 
   /** Ends every subscription of a connection (it closed). */
   void dropAll(ServerConnection connection) {
-    synchronized (connection.subscriptionSet()) {
-      for (String name : connection.subscriptionSet()) {
+    synchronized (connection.subscriptionLock()) {
+      for (String name : connection.unsubscribeAll()) {
         Set<ServerConnection> set = subscribers.get(name);
         if (set != null) {
           set.remove(connection);
         }
       }
-      connection.subscriptionSet().clear();
     }
   }
 

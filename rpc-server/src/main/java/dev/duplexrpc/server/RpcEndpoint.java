@@ -8,6 +8,8 @@ import dev.duplexrpc.core.internal.resume.SessionSettings;
 import dev.duplexrpc.core.transport.Subprotocols;
 import dev.duplexrpc.core.transport.Transport;
 import dev.duplexrpc.core.internal.Builtins;
+import dev.duplexrpc.core.internal.LazyConcurrentMap;
+import dev.duplexrpc.core.internal.PeerOwner;
 import dev.duplexrpc.server.cluster.Cluster;
 import dev.duplexrpc.server.cluster.internal.ClusterAccess;
 import dev.duplexrpc.server.cluster.internal.ClusterNode;
@@ -406,7 +408,7 @@ public final class RpcEndpoint {
      */
     private ServerConnection openConnection(String id, Handshake seen, Session session,
         SessionTransport transport, Transport peerTransport, SequencedTransport layer) {
-      ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
+      ConcurrentMap<String, Object> attributes = new LazyConcurrentMap<>(); // made on first write
       Peer.Builder pb = Peer.builder().config(peerConfig).transport(peerTransport);
       Builtins.set(pb, events.builtins()); // rpc.on and rpc.off, described with the events declared now
       EventForm eventForm = EventForm.JSON_RPC;
@@ -444,7 +446,7 @@ public final class RpcEndpoint {
       ServerConnection connection =
           new ServerConnection(id, seen, attributes, peer, layer == null ? transport : layer, eventForm);
       self[0] = connection;
-      peer.attributes().put(ServerConnection.PEER_ATTRIBUTE, connection);
+      PeerOwner.set(peer, connection);
       open.put(id, connection);
       node.opened(connection);
       peer.closeFuture().thenAccept(ex -> node.closed(connection, ex));

@@ -3,13 +3,14 @@ package dev.duplexrpc.server;
 import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.Peer;
+import dev.duplexrpc.core.internal.PeerOwner;
 import dev.duplexrpc.core.transport.Transport;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
@@ -39,14 +40,14 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class ServerConnection implements AutoCloseable {
   /** The Peer attribute a connection is kept under, so {@link #of} finds it. */
-  static final String PEER_ATTRIBUTE = ServerConnection.class.getName();
 
   private final String id;
   private final Handshake handshake;
   private final ConcurrentMap<String, Object> attributes;
   private final Peer peer;
   private final Transport transport;
-  private final Set<String> subscriptions = ConcurrentHashMap.newKeySet(); // also Events' lock
+  private final Object subscriptionLock = new Object(); // Events' lock for this connection
+  private Set<String> subscriptions; // guarded by subscriptionLock; made on the first rpc.on
   private volatile EventForm eventForm;
 
   ServerConnection(String id, Handshake handshake, ConcurrentMap<String, Object> attributes, Peer peer,
@@ -70,7 +71,7 @@ public final class ServerConnection implements AutoCloseable {
    */
   public static ServerConnection of(CallContext call) {
     Objects.requireNonNull(call, "call == null");
-    Object c = call.peer().attributes().get(PEER_ATTRIBUTE);
+    Object c = PeerOwner.get(call.peer());
     if (!(c instanceof ServerConnection)) {
       throw new IllegalArgumentException(
           "The call to '" + call.method() + "' did not arrive on a server connection");
@@ -89,7 +90,7 @@ public final class ServerConnection implements AutoCloseable {
    */
   public static ServerConnection of(Peer peer) {
     Objects.requireNonNull(peer, "peer == null");
-    Object c = peer.attributes().get(PEER_ATTRIBUTE);
+    Object c = PeerOwner.get(peer);
     if (!(c instanceof ServerConnection)) {
       throw new IllegalArgumentException(peer + " is not a server connection");
     }
@@ -165,8 +166,8 @@ public final class ServerConnection implements AutoCloseable {
    * @return an unmodifiable, sorted snapshot; empty once closed
    */
   public Set<String> subscriptions() {
-    synchronized (subscriptions) {
-      return Collections.unmodifiableSet(new TreeSet<>(subscriptions));
+    synchronized (subscriptionLock) {
+      return subscriptions == null ? Set.of() : Collections.unmodifiableSet(new TreeSet<>(subscriptions));
     }
   }
 
@@ -191,9 +192,29 @@ public final class ServerConnection implements AutoCloseable {
     return this;
   }
 
-  /** The live subscription set, guarded by itself; only {@link Events} changes it. */
-  Set<String> subscriptionSet() {
-    return subscriptions;
+  /** The lock {@link Events} holds while it changes this connection's subscriptions. */
+  Object subscriptionLock() {
+    return subscriptionLock;
+  }
+
+  /** Adds a subscription, holding {@link #subscriptionLock()}; false if it was there. */
+  boolean subscribe(String event) {
+    if (subscriptions == null) {
+      subscriptions = new HashSet<>(4);
+    }
+    return subscriptions.add(event);
+  }
+
+  /** Removes a subscription, holding {@link #subscriptionLock()}; false if it was not there. */
+  boolean unsubscribe(String event) {
+    return subscriptions != null && subscriptions.remove(event);
+  }
+
+  /** Removes every subscription and returns them, holding {@link #subscriptionLock()}. */
+  Set<String> unsubscribeAll() {
+    Set<String> all = subscriptions;
+    subscriptions = null;
+    return all == null ? Set.of() : all;
   }
 
   /** Hands a prebuilt event frame to the socket, without waiting; a failure is logged. */
