@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.glassfish.tyrus.core.RequestContext;
 
 /**
@@ -52,15 +51,15 @@ public record HandshakeInfo(
     if (remote == null && request instanceof RequestContext) {
       remote = literal(((RequestContext) request).getRemoteAddr());
     }
-    return new HandshakeInfo(remote, request.getRequestURI(), copy(request.getHeaders(), true),
-        copy(request.getParameterMap(), false), admission == null ? null : admission.principal(),
+    return new HandshakeInfo(remote, request.getRequestURI(), HeaderMap.copyOf(request.getHeaders()),
+        copy(request.getParameterMap()), admission == null ? null : admission.principal(),
         admission != null);
   }
 
   /** Captures a handshake request with a known client address, before any gate judged it. */
   static HandshakeInfo of(HandshakeRequest request, InetSocketAddress remote) {
-    return new HandshakeInfo(remote, request.getRequestURI(), copy(request.getHeaders(), true),
-        copy(request.getParameterMap(), false), null, false);
+    return new HandshakeInfo(remote, request.getRequestURI(), HeaderMap.copyOf(request.getHeaders()),
+        copy(request.getParameterMap()), null, false);
   }
 
   /** This info, admitted with a principal. */
@@ -83,7 +82,7 @@ public record HandshakeInfo(
    */
   public static HandshakeInfo of(Session session) {
     return new HandshakeInfo(null, session.getRequestURI(), Map.of(),
-        copy(session.getRequestParameterMap(), false), null, false);
+        copy(session.getRequestParameterMap()), null, false);
   }
 
   /** This info, with the remote address filled in from the session where it was missing. */
@@ -114,12 +113,11 @@ public record HandshakeInfo(
     }
   }
 
-  private static Map<String, List<String>> copy(Map<String, List<String>> in, boolean ignoreCase) {
+  private static Map<String, List<String>> copy(Map<String, List<String>> in) {
     if (in == null || in.isEmpty()) {
       return Map.of();
     }
-    Map<String, List<String>> out =
-        ignoreCase ? new TreeMap<>(String.CASE_INSENSITIVE_ORDER) : new LinkedHashMap<>();
+    Map<String, List<String>> out = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> e : in.entrySet()) {
       if (e.getKey() != null) {
         out.merge(e.getKey(), List.copyOf(e.getValue() == null ? List.of() : e.getValue()),
