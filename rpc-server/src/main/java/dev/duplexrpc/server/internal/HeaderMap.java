@@ -18,6 +18,20 @@ import java.util.Set;
  * this about 110. Unmodifiable; names are looked up case-insensitively.
  */
 final class HeaderMap extends AbstractMap<String, List<String>> {
+  /**
+   * The names and values most handshakes carry, so that every connection shares one copy of each
+   * instead of keeping the strings its request was parsed into (a fixed list: interning whatever
+   * a client sends would let clients grow the table).
+   */
+  private static final Map<String, String> COMMON = common(
+      "Host", "Upgrade", "Connection", "Origin", "User-Agent", "Accept-Encoding", "Accept-Language",
+      "Cache-Control", "Pragma", "Cookie", "Authorization", "Sec-WebSocket-Key",
+      "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol",
+      "X-Forwarded-For", "X-Forwarded-Proto", "X-Real-IP",
+      "websocket", "Upgrade", "upgrade", "keep-alive, Upgrade", "13", "no-cache", "gzip, deflate",
+      "gzip, deflate, br", "gzip, deflate, br, zstd",
+      "permessage-deflate; client_max_window_bits", "permessage-deflate");
+
   private final String[] names; // sorted by String.CASE_INSENSITIVE_ORDER, no two equal
   private final Object[] values; // String, or an unmodifiable List<String> of 0 or 2+ values
 
@@ -54,7 +68,7 @@ final class HeaderMap extends AbstractMap<String, List<String>> {
         both.addAll(list);
         values[n - 1] = pack(both);
       } else {
-        names[n] = k;
+        names[n] = shared(k);
         values[n] = pack(list);
         n++;
       }
@@ -62,8 +76,29 @@ final class HeaderMap extends AbstractMap<String, List<String>> {
     return new HeaderMap(Arrays.copyOf(names, n), Arrays.copyOf(values, n));
   }
 
+  private static Map<String, String> common(String... strings) {
+    Map<String, String> m = new java.util.HashMap<>();
+    for (String c : strings) {
+      m.put(c, c);
+      m.put(c.toLowerCase(java.util.Locale.ROOT), c.toLowerCase(java.util.Locale.ROOT));
+    }
+    return Map.copyOf(m);
+  }
+
+  /** The shared copy of a common name or value (same case), else the string itself. */
+  private static String shared(String s) {
+    return COMMON.getOrDefault(s, s);
+  }
+
   private static Object pack(List<String> values) {
-    return values.size() == 1 ? values.get(0) : List.copyOf(values);
+    if (values.size() == 1) {
+      return shared(values.get(0));
+    }
+    List<String> shared = new ArrayList<>(values.size());
+    for (String v : values) {
+      shared.add(v == null ? null : shared(v));
+    }
+    return List.copyOf(shared);
   }
 
   @SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package dev.duplexrpc.server.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,21 @@ class HeaderMapTest {
     assertEquals(1, h.size());
     assertEquals(3, h.get("COOKIE").size());
     assertTrue(h.get("cookie").containsAll(List.of("a=1", "b=2", "c=3")));
+  }
+
+  /** Common names and values are shared between connections; anything else is kept as sent. */
+  @Test
+  void commonNamesAndValuesAreSharedAndKeepTheirCase() {
+    Map<String, List<String>> a = HeaderMap.copyOf(Map.of(new String("upgrade"), List.of(new String("websocket")),
+        new String("X-Custom"), List.of(new String("v"))));
+    Map<String, List<String>> b = HeaderMap.copyOf(Map.of(new String("upgrade"), List.of(new String("websocket")),
+        new String("X-Custom"), List.of(new String("v"))));
+    String nameA = a.keySet().stream().filter(k -> k.equalsIgnoreCase("upgrade")).findFirst().orElseThrow();
+    String nameB = b.keySet().stream().filter(k -> k.equalsIgnoreCase("upgrade")).findFirst().orElseThrow();
+    assertEquals("upgrade", nameA);
+    assertSame(nameA, nameB);
+    assertSame(a.get("Upgrade").get(0), b.get("UPGRADE").get(0));
+    assertEquals("v", a.get("x-custom").get(0));
   }
 
   @Test
