@@ -8,15 +8,16 @@ import java.util.concurrent.Executor;
 /**
  * Runs tasks one at a time, in submission order, on a delegate executor; no thread is held while
  * the queue is empty. A task that throws is logged and the next one runs. The one serial executor
- * of the library: a Peer's notifications, a client connection's listener callbacks.
+ * of the library: a Peer's notifications, a client connection's listener callbacks. The queue is
+ * made when a task has to wait and dropped once drained: an idle connection holds none.
  */
 public final class SerialExecutor implements Executor {
   private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
 
   private final Executor delegate;
   private final String what;
-  private final Queue<Runnable> queue = new ArrayDeque<>();
-  private boolean running;
+  private Queue<Runnable> queue; // guarded by this; null while nothing waits
+  private boolean running; // guarded by this
 
   /**
    * An idle serial executor over {@code delegate}.
@@ -40,7 +41,10 @@ public final class SerialExecutor implements Executor {
 
   @Override
   public void execute(Runnable task) {
-    synchronized (queue) {
+    synchronized (this) {
+      if (queue == null) {
+        queue = new ArrayDeque<>();
+      }
       queue.add(task);
       if (running) {
         return;
@@ -50,9 +54,9 @@ public final class SerialExecutor implements Executor {
     try {
       delegate.execute(this::drain);
     } catch (RuntimeException e) {
-      synchronized (queue) {
+      synchronized (this) {
         running = false;
-        queue.clear();
+        queue = null;
       }
       throw e;
     }
@@ -67,7 +71,7 @@ public final class SerialExecutor implements Executor {
    * @return whether the task ran
    */
   public boolean runIfIdle(Runnable task) {
-    synchronized (queue) {
+    synchronized (this) {
       if (running) {
         return false;
       }
@@ -79,17 +83,17 @@ public final class SerialExecutor implements Executor {
       LOG.log(System.Logger.Level.WARNING, what + " failed", e);
     } finally {
       boolean more;
-      synchronized (queue) {
-        more = !queue.isEmpty();
+      synchronized (this) {
+        more = queue != null && !queue.isEmpty();
         running = more;
       }
       if (more) {
         try {
           delegate.execute(this::drain);
         } catch (RuntimeException e) {
-          synchronized (queue) {
+          synchronized (this) {
             running = false;
-            queue.clear();
+            queue = null;
           }
           LOG.log(System.Logger.Level.WARNING, what + "s dropped: the executor rejected them", e);
         }
@@ -101,10 +105,11 @@ public final class SerialExecutor implements Executor {
   private void drain() {
     while (true) {
       Runnable next;
-      synchronized (queue) {
-        next = queue.poll();
+      synchronized (this) {
+        next = queue == null ? null : queue.poll();
         if (next == null) {
           running = false;
+          queue = null; // drained: an idle executor holds no queue
           return;
         }
       }
