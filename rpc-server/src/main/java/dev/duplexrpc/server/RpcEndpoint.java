@@ -362,9 +362,10 @@ public final class RpcEndpoint {
         closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY, "refused: " + refused);
         return;
       }
-      Object h = endpointConfig.getUserProperties().get(HandshakeInfo.KEY);
+      Object h = endpointConfig.getUserProperties().remove(HandshakeInfo.KEY); // the Handshake keeps it
+      Object kept = session.getUserProperties().remove(HandshakeInfo.KEY);
       if (h == null) {
-        h = session.getUserProperties().get(HandshakeInfo.KEY);
+        h = kept;
       }
       HandshakeInfo handshake =
           (h instanceof HandshakeInfo ? (HandshakeInfo) h : HandshakeInfo.of(session)).complete(session);
