@@ -450,7 +450,6 @@ public final class RpcEndpoint {
       PeerOwner.set(peer, connection);
       open.put(id, connection);
       node.opened(connection);
-      peer.closeFuture().thenAccept(ex -> node.closed(connection, ex));
       Runnable forget = () -> {
         open.remove(id, connection);
         events.dropAll(connection);
@@ -458,7 +457,15 @@ public final class RpcEndpoint {
       if (layer == null) { // a session outlives its sockets: forgotten when it ends
         transport.beforeClose(forget);
       }
-      peer.closeFuture().thenRun(forget); // a close the session missed; subscriptions that raced it
+      // One dependent (each closeFuture() is a view of its own): forgotten again for a close the
+      // session missed and subscriptions that raced it, then the cluster told.
+      peer.closeFuture().thenAccept(ex -> {
+        try {
+          forget.run();
+        } finally {
+          node.closed(connection, ex);
+        }
+      });
       if (closed) { // close() ran while this connection was opening
         connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
       }
