@@ -103,7 +103,8 @@ public final class SessionTransport implements Transport {
   public static SessionTransport attach(Session session, int maxMessageChars, String name, FrameTap tap) {
     Objects.requireNonNull(session, "session == null");
     Link link = Link.opening();
-    if (link == null) {
+    boolean glued = link != null; // the container glue's frame guard notes every read on it
+    if (!glued) {
       link = new Link();
     }
     link.session(session);
@@ -119,7 +120,9 @@ public final class SessionTransport implements Transport {
     session.setMaxBinaryMessageBufferSize(buffer);
     session.addMessageHandler(String.class, (MessageHandler.Whole<String>) t::received);
     session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) t::binary);
-    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> l.touch());
+    if (!glued) { // only this session's handlers tell the link of reads: a pong is one
+      session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> l.touch());
+    }
     return t;
   }
 
