@@ -1,6 +1,7 @@
 package dev.duplexrpc.js;
 
 import dev.duplexrpc.testing.CountingPublisher;
+import dev.duplexrpc.testing.FaultProxy;
 import dev.duplexrpc.testing.RequiredTool;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +17,7 @@ import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcService;
 import dev.duplexrpc.server.RpcServer;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +78,21 @@ class DuplexJsTest {
     String trace();
   }
 
+  /**
+   * The faults the Node tests cause, called over a direct connection: the tests' resumable
+   * connections go through {@link FaultProxy}.
+   */
+  @RpcService(prefix = "faults.")
+  public interface Faults {
+    /** Resets every connection through the proxy (a lost socket: 1006 at both ends); returns how many. */
+    @RpcMethod
+    int cut();
+
+    /** Whether the proxy resets the connections it accepts from now on, so that reconnecting fails. */
+    @RpcMethod
+    boolean resetNew(boolean reset);
+  }
+
   /** The client's exposed function the server calls back. */
   public interface Client {
     @RpcMethod
@@ -85,6 +102,7 @@ class DuplexJsTest {
   private static final AtomicReference<RpcServer> SERVER = new AtomicReference<>();
   private static final AtomicReference<CountingPublisher> LAST_COUNT = new AtomicReference<>();
   private static RpcServer server;
+  private static FaultProxy proxy;
   private static Path work;
 
   @BeforeAll
@@ -150,14 +168,32 @@ class DuplexJsTest {
             return t == null ? "none" : t.traceparent() + "|" + t.tracestate();
           }
         })
+        .service(new Faults() {
+          @Override
+          public int cut() {
+            List<FaultProxy.Link> links = proxy.links();
+            links.forEach(FaultProxy.Link::cut);
+            return links.size();
+          }
+
+          @Override
+          public boolean resetNew(boolean reset) {
+            proxy.resetNewConnections(reset);
+            return reset;
+          }
+        })
         .interceptor(call -> null) // a received trace context reaches handlers through the interceptor path
         .build()
         .start();
     SERVER.set(server);
+    proxy = FaultProxy.start(new InetSocketAddress("127.0.0.1", server.port()));
   }
 
   @AfterAll
   static void stopServer() {
+    if (proxy != null) {
+      proxy.close();
+    }
     if (server != null) {
       server.close();
     }
@@ -165,9 +201,10 @@ class DuplexJsTest {
 
   @Test
   void nodeTestsPassAgainstTheServer() throws Exception {
-    Run run = run(work, Map.of("DUPLEX_URL", server.uri().toString()), "node", "--test", "test/");
+    Run run = run(work, Map.of("DUPLEX_URL", server.uri().toString(),
+        "DUPLEX_PROXY_URL", proxy.via(server.uri()).toString()), "node", "--test", "test/");
     assertEquals(0, run.exit, () -> "node --test failed:\n" + run.output);
-    assertTrue(run.output.contains("# pass 12"), () -> "expected 12 passing Node tests:\n" + run.output);
+    assertTrue(run.output.contains("# pass 18"), () -> "expected 18 passing Node tests:\n" + run.output);
     assertTrue(run.output.contains("# fail 0"), () -> run.output);
   }
 
