@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code duplex.js} resumes its session in a real headless Chromium (docs/resume.md): the page,
  * loaded from the library's {@link RpcServer}, connects to it through the fault-injecting {@link
- * FaultProxy}, and the test cuts the link (a TCP reset both ways: the page and the server see
- * 1006). A browser cannot see a frozen link (pages have no WebSocket ping), so only resets are
- * tested here; the server's heartbeat ends a frozen socket on its side. What the page saw is read
- * back over the DevTools protocol from {@code browser-test/resume-page.js}.
+ * FaultProxy}, and the test cuts the link: a TCP reset both ways (the page and the server see
+ * 1006), or a freeze that the server's heartbeat ends on its side. A page cannot see a frozen link
+ * itself (it can neither send WebSocket pings nor see the server's), so it learns of that drop
+ * when the link comes back (or its TCP connection gives up). What the page saw is read back over
+ * the DevTools protocol from {@code browser-test/resume-page.js}.
  *
  * <p>Skipped when no chromium is installed, unless {@code CI=true} (then it fails).
  */
@@ -100,6 +101,8 @@ class BrowserResumeTest {
         .host("127.0.0.1")
         .port(port)
         .path("/rpc")
+        .pingInterval(Duration.ofMillis(100)) // the heartbeat ends a frozen link within a second
+        .idleTimeout(Duration.ofMillis(800))
         .event(NEWS)
         .service((Waiting) tag -> {
           hangRuns.incrementAndGet();
@@ -173,6 +176,37 @@ class BrowserResumeTest {
     assertEquals(2, hangRuns.get(), "each call ran its handler once");
     assertNull(hanging.poll(), "no call ran twice");
     assertEquals(1, opens.get(), "one session");
+    assertEquals(1, resumes.get(), "resumed once");
+  }
+
+  @Test
+  void aFrozenLinkTheServersHeartbeatEndedIsResumedWhenTheLinkComesBack() throws Exception {
+    FaultProxy.Link link = proxy.links().get(0);
+    page("call('hang', 'hang', ['frozen'])");
+    CompletableFuture<String> hang = hanging.poll(10, TimeUnit.SECONDS);
+    assertNotNull(hang, "the server got the page's call");
+
+    link.freeze();
+    page("call('intoTheFreeze', 'hang', ['held'])"); // its bytes never reach the server
+    server.events().publish(NEWS, "f1");              // its bytes wait in the proxy for the page
+    link.serverClosed().get(10, TimeUnit.SECONDS);    // the server's heartbeat ended its socket
+    hang.complete("done while frozen");
+    server.events().publish(NEWS, "f2");
+    assertEquals("open", page("state()").getAsString(), "the page cannot tell a frozen link");
+    assertEquals(1, hangRuns.get());
+
+    link.unfreeze(); // the page gets what was held, then the end of the connection
+    assertEquals(json("['open', 'resuming', 'open']"), page("reached('open', 2)"));
+    assertEquals(json("{result: 'done while frozen'}"), page("outcome('hang')"));
+    CompletableFuture<String> replayed = hanging.poll(10, TimeUnit.SECONDS);
+    assertNotNull(replayed, "the call sent into the freeze was replayed");
+    replayed.complete("replayed");
+    assertEquals(json("{result: 'replayed'}"), page("outcome('intoTheFreeze')"));
+    server.events().publish(NEWS, "f3");
+    assertEquals(json("['f1', 'f2', 'f3']"), page("eventsAtLeast(3)"));
+    assertEquals(json("{states: ['open', 'resuming', 'open'], events: ['f1', 'f2', 'f3'], hookRuns: 0,"
+        + " asked: 0, pendingCalls: 0, state: 'open'}"), page("summary()"));
+    assertEquals(2, hangRuns.get(), "each call ran its handler once");
     assertEquals(1, resumes.get(), "resumed once");
   }
 
