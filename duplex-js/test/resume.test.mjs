@@ -68,7 +68,7 @@ test("a lost socket is resumed: calls in flight both ways complete once, events 
     assert.equal(rpc.state, "open");
     const ticks = [];
     const sixTicks = latch();
-    await rpc.subscribe("tick", (payload) => {
+    await rpc.subscribe("proxied.tick", (payload) => {
       ticks.push(payload.n);
       if (ticks.length === 6) {
         sixTicks.open();
@@ -81,14 +81,14 @@ test("a lost socket is resumed: calls in flight both ways complete once, events 
     assert.equal(rpc.isOpen, false);
     const during = rpc.call("calc.add", [20, 22]); // buffered in the session, sent after the resume
     for (let n = 1; n <= 3; n++) {
-      await faults.call("calc.tick", [n]); // published while the page's socket is gone
+      await faults.call("faults.tick", [n]); // published while the page's socket is gone
     }
     answerNickname.open(); // the reply waits in the session too
     await reached("open", 2);
     assert.equal(await greeting, "Hello, Aleo!");
     assert.equal(await during, 42);
     for (let n = 4; n <= 6; n++) {
-      await faults.call("calc.tick", [n]);
+      await faults.call("faults.tick", [n]);
     }
     await sixTicks.promise;
     assert.deepEqual(ticks, [1, 2, 3, 4, 5, 6]);
@@ -131,7 +131,7 @@ test("resumableSessions: false fails pending calls at the drop, reconnects, runs
   try {
     const ticks = [];
     const ticked = latch();
-    await rpc.subscribe("tick", (payload) => { ticks.push(payload.n); ticked.open(); });
+    await rpc.subscribe("proxied.tick", (payload) => { ticks.push(payload.n); ticked.open(); });
     const greeting = rpc.call("calc.greet", ["Alexander"]).then(() => null, (e) => e);
     await asked.promise;
     await faults.call("faults.cut");
@@ -142,7 +142,7 @@ test("resumableSessions: false fails pending calls at the drop, reconnects, runs
     assert.deepEqual(states, ["open", "reconnecting", "open"]);
     assert.equal(hookRuns, 1);
     assert.equal(await rpc.call("calc.add", [2, 3]), 5);
-    assert.equal(await faults.call("calc.tick", [9]), 1, "the renewed subscription is the only one");
+    assert.equal(await faults.call("faults.tick", [9]), 1, "the renewed subscription is the only one");
     await ticked.promise;
     assert.deepEqual(ticks, [9]);
   } finally {
@@ -199,3 +199,33 @@ test("close() while resuming ends the connection at once; bad options are refuse
   await assert.rejects(connect(proxied, {WebSocket, resumeBuffer: {bytes: 0}}), TypeError);
   await assert.rejects(connect(proxied, {WebSocket, onReconnect: 1}), TypeError);
 });
+
+test("five cuts under load: every call completes once with its result, every event arrives once, in order", async () => {
+  const {rpc, states} = await proxiedConnection();
+  try {
+    const events = [];
+    await rpc.subscribe("proxied.tick", (payload) => events.push(payload.n));
+    const calls = [];
+    let published = 0;
+    for (let cut = 0; cut < 5; cut++) {
+      for (let i = 0; i < 100; i++) {
+        const n = cut * 100 + i;
+        calls.push(rpc.call("calc.add", [n, 1]).then((sum) => assert.equal(sum, n + 1)));
+      }
+      for (let i = 0; i < 20; i++) {
+        await faults.call("faults.tick", [++published]); // from another connection, one after the other
+      }
+      await faults.call("faults.cut");
+    }
+    await Promise.all(calls);
+    await faults.call("faults.tick", [++published]);
+    while (events.length < published && rpc.state !== "closed") {
+      await new Promise((resolve) => setTimeout(resolve, 10)); // bounded by the test's timeout
+    }
+    assert.deepEqual(events, Array.from({length: published}, (_, i) => i + 1));
+    assert.ok(states.every((s) => s === "open" || s === "resuming"), states.join());
+    assert.equal(rpc.pendingCalls, 0);
+  } finally {
+    await rpc.close();
+  }
+}, {timeout: 60000});

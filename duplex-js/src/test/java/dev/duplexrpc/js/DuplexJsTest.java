@@ -91,6 +91,10 @@ class DuplexJsTest {
     /** Whether the proxy resets the connections it accepts from now on, so that reconnecting fails. */
     @RpcMethod
     boolean resetNew(boolean reset);
+
+    /** Publishes {@code {"n": n}} as the event {@code proxied.tick}; returns how many subscribers got it. */
+    @RpcMethod
+    int tick(int n);
   }
 
   /** The client's exposed function the server calls back. */
@@ -113,6 +117,7 @@ class DuplexJsTest {
         .port(0)
         .path("/rpc")
         .event("tick")
+        .event("proxied.tick") // the resume tests' own event, apart from the other tests'
         .service(new Calc() {
           @Override
           public int add(int a, int b) {
@@ -181,6 +186,11 @@ class DuplexJsTest {
             proxy.resetNewConnections(reset);
             return reset;
           }
+
+          @Override
+          public int tick(int n) {
+            return SERVER.get().events().publish("proxied.tick", Map.of("n", n));
+          }
         })
         .interceptor(call -> null) // a received trace context reaches handlers through the interceptor path
         .build()
@@ -204,7 +214,7 @@ class DuplexJsTest {
     Run run = run(work, Map.of("DUPLEX_URL", server.uri().toString(),
         "DUPLEX_PROXY_URL", proxy.via(server.uri()).toString()), "node", "--test", "test/");
     assertEquals(0, run.exit, () -> "node --test failed:\n" + run.output);
-    assertTrue(run.output.contains("# pass 18"), () -> "expected 18 passing Node tests:\n" + run.output);
+    assertTrue(run.output.contains("# pass 21"), () -> "expected 21 passing Node tests:\n" + run.output);
     assertTrue(run.output.contains("# fail 0"), () -> run.output);
   }
 

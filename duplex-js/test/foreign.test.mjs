@@ -1,0 +1,84 @@
+// duplex.js against a foreign JSON-RPC server (a `ws` server in this process, as rpc-websockets
+// would be): no session and no acknowledgement goes on the wire, and a lost socket reconnects
+// with a fresh connection, running the reconnect hook.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import WebSocket, { WebSocketServer } from "ws";
+import { connect, ErrorCodes } from "@duplexrpc/client";
+
+/** A server on 127.0.0.1, an ephemeral port, that selects `protocol` and answers every request with its id. */
+async function foreignServer(protocol, greeting) {
+  const frames = [];
+  const sockets = [];
+  const server = new WebSocketServer({host: "127.0.0.1", port: 0,
+    handleProtocols: (offered) => (offered.has(protocol) ? protocol : false)});
+  server.on("connection", (socket) => {
+    sockets.push(socket);
+    if (greeting) {
+      socket.send(greeting);
+    }
+    socket.on("message", (data) => {
+      const text = data.toString();
+      frames.push(text);
+      const message = JSON.parse(text);
+      if (message.id !== undefined && message.method === "hold") {
+        return; // never answered
+      }
+      if (message.id !== undefined) {
+        socket.send(JSON.stringify({jsonrpc: "2.0", id: message.id, result: message.id}));
+      }
+    });
+  });
+  await new Promise((resolve) => server.on("listening", resolve));
+  return {url: `ws://127.0.0.1:${server.address().port}/`, frames, sockets,
+    close: () => new Promise((resolve) => { sockets.forEach((s) => s.terminate()); server.close(resolve); })};
+}
+
+test("a plain jsonrpc-2.0 server sees plain JSON-RPC 2.0 only; a lost socket reconnects and runs the hook", async () => {
+  const server = await foreignServer("jsonrpc-2.0");
+  const states = [];
+  let hooks = 0;
+  const rpc = await connect(server.url, {WebSocket, reconnect: {initialDelay: 0, maxDelay: 10},
+    onStateChange: (s) => states.push(s), onReconnect: () => { hooks++; }});
+  try {
+    assert.equal(rpc.extensionsAgreed, false);
+    for (let i = 1; i <= 70; i++) {
+      assert.equal(await rpc.call("echo", [i]), i); // past 64 messages: still no acknowledgement
+    }
+    assert.equal(server.frames.length, 70);
+    assert.ok(server.frames.every((f) => !f.includes("rpc.session") && !f.includes("rpc.ack")));
+    assert.equal(server.frames[0], '{"jsonrpc":"2.0","id":1,"method":"echo","params":[1]}');
+    const held = rpc.call("hold").catch((e) => e);
+    server.sockets[0].terminate(); // no close frame: 1006
+    const error = await held;
+    assert.equal(error.code, ErrorCodes.CONNECTION_CLOSED);
+    assert.equal(error.closeCode, 1006);
+    while (states.length < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.deepEqual(states, ["open", "reconnecting", "open"]);
+    assert.equal(hooks, 1);
+    assert.equal(await rpc.call("echo"), 72);
+  } finally {
+    await rpc.close();
+    await server.close();
+  }
+});
+
+test("a duplex-rpc.1 server that keeps no session gets one rpc.session and no acknowledgement", async () => {
+  const server = await foreignServer("duplex-rpc.1",
+      '{"jsonrpc":"2.0","method":"rpc.session","params":{"resumable":false}}');
+  const rpc = await connect(server.url, {WebSocket, reconnect: false});
+  try {
+    assert.equal(rpc.extensionsAgreed, true);
+    for (let i = 1; i <= 70; i++) {
+      assert.equal(await rpc.call("echo", [i]), i);
+    }
+    assert.equal(server.frames[0], '{"jsonrpc":"2.0","method":"rpc.session","params":{}}');
+    assert.equal(server.frames.length, 71);
+    assert.ok(server.frames.slice(1).every((f) => !f.includes("rpc.")));
+  } finally {
+    await rpc.close();
+    await server.close();
+  }
+});
