@@ -1,7 +1,10 @@
 // duplex.js: the Duplex RPC browser client. Bidirectional JSON-RPC 2.0 over the browser's own
 // WebSocket, speaking the same wire as the Java library (docs/wire.md): the page calls the
 // server, the server calls methods the page exposes, and the page subscribes to the server's
-// events (rpc.on / rpc.off). An ES module without dependencies; see docs/browser.md.
+// events (rpc.on / rpc.off). A lost socket reconnects, and with this library's server the session
+// is resumed: nothing pending fails, nothing is lost (docs/resume.md). An ES module without
+// dependencies, in sections: errors and helpers, connect(), resumable sessions (SessionLayer),
+// Connection, streams, batches; see docs/browser.md.
 
 /**
  * The error codes the library uses (docs/errors.md). -32001, -32002, -32006 and -32009 are
@@ -191,8 +194,9 @@ function webSocketUrl(url) {
  *     each reconnect that had to make a fresh session, on the new socket, before the state is
  *     `"open"` again: the place to log in again. Subscriptions are renewed before it runs. Not
  *     run after a resume. If it throws, the new socket is closed and the attempt counts as failed
- * @returns {Promise<Connection>} resolves when the socket is open; rejects with an
- *     {@link RpcError} -32002 if it closes before that
+ * @returns {Promise<Connection>} resolves when the connection is open (with this library's
+ *     server, when it has answered the session's greeting); rejects with an {@link RpcError}
+ *     -32002 if the socket closes before that
  */
 export function connect(url, options = {}) {
   const WebSocketClass = options.WebSocket ?? globalThis.WebSocket;
@@ -716,7 +720,8 @@ export class Connection {
         this.#ready = true;
         this.#setState("open");
       } else {
-        socket.close(1011, "resume failed"); // the server is not this session's
+        // The server is not this session's. (A page may close only with 1000 or 3000 to 4999.)
+        socket.close(1000, "resume failed");
       }
       return;
     }
@@ -730,7 +735,7 @@ export class Connection {
     if (answer !== null) {
       const fresh = new SessionLayer(answer.token, this.#resumeLimit, this.#resumeSendWait);
       if (!fresh.attach(socket, answer.received)) {
-        socket.close(1011, "session could not start");
+        socket.close(1000, "session could not start");
         return;
       }
       this.#session = fresh;
@@ -761,7 +766,7 @@ export class Connection {
     } catch (e) {
       console.error("duplex.js: onReconnect failed; the attempt counts as failed", e);
       if (socket === this.#socket) {
-        socket.close(1011, "reconnect hook failed");
+        socket.close(1000, "reconnect hook failed");
       }
       return;
     }

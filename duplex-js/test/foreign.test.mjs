@@ -82,3 +82,37 @@ test("a duplex-rpc.1 server that keeps no session gets one rpc.session and no ac
     await server.close();
   }
 });
+
+test("a reconnect hook that throws fails the attempt: the socket is closed and the next attempt runs it again", async () => {
+  const server = await foreignServer("jsonrpc-2.0");
+  const states = [];
+  let hooks = 0;
+  const rpc = await connect(server.url, {WebSocket, reconnect: {initialDelay: 0, maxDelay: 10},
+    onStateChange: (s) => states.push(s),
+    onReconnect: () => {
+      hooks++;
+      if (hooks === 1) {
+        throw new Error("not yet");
+      }
+    }});
+  const error = console.error;
+  console.error = () => {}; // the failed hook is logged
+  try {
+    server.sockets[0].terminate();
+    while (states.length < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.deepEqual(states, ["open", "reconnecting", "open"]);
+    assert.equal(hooks, 2);
+    assert.equal(server.sockets.length, 3, "the first reconnect's socket was closed, a third one opened");
+    const second = server.sockets[1];
+    if (second.readyState !== WebSocket.CLOSED) {
+      await new Promise((resolve) => second.once("close", resolve)); // closed by the client
+    }
+    assert.equal(await rpc.call("echo"), 1);
+  } finally {
+    console.error = error;
+    await rpc.close();
+    await server.close();
+  }
+});
