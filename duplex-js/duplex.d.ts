@@ -174,7 +174,8 @@ export interface Subscription {
  * Opens a connection to a Duplex RPC server (or any JSON-RPC 2.0 WebSocket peer).
  *
  * @param url a ws:/wss: URL (a string or a URL object), or (in a page) a URL relative to the page
- * @returns resolves when the socket is open; rejects with RpcError -32002 if it closes first
+ * @returns resolves when the connection is open (with this library's server, once it answered the
+ *     session's greeting); rejects with RpcError -32002 if the socket closes first
  */
 export declare function connect(url: string | { readonly href: string }, options?: ConnectOptions): Promise<Connection>;
 
