@@ -287,6 +287,7 @@ class DuplexJsTest {
     Process p = pb.start();
     long limit = command[0].startsWith("npm") && "ci".equals(command[1]) ? NPM_SECONDS : RUN_SECONDS;
     if (!p.waitFor(limit, TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly); // node --test runs each file in a child
       p.destroyForcibly();
       fail(String.join(" ", command) + " did not finish within " + limit + " s:\n" + Files.readString(log));
     }
