@@ -21,6 +21,8 @@ export declare const ErrorCodes: Readonly<{
 export declare const DEFAULT_CALL_TIMEOUT: number;
 /** The default credit window of a consumed stream: 256 items. */
 export declare const DEFAULT_STREAM_WINDOW: number;
+/** How long a socket may take to open and have its session's greeting answered by default: 10000 ms. */
+export declare const DEFAULT_CONNECT_TIMEOUT: number;
 /** The default size of a session's replay buffer: 1 MiB of UTF-8. */
 export declare const DEFAULT_RESUME_BUFFER: number;
 /** How long a message waits for room in a full replay buffer by default: 10000 ms. */
@@ -124,6 +126,12 @@ export interface ConnectOptions {
    * connection with its socket.
    */
   reconnect?: boolean | ReconnectOptions;
+  /**
+   * Milliseconds a socket (the first and each reconnect's) may take to open and have its session's
+   * greeting answered; then connect() rejects with -32002 (reason "connect timed out"), or the
+   * reconnect attempt counts as failed. Default 10000.
+   */
+  connectTimeout?: number;
   /** Whether to ask this library's server for a resumable session (docs/resume.md). Default true. */
   resumableSessions?: boolean;
   /** The session's replay buffer. */

@@ -48,6 +48,9 @@ const STANDARD_MESSAGES = new Map([
 /** The default call timeout, in milliseconds: 30 seconds, as the Java library's. */
 export const DEFAULT_CALL_TIMEOUT = 30000;
 
+/** How long a socket may take to open and, with a session, to have its greeting answered: 10 s, as the Java client's. */
+export const DEFAULT_CONNECT_TIMEOUT = 10000;
+
 /** The default credit window of a consumed stream, in items (as the Java library's). */
 export const DEFAULT_STREAM_WINDOW = 256;
 
@@ -175,6 +178,10 @@ function webSocketUrl(url) {
  * @param {string|string[]} [options.protocols] WebSocket subprotocols to offer instead of the
  *     above, for a server that asks for its own
  * @param {Function} [options.WebSocket] the WebSocket class; the browser's by default
+ * @param {number} [options.connectTimeout=10000] milliseconds a socket (the first one and each
+ *     reconnect's) may take to open and, with a session, to have its greeting answered; then it is
+ *     given up: connect() rejects with -32002 (close code 1006, reason "connect timed out"), and a
+ *     reconnect attempt counts as failed
  * @param {boolean|{initialDelay?: number, maxDelay?: number, maxAttempts?: number}} [options.reconnect=true]
  *     whether a connection that lost its socket reconnects, as the Java client: full-jitter
  *     exponential backoff from `initialDelay` (500 ms) up to `maxDelay` (30000 ms), at most
@@ -545,6 +552,8 @@ export class Connection {
   #closing = false;
   #attempts = 0;
   #retryTimer = null;
+  #connectTimeout;
+  #connectTimer = null; // gives up a socket that is not ready in time
   #drop = {code: 1006, reason: ""}; // the close that ended the last open socket
 
   /**
@@ -577,6 +586,7 @@ export class Connection {
       maxAttempts: checkedSetting(reconnect.maxAttempts, DEFAULT_RECONNECT.maxAttempts, "reconnect.maxAttempts", 0),
     };
     this.#reopen = reopen;
+    this.#connectTimeout = checkedSetting(options.connectTimeout, DEFAULT_CONNECT_TIMEOUT, "connectTimeout", 1);
     this.#resumable = options.resumableSessions ?? true;
     this.#resumeLimit = checkedSetting(options.resumeBuffer?.bytes, DEFAULT_RESUME_BUFFER, "resumeBuffer.bytes", 1);
     this.#resumeSendWait = checkedSetting(options.resumeBuffer?.sendWait, DEFAULT_RESUME_SEND_WAIT,
@@ -659,6 +669,8 @@ export class Connection {
 
   /** Listens to one socket; events of a socket that was replaced are ignored. */
   #wire(socket) {
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer = setTimeout(() => this.#connectTimedOut(socket), this.#connectTimeout);
     socket.onopen = () => {
       if (socket === this.#socket) {
         this.#socketOpened(socket);
@@ -675,6 +687,24 @@ export class Connection {
         this.#socketClosed(event.code, event.reason);
       }
     };
+  }
+
+  /** A socket not ready in time is given up, as a socket that closed at once. */
+  #connectTimedOut(socket) {
+    if (socket !== this.#socket || this.#ready || this.#state === "closed") {
+      return;
+    }
+    const ignore = () => {};
+    socket.onopen = ignore;
+    socket.onmessage = ignore;
+    socket.onerror = ignore;
+    socket.onclose = ignore;
+    try {
+      socket.close(1000, "connect timed out");
+    } catch (e) {
+      // closed already
+    }
+    this.#socketClosed(1006, "connect timed out");
   }
 
   #socketOpened(socket) {
@@ -712,6 +742,7 @@ export class Connection {
   /** The current socket is ready: `answer` is the server's rpc.session params, or null for none. */
   #linkReady(answer) {
     const socket = this.#socket;
+    clearTimeout(this.#connectTimer);
     const old = this.#session;
     if (old !== null && this.#state === "resuming" && answer !== null && answer.resumed === true) {
       if (old.attach(socket, answer.received)) {
@@ -777,6 +808,7 @@ export class Connection {
   }
 
   #socketClosed(code, reason) {
+    clearTimeout(this.#connectTimer);
     const wasReady = this.#ready;
     this.#ready = false;
     this.#greeting = false;
@@ -840,6 +872,7 @@ export class Connection {
 
   /** The connection ends for good. */
   #finish(code, reason) {
+    clearTimeout(this.#connectTimer);
     clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
     const error = closedError(code, reason);

@@ -2,6 +2,7 @@
 // would be): no session and no acknowledgement goes on the wire, and a lost socket reconnects
 // with a fresh connection, running the reconnect hook.
 import { test } from "node:test";
+import net from "node:net";
 import assert from "node:assert/strict";
 import WebSocket, { WebSocketServer } from "ws";
 import { connect, ErrorCodes } from "@duplexrpc/client";
@@ -114,5 +115,21 @@ test("a reconnect hook that throws fails the attempt: the socket is closed and t
     console.error = error;
     await rpc.close();
     await server.close();
+  }
+});
+
+test("connectTimeout gives up a socket whose handshake or session greeting does not come", async () => {
+  const silent = net.createServer(() => {}); // accepts TCP, never answers the upgrade
+  await new Promise((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  const mute = await foreignServer("duplex-rpc.1"); // agrees duplex-rpc.1, never answers rpc.session
+  try {
+    for (const url of [`ws://127.0.0.1:${silent.address().port}/`, mute.url]) {
+      await assert.rejects(connect(url, {WebSocket, connectTimeout: 100}), (e) =>
+        e.code === ErrorCodes.CONNECTION_CLOSED && e.closeCode === 1006 && e.closeReason === "connect timed out");
+    }
+    await assert.rejects(connect(mute.url, {WebSocket, connectTimeout: 0}), TypeError);
+  } finally {
+    silent.close();
+    await mute.close();
   }
 });
