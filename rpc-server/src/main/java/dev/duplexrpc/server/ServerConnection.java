@@ -48,16 +48,22 @@ public final class ServerConnection implements AutoCloseable {
   private final Transport transport;
   private final Object subscriptionLock = new Object(); // Events' lock for this connection
   private Set<String> subscriptions; // guarded by subscriptionLock; made on the first rpc.on
+  private final CompletableFuture<ConnectionClosedException> closed; // once the endpoint forgot it
   private volatile EventForm eventForm;
 
   ServerConnection(String id, Handshake handshake, ConcurrentMap<String, Object> attributes, Peer peer,
-      Transport transport, EventForm eventForm) {
+      Transport transport, EventForm eventForm, Runnable forget) {
     this.id = id;
     this.handshake = handshake;
     this.attributes = attributes;
     this.peer = peer;
     this.transport = transport;
     this.eventForm = eventForm;
+    // Whoever sees the close future complete no longer finds the connection in the registry.
+    this.closed = peer.closeFuture().thenApply(ex -> {
+      forget.run();
+      return ex;
+    });
   }
 
   /**
@@ -237,12 +243,13 @@ public final class ServerConnection implements AutoCloseable {
 
   /**
    * A future that completes when the connection has closed, with the exception pending calls
-   * failed with. It never completes exceptionally.
+   * failed with; by then {@link RpcEndpoint#connections()} no longer lists it. It never completes
+   * exceptionally.
    *
    * @return the close future
    */
   public CompletableFuture<ConnectionClosedException> closeFuture() {
-    return peer.closeFuture();
+    return closed.thenApply(ex -> ex); // a copy: completing it does not complete the connection's
   }
 
   /** Closes the connection with 1000 (normal closure); pending calls fail at once. Idempotent. */
