@@ -413,9 +413,8 @@ public final class RpcEndpoint {
         closeQuietly(session, CloseReason.CloseCodes.UNEXPECTED_CONDITION, "server configuration error");
         return null;
       }
-      ServerConnection[] forgotten = new ServerConnection[1];
       Runnable forget = () -> {
-        ServerConnection c = forgotten[0];
+        ServerConnection c = self[0]; // null while being made
         if (c != null) {
           open.remove(id, c);
           events.dropAll(c);
@@ -424,7 +423,6 @@ public final class RpcEndpoint {
       // Its close future completes once forgotten (subscriptions that raced the close dropped too).
       ServerConnection connection = new ServerConnection(id, seen, attributes, peer,
           layer == null ? transport : layer, eventForm, forget);
-      forgotten[0] = connection;
       self[0] = connection;
       PeerOwner.set(peer, connection);
       open.put(id, connection);
