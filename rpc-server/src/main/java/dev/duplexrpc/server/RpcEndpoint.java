@@ -237,7 +237,8 @@ public final class RpcEndpoint {
    * (shutting down), running handlers may finish within {@code grace}, then it closes with 1001.
    *
    * @param grace how long running handlers may take
-   * @return a future that completes when every connection is closed
+   * @return a future that completes when every connection is closed and no longer listed by
+   *     {@link #connections()}
    */
   public CompletableFuture<Void> shutdown(Duration grace) {
     Objects.requireNonNull(grace, "grace == null");
@@ -246,7 +247,8 @@ public final class RpcEndpoint {
     openSessions.stopping();
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (ServerConnection c : open.values()) {
-      all.add(c.peer().shutdown(grace));
+      // Complete once the connection is also out of the registry: connections() is empty then.
+      all.add(c.peer().shutdown(grace).thenCompose(v -> c.closeFuture()).thenApply(ex -> (Void) null));
     }
     closeRaw(); // a transport handler's connections have no requests to drain here
     return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
