@@ -1,23 +1,35 @@
 package dev.duplexrpc.core.internal;
 
 import dev.duplexrpc.core.ConnectionClosedException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Whether one connection is open, shared by the stages of its Peer: it holds the exception that
  * pending and new calls fail with once the connection has closed, set exactly once.
  */
 public final class ConnectionState {
-  private final AtomicReference<ConnectionClosedException> closed = new AtomicReference<>();
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup()
+          .findVarHandle(ConnectionState.class, "closed", ConnectionClosedException.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile ConnectionClosedException closed; // set once, through CLOSED
 
   /** The close, or null while the connection is open. */
   public ConnectionClosedException closed() {
-    return closed.get();
+    return closed;
   }
 
   /** Whether the connection is open. */
   public boolean isOpen() {
-    return closed.get() == null;
+    return closed == null;
   }
 
   /**
@@ -27,6 +39,6 @@ public final class ConnectionState {
    */
   public ConnectionClosedException close(int code, String reason) {
     ConnectionClosedException ex = new ConnectionClosedException(code, reason);
-    return closed.compareAndSet(null, ex) ? ex : null;
+    return CLOSED.compareAndSet(this, null, ex) ? ex : null;
   }
 }

@@ -4,8 +4,9 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Messages on their way into a session, written one at a time, and the bytes they hold. Jakarta
@@ -15,15 +16,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * starts writing; the others return at once. A send that completes within {@code sendText}
  * (Tyrus, when the socket takes the bytes at once) lets the writing thread go on to the next
  * message in a loop; one that completes later goes on from the completion callback. Thread-safe.
+ * An idle connection's outbox is this one object: the queue is made by the first send, and the
+ * counts are fields of the outbox.
  */
 final class SessionOutbox {
   /** A message waiting in the outbox, with the stage its sender was given. */
   private record Outgoing(String text, CompletableFuture<Void> sent, long bytes) {}
 
+  private static final VarHandle OUTBOX;
+  private static final VarHandle OUTBOX_SIZE;
+  private static final VarHandle QUEUED_BYTES;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      OUTBOX = l.findVarHandle(SessionOutbox.class, "outbox", ConcurrentLinkedQueue.class);
+      OUTBOX_SIZE = l.findVarHandle(SessionOutbox.class, "outboxSize", int.class);
+      QUEUED_BYTES = l.findVarHandle(SessionOutbox.class, "queuedBytes", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Session session;
-  private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger outboxSize = new AtomicInteger(); // queued plus the one being written
-  private final AtomicLong queuedBytes = new AtomicLong();
+  private volatile ConcurrentLinkedQueue<Outgoing> outbox; // made by the first send
+  private volatile int outboxSize; // queued plus the one being written
+  private volatile long queuedBytes;
 
   SessionOutbox(Session session) {
     this.session = session;
@@ -31,7 +49,7 @@ final class SessionOutbox {
 
   /** Bytes handed to the outbox and not yet written. */
   long queuedBytes() {
-    return queuedBytes.get();
+    return queuedBytes;
   }
 
   /**
@@ -40,12 +58,12 @@ final class SessionOutbox {
    * @return the bytes queued now, these included
    */
   long reserve(long bytes) {
-    return queuedBytes.addAndGet(bytes);
+    return (long) QUEUED_BYTES.getAndAdd(this, bytes) + bytes;
   }
 
   /** Takes back a {@link #reserve} whose message is not sent after all. */
   void unreserve(long bytes) {
-    queuedBytes.addAndGet(-bytes);
+    QUEUED_BYTES.getAndAdd(this, -bytes);
   }
 
   /**
@@ -53,21 +71,34 @@ final class SessionOutbox {
    * nothing else is being written.
    */
   void add(String text, CompletableFuture<Void> sent, long bytes) {
-    outbox.add(new Outgoing(text, sent, bytes));
-    if (outboxSize.getAndIncrement() == 0) {
+    queue().add(new Outgoing(text, sent, bytes));
+    if ((int) OUTBOX_SIZE.getAndAdd(this, 1) == 0) {
       writeFromOutbox();
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private ConcurrentLinkedQueue<Outgoing> queue() {
+    ConcurrentLinkedQueue<Outgoing> q = outbox;
+    if (q == null) {
+      ConcurrentLinkedQueue<Outgoing> made = new ConcurrentLinkedQueue<>();
+      q = (ConcurrentLinkedQueue<Outgoing>) OUTBOX.compareAndExchange(this, null, made);
+      if (q == null) {
+        q = made;
+      }
+    }
+    return q;
   }
 
   /** Writes queued messages one at a time; run by the one thread that owns the outbox. */
   private void writeFromOutbox() {
     while (true) {
-      Outgoing o = outbox.poll();
+      Outgoing o = outbox.poll(); // made by the add that started this writer
       // 0: being written; 1: completed before write() returned; 2: write() returned first.
       AtomicInteger state = new AtomicInteger();
       write(o, () -> {
         if (!state.compareAndSet(0, 1)) { // write() already returned: this callback carries on
-          if (outboxSize.decrementAndGet() != 0) {
+          if ((int) OUTBOX_SIZE.getAndAdd(this, -1) != 1) {
             writeFromOutbox();
           }
         }
@@ -75,7 +106,7 @@ final class SessionOutbox {
       if (state.compareAndSet(0, 2)) {
         return; // the callback will carry on
       }
-      if (outboxSize.decrementAndGet() == 0) {
+      if ((int) OUTBOX_SIZE.getAndAdd(this, -1) == 1) {
         return;
       }
     }
@@ -84,7 +115,7 @@ final class SessionOutbox {
   private void write(Outgoing o, Runnable next) {
     try {
       session.getAsyncRemote().sendText(o.text(), result -> {
-        queuedBytes.addAndGet(-o.bytes());
+        QUEUED_BYTES.getAndAdd(this, -o.bytes());
         if (result.isOK()) {
           o.sent().complete(null);
         } else {
@@ -94,7 +125,7 @@ final class SessionOutbox {
         next.run();
       });
     } catch (RuntimeException e) { // IllegalStateException once the session closed under us
-      queuedBytes.addAndGet(-o.bytes());
+      QUEUED_BYTES.getAndAdd(this, -o.bytes());
       o.sent().completeExceptionally(e);
       next.run();
     }

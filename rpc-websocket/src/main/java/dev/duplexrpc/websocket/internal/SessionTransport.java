@@ -8,6 +8,8 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,7 +21,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link Transport} over one open Jakarta WebSocket {@link Session}, used by the server and the
@@ -49,6 +50,16 @@ public final class SessionTransport implements Transport {
   /** Set while this thread is inside one of the session's message handlers. */
   private static final ThreadLocal<Boolean> IN_HANDLER = new ThreadLocal<>();
 
+  private static final VarHandle CLOSE_SEEN;
+
+  static {
+    try {
+      CLOSE_SEEN = MethodHandles.lookup().findVarHandle(SessionTransport.class, "closeSeen", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Session session;
   private final Link link;
   private final String name;
@@ -59,7 +70,7 @@ public final class SessionTransport implements Transport {
   private List<String> early = new ArrayList<>(); // guarded by lock; null once started
   private int earlyCloseCode = -1; // guarded by lock
   private String earlyCloseReason; // guarded by lock
-  private final AtomicBoolean closeSeen = new AtomicBoolean();
+  private volatile boolean closeSeen; // set once, through CLOSE_SEEN
   private volatile Runnable beforeClose;
   private volatile Heartbeat heartbeat;
   private final SessionOutbox outbox;
@@ -135,7 +146,7 @@ public final class SessionTransport implements Transport {
   public void heartbeat(Duration pingInterval, Duration idleTimeout) {
     Heartbeat h = Heartbeat.start(this, link, pingInterval, idleTimeout);
     heartbeat = h;
-    if (h != null && closeSeen.get()) {
+    if (h != null && closeSeen) {
       h.stop();
     }
   }
@@ -410,7 +421,7 @@ public final class SessionTransport implements Transport {
    * @param reason the close reason
    */
   public void closed(int code, String reason) {
-    if (!closeSeen.compareAndSet(false, true)) {
+    if (!CLOSE_SEEN.compareAndSet(this, false, true)) {
       return;
     }
     String r = reason == null ? "" : reason;

@@ -16,6 +16,8 @@ import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.proxy.CallTarget;
 import dev.duplexrpc.core.internal.stream.Streams;
 import dev.duplexrpc.core.transport.Transport;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +28,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The outgoing half of one connection: gives calls their ids, writes and sends requests,
@@ -41,6 +42,17 @@ public final class CallTable implements CallTarget {
   /** Passed as a timeout: use the configured call timeout. */
   public static final long DEFAULT_TIMEOUT = -1;
 
+  private static final VarHandle NEXT_ID;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      NEXT_ID = l.findVarHandle(CallTable.class, "nextId", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Transport transport;
   private final ConnectionState state;
   private final MessageWriter writer;
@@ -49,7 +61,7 @@ public final class CallTable implements CallTarget {
   private final boolean sendCancel;
   private final long callTimeoutMillis;
   private final LazyMap<Long, PendingCall> pending = new LazyMap<>(); // made on the first call
-  private final AtomicLong nextId = new AtomicLong();
+  private volatile long nextId; // through NEXT_ID
   private final CallHooks hooks; // null: no interceptors
   private final Streams streams;
 
@@ -112,7 +124,7 @@ public final class CallTable implements CallTarget {
   public <T> CompletableFuture<T> request(
       String method, MessageWriter.Body params, TypeAdapter<?> adapter, long timeoutMillis, boolean async) {
     CallFuture<T> future = new CallFuture<>();
-    long id = nextId.incrementAndGet();
+    long id = (long) NEXT_ID.getAndAdd(this, 1L) + 1;
     CallHooks.Observed observed = null;
     if (hooks != null) {
       try {
@@ -220,7 +232,7 @@ public final class CallTable implements CallTarget {
     boolean[] refused = new boolean[n];
     for (int i = 0; i < n; i++) {
       BatchEntry e = entries.get(i);
-      ids[i] = e.future() == null ? 0 : nextId.incrementAndGet();
+      ids[i] = e.future() == null ? 0 : (long) NEXT_ID.getAndAdd(this, 1L) + 1;
       if (hooks != null) {
         try {
           observed[i] = hooks.outgoing(e.method(), ids[i], e.params());

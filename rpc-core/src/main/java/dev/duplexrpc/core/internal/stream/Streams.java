@@ -13,6 +13,8 @@ import dev.duplexrpc.core.internal.LazyMap;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.transport.Transport;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
 import java.util.concurrent.CancellationException;
@@ -22,8 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The streams of one connection: those this end produces (by its own ids) and those it consumes
@@ -32,6 +32,19 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Streams {
   private static final System.Logger LOG = System.getLogger(Streams.class.getName());
+
+  private static final VarHandle OPEN;
+  private static final VarHandle NEXT_ID;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      OPEN = l.findVarHandle(Streams.class, "open", int.class);
+      NEXT_ID = l.findVarHandle(Streams.class, "nextId", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Transport transport;
   private final ConnectionState state;
@@ -44,8 +57,8 @@ public final class Streams {
   private final PeerConfig config;
   private final LazyMap<String, Producer> producers = new LazyMap<>();
   private final LazyMap<String, Consumer<?>> consumers = new LazyMap<>();
-  private final AtomicInteger open = new AtomicInteger();
-  private final AtomicLong nextId = new AtomicLong();
+  private volatile int open; // through OPEN
+  private volatile long nextId; // through NEXT_ID
   private final ProgressTable progress;
   private final long unclaimedMillis; // the call timeout; 0: stream results never expire unclaimed
 
@@ -72,7 +85,7 @@ public final class Streams {
 
   /** How many streams are open, both directions. */
   public int open() {
-    return open.get();
+    return open;
   }
 
   /**
@@ -123,7 +136,7 @@ public final class Streams {
       throw new IllegalStateException("a stream method returned or was given a null Flow.Publisher");
     }
     reserve();
-    String id = Long.toString(nextId.incrementAndGet());
+    String id = Long.toString((long) NEXT_ID.getAndAdd(this, 1L) + 1);
     Producer p = new Producer(this, id, (Flow.Publisher<Object>) publisher,
         (TypeAdapter<Object>) adapter, settings.window());
     producers.put(id, p);
@@ -181,14 +194,14 @@ public final class Streams {
       return;
     }
     if (consumers.putIfAbsent(id, c) != null) {
-      open.decrementAndGet();
+      OPEN.getAndAdd(this, -1);
       c.abort(StreamWire.violation("stream " + id + " is already being consumed"));
       return;
     }
     c.attached(id);
     ConnectionClosedException closed = state.closed();
     if (closed != null && consumers.remove(id, c)) { // closed while attaching: closed() missed it
-      open.decrementAndGet();
+      OPEN.getAndAdd(this, -1);
       c.abort(closed);
     }
   }
@@ -198,8 +211,8 @@ public final class Streams {
     if (closed != null) {
       throw closed;
     }
-    if (open.incrementAndGet() > settings.maxStreams()) {
-      open.decrementAndGet();
+    if ((int) OPEN.getAndAdd(this, 1) + 1 > settings.maxStreams()) {
+      OPEN.getAndAdd(this, -1);
       throw StreamWire.limit(settings.maxStreams() + " streams already open on this connection");
     }
   }
@@ -207,7 +220,7 @@ public final class Streams {
   /** Forgets a producer; true if it was open. */
   boolean release(Producer p) {
     if (producers.remove(p.id, p)) {
-      open.decrementAndGet();
+      OPEN.getAndAdd(this, -1);
       return true;
     }
     return false;
@@ -216,7 +229,7 @@ public final class Streams {
   /** Forgets a consumer; true if it was open. */
   boolean release(Consumer<?> c, String id) {
     if (id != null && consumers.remove(id, c)) {
-      open.decrementAndGet();
+      OPEN.getAndAdd(this, -1);
       return true;
     }
     return false;
