@@ -2,7 +2,7 @@ package dev.duplexrpc.server;
 
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerConfig;
-import dev.duplexrpc.core.PeerListener;
+import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.internal.resume.SequencedTransport;
 import dev.duplexrpc.core.internal.resume.SessionSettings;
 import dev.duplexrpc.core.transport.Subprotocols;
@@ -288,6 +288,24 @@ public final class RpcEndpoint {
     return handshakeCheck::check;
   }
 
+  /** A connection's close, for the connection listener; {@code c} is null if it closed while made. */
+  void closed(ServerConnection c, int code, String reason) {
+    if (listener != null) {
+      listener.onClose(c, code, reason);
+    }
+  }
+
+  /** Drops a closed connection from the registry and from its subscriptions. */
+  void forget(String id, ServerConnection c) {
+    open.remove(id, c);
+    events.dropAll(c);
+  }
+
+  /** Tells the cluster a connection closed. */
+  void clusterClosed(ServerConnection c, ConnectionClosedException ex) {
+    node.closed(c, ex);
+  }
+
   @Override
   public String toString() {
     return "RpcEndpoint[" + path + ", " + open.size() + " open]";
@@ -398,15 +416,8 @@ public final class RpcEndpoint {
         }
         eventForm = setup.eventForm();
       }
-      ServerConnection[] self = new ServerConnection[1];
-      pb.listener(new PeerListener() {
-        @Override
-        public void onClose(Peer peer, int code, String reason) {
-          if (listener != null) {
-            listener.onClose(self[0], code, reason);
-          }
-        }
-      });
+      Registration registration = new Registration(RpcEndpoint.this, id);
+      pb.listener(registration);
       Peer peer;
       try {
         peer = pb.build();
@@ -415,32 +426,19 @@ public final class RpcEndpoint {
         closeQuietly(session, CloseReason.CloseCodes.UNEXPECTED_CONDITION, "server configuration error");
         return null;
       }
-      Runnable forget = () -> {
-        ServerConnection c = self[0]; // null while being made
-        if (c != null) {
-          open.remove(id, c);
-          events.dropAll(c);
-        }
-      };
       // Its close future completes once forgotten (subscriptions that raced the close dropped too).
       ServerConnection connection = new ServerConnection(id, seen, attributes, peer,
-          layer == null ? transport : layer, eventForm, forget);
-      self[0] = connection;
+          layer == null ? transport : layer, eventForm, registration);
+      registration.connection(connection);
       PeerOwner.set(peer, connection);
       open.put(id, connection);
       node.opened(connection);
       if (layer == null) { // a session outlives its sockets: forgotten when it ends
-        transport.beforeClose(forget);
+        transport.beforeClose(registration);
       }
       // One dependent (each closeFuture() is a view of its own): forgotten again for a close while
       // it was being registered, then the cluster told.
-      peer.closeFuture().thenAccept(ex -> {
-        try {
-          forget.run();
-        } finally {
-          node.closed(connection, ex);
-        }
-      });
+      peer.closeFuture().thenAccept(registration);
       if (closed) { // close() ran while this connection was opening
         connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
       }
