@@ -237,27 +237,21 @@ final class TyrusFilter extends BaseFilter {
         Connection grizzly = ctx.getConnection();
         write(ctx, response);
         Link link = new Link();
-        link.abortWith(grizzly::terminateSilently); // no graceful close: its queue may never drain
+        Socket socket = new Socket(grizzly, sockets);
+        link.abortWith(socket);
         // The session opens inside createConnection, where the endpoint picks the link up.
-        org.glassfish.tyrus.spi.Connection opened = link.opening(
-            () -> info.createConnection(new CoalescingWriter(new GrizzlyWriter(grizzly), link),
-                reason -> grizzly.close()));
+        socket.opened = link.opening(
+            () -> info.createConnection(new CoalescingWriter(new GrizzlyWriter(grizzly), link), socket));
         org.glassfish.tyrus.spi.Connection connection =
-            FrameGuard.guard(opened, maxFramePayload, opened::close, link, true, true);
+            FrameGuard.guard(socket.opened, maxFramePayload, socket, link, true, true);
+        socket.guarded = connection;
         TASK_PROCESSOR.set(grizzly, new TaskProcessor());
         TYRUS_CONNECTION.set(grizzly, connection);
         sockets.opened();
         // From now on UpgradedFramesFilter hands the bytes to Tyrus ahead of Grizzly's HTTP codec,
         // so the parsed upgrade request the codec keeps per connection (about 10 KB) can go.
         grizzly.getAttributes().removeAttribute(org.glassfish.grizzly.http.HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
-        grizzly.addCloseListener((closeable, type) -> {
-          sockets.closed();
-          // The TCP connection is gone; if no close frame came first (then this does nothing),
-          // the close is 1006 (RFC 6455, 7.1.5): a lost socket, which a resumable session survives.
-          connection.close(CloseReasons.CLOSED_ABNORMALLY.getCloseReason());
-          TYRUS_CONNECTION.remove(grizzly);
-          TASK_PROCESSOR.remove(grizzly);
-        });
+        grizzly.addCloseListener(socket);
         return ctx.getStopAction();
       case HANDSHAKE_FAILED:
         write(ctx, response);
@@ -398,6 +392,54 @@ final class TyrusFilter extends BaseFilter {
     @Override
     public void execute() {
       reader.handle(buffer);
+    }
+  }
+
+  /**
+   * What an upgraded socket's pieces call back, as one object per connection (in place of four
+   * lambdas): the link's abort, Tyrus's request to close the socket, the frame guard's request to
+   * close the session, and the socket's close.
+   */
+  private static final class Socket implements Runnable, org.glassfish.tyrus.spi.Connection.CloseListener,
+      java.util.function.Consumer<jakarta.websocket.CloseReason>,
+      org.glassfish.grizzly.GenericCloseListener {
+    private final Connection<?> grizzly;
+    private final SocketCount sockets;
+    volatile org.glassfish.tyrus.spi.Connection opened; // Tyrus's connection, set once opened
+    volatile org.glassfish.tyrus.spi.Connection guarded; // the frame guard over it
+
+    Socket(Connection<?> grizzly, SocketCount sockets) {
+      this.grizzly = grizzly;
+      this.sockets = sockets;
+    }
+
+    /** The link's abort: no graceful close, the socket's queue may never drain. */
+    @Override
+    public void run() {
+      grizzly.terminateSilently();
+    }
+
+    /** Tyrus closes the socket. */
+    @Override
+    public void close(jakarta.websocket.CloseReason reason) {
+      grizzly.close();
+    }
+
+    /** The frame guard closes the session (an over-size or refused frame). */
+    @Override
+    public void accept(jakarta.websocket.CloseReason reason) {
+      opened.close(reason);
+    }
+
+    /** The socket closed. */
+    @Override
+    public void onClosed(org.glassfish.grizzly.Closeable closeable, org.glassfish.grizzly.CloseType type) {
+      sockets.closed();
+      // The TCP connection is gone; if no close frame came first (then this does nothing),
+      // the close is 1006 (RFC 6455, 7.1.5): a lost socket, which a resumable session survives.
+      guarded.close(CloseReasons.CLOSED_ABNORMALLY.getCloseReason());
+      TYRUS_CONNECTION.remove(grizzly);
+      TASK_PROCESSOR.remove(grizzly);
     }
   }
 }
