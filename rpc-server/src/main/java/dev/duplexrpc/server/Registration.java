@@ -4,15 +4,17 @@ import dev.duplexrpc.core.ConnectionClosedException;
 import dev.duplexrpc.core.Peer;
 import dev.duplexrpc.core.PeerListener;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One connection's place in its endpoint's registry, and what its close does there: tells the
  * connection listener (the Peer's listener), forgets the connection (run before the connection's
  * close future completes, and when its socket closes), then tells the cluster (a dependent of the
- * Peer's close future). One object per connection for what were a holder, a listener and two
+ * Peer's close future). One object per connection for what were a holder, a listener and three
  * callbacks: an idle connection is mostly such small objects. Thread-safe.
  */
-final class Registration implements PeerListener, Runnable, Consumer<ConnectionClosedException> {
+final class Registration implements PeerListener, Runnable, Consumer<ConnectionClosedException>,
+    Function<ConnectionClosedException, ConnectionClosedException> {
   private final RpcEndpoint endpoint;
   private final String id;
   private volatile ServerConnection connection; // null while being made
@@ -40,6 +42,13 @@ final class Registration implements PeerListener, Runnable, Consumer<ConnectionC
     if (c != null) {
       endpoint.forget(id, c);
     }
+  }
+
+  /** Forgets the connection on the way to its close future: {@code ex} passed on as it is. */
+  @Override
+  public ConnectionClosedException apply(ConnectionClosedException ex) {
+    run();
+    return ex;
   }
 
   /** The Peer's close future completed: forgotten again (a close while it was being registered), then the cluster told. */

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 /**
  * One client connected to the server: who it is (handshake, attributes) and a way to call it.
@@ -52,7 +53,8 @@ public final class ServerConnection implements AutoCloseable {
   private volatile EventForm eventForm;
 
   ServerConnection(String id, Handshake handshake, ConcurrentMap<String, Object> attributes, Peer peer,
-      Transport transport, EventForm eventForm, Runnable forget) {
+      Transport transport, EventForm eventForm,
+      Function<ConnectionClosedException, ConnectionClosedException> forget) {
     this.id = id;
     this.handshake = handshake;
     this.attributes = attributes;
@@ -60,10 +62,7 @@ public final class ServerConnection implements AutoCloseable {
     this.transport = transport;
     this.eventForm = eventForm;
     // Whoever sees the close future complete no longer finds the connection in the registry.
-    this.closed = peer.closeFuture().thenApply(ex -> {
-      forget.run();
-      return ex;
-    });
+    this.closed = peer.closeFuture().thenApply(forget); // forgets, and passes the close on
   }
 
   /**
