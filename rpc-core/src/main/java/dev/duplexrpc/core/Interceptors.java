@@ -24,7 +24,7 @@ final class Interceptors implements CallHooks {
   Interceptors(PeerConfig config, Peer peer) {
     this.interceptors = config.interceptors().toArray(new RpcInterceptor[0]);
     this.peer = peer;
-    this.writer = new MessageWriter(config.gson());
+    this.writer = config.codecs().writer();
   }
 
   @Override

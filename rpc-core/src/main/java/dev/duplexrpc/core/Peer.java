@@ -13,7 +13,6 @@ import dev.duplexrpc.core.internal.PeerOwner;
 import dev.duplexrpc.core.internal.PendingCalls;
 import dev.duplexrpc.core.internal.Pipeline;
 import dev.duplexrpc.core.internal.ServiceModel;
-import dev.duplexrpc.core.internal.call.ParamsWriter;
 import dev.duplexrpc.core.internal.proxy.PeerTargets;
 import dev.duplexrpc.core.internal.proxy.RemoteProxies;
 import dev.duplexrpc.core.transport.Subprotocols;
@@ -115,9 +114,9 @@ public final class Peer implements AutoCloseable {
         config.wireExtensions() && Subprotocols.isDuplex(transport.subprotocol());
     this.table = config.table().with(
         b.services, b.builtins, b.fallback, config.gson(), config.discoverySettings());
-    this.pipeline = Pipeline.wire(transport, config, table, new PeerContexts(this),
+    this.pipeline = Pipeline.wire(transport, config, config.codecs(), table, new PeerContexts(this),
         config.interceptors().isEmpty() ? null : new Interceptors(config, this), this::close);
-    this.dynamic = new PeerCalls(pipeline.calls(), new ParamsWriter(config.gson()));
+    this.dynamic = new PeerCalls(pipeline.calls(), config.codecs().params());
     this.proxies = new RemoteProxies(config.gson(), pipeline.calls(), this);
     this.closing = new PeerClosing(this, transport, pipeline, config.executor(), b.listener);
   }

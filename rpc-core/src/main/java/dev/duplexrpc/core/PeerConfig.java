@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.duplexrpc.core.internal.Defaults;
 import dev.duplexrpc.core.internal.Discovery;
+import dev.duplexrpc.core.internal.Codecs;
 import dev.duplexrpc.core.internal.MethodTable;
 import dev.duplexrpc.core.internal.OpenRpcGenerator;
 import dev.duplexrpc.core.internal.ServiceModel;
@@ -54,11 +55,13 @@ public final class PeerConfig {
   private final PeerSettings s; // a frozen copy of the builder's
   private final Discovery.Settings discovery;
   private final MethodTable table;
+  private final Codecs codecs; // shared by every Peer of this configuration
 
   private PeerConfig(Builder b) {
     this.s = b.s.frozen();
     this.discovery = s.discovery();
     this.table = MethodTable.bind(s.services, s.gson, s.fallback, discovery);
+    this.codecs = Codecs.of(s.gson, s.maxNestingDepth, s.maxBatchSize);
   }
 
   /** @return a new builder with every default set */
@@ -173,6 +176,10 @@ public final class PeerConfig {
 
   MethodTable table() {
     return table;
+  }
+
+  Codecs codecs() {
+    return codecs;
   }
 
   Discovery.Settings discoverySettings() {

@@ -2,7 +2,6 @@ package dev.duplexrpc.core.internal;
 
 import dev.duplexrpc.core.PeerConfig;
 import dev.duplexrpc.core.internal.call.CallTable;
-import dev.duplexrpc.core.internal.codec.MessageParser;
 import dev.duplexrpc.core.internal.codec.MessageWriter;
 import dev.duplexrpc.core.internal.dispatch.Admission;
 import dev.duplexrpc.core.internal.dispatch.Dispatcher;
@@ -28,15 +27,16 @@ public record Pipeline(ConnectionState state, CallTable calls, Admission admissi
   /**
    * Wires the stages.
    *
+   * @param codecs the configuration's shared writer and parser
    * @param table the methods served
    * @param contexts makes the handlers' call contexts
    * @param hooks the interceptors, or null for none
    * @param closer closes the connection (the Peer's close)
    */
-  public static Pipeline wire(Transport transport, PeerConfig c, MethodTable table,
+  public static Pipeline wire(Transport transport, PeerConfig c, Codecs codecs, MethodTable table,
       HandlerContexts contexts, CallHooks hooks, Closer closer) {
     ConnectionState state = new ConnectionState();
-    MessageWriter writer = new MessageWriter(c.gson());
+    MessageWriter writer = codecs.writer();
     Streams streams = new Streams(transport, state, writer, c.executor(), c);
     CallTable calls = new CallTable(transport, state, writer, c.executor(), c.maxMessageSize(),
         c.sendCancel(), c.callTimeout(), hooks, streams);
@@ -45,7 +45,7 @@ public record Pipeline(ConnectionState state, CallTable calls, Admission admissi
     Dispatcher dispatcher = new Dispatcher(transport, table, calls, writer, c.executor(), admission,
         contexts, hooks, closer, c.exposeErrorDetails(), c.directExecution());
     Receiver receiver = new Receiver(transport, state, closer, c.maxMessageSize(),
-        new MessageParser(c.maxNestingDepth(), c.maxBatchSize()), writer,
+        codecs.parser(), writer,
         new Outbox(transport, state, writer, c.maxMessageSize()), dispatcher);
     return new Pipeline(state, calls, admission, receiver, streams);
   }
