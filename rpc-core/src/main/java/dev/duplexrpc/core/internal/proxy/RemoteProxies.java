@@ -4,7 +4,6 @@ import com.google.gson.Gson;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.DirectMode;
-import dev.duplexrpc.core.internal.LazyMap;
 import dev.duplexrpc.core.internal.RemoteMethod;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.ServiceModel;
@@ -14,6 +13,7 @@ import dev.duplexrpc.core.internal.stream.ResultStream;
 import dev.duplexrpc.core.internal.stream.StreamCalls;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Typed proxies of the other end's services, one per interface, sending through one {@link
@@ -30,11 +31,22 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RemoteProxies {
   private static final Object[] NO_ARGS = {};
+  private static final VarHandle PROXIES;
+
+  static {
+    try {
+      PROXIES = MethodHandles.lookup()
+          .findVarHandle(RemoteProxies.class, "proxies", ConcurrentHashMap.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Gson gson;
   private final CallTarget target;
   private final Object owner; // names the proxies in toString
-  private final LazyMap<Class<?>, Object> proxies = new LazyMap<>();
+  // Made by the first get(), published once: most connections never ask for a proxy.
+  private volatile ConcurrentHashMap<Class<?>, Object> proxies;
 
   /**
    * @param gson converts params and results
@@ -55,7 +67,20 @@ public final class RemoteProxies {
    */
   public <T> T get(Class<T> service) {
     Objects.requireNonNull(service, "service == null");
-    return service.cast(proxies.computeIfAbsent(service, this::newProxy));
+    return service.cast(proxies().computeIfAbsent(service, this::newProxy));
+  }
+
+  @SuppressWarnings("unchecked")
+  private ConcurrentHashMap<Class<?>, Object> proxies() {
+    ConcurrentHashMap<Class<?>, Object> m = proxies;
+    if (m == null) {
+      ConcurrentHashMap<Class<?>, Object> made = new ConcurrentHashMap<>();
+      m = (ConcurrentHashMap<Class<?>, Object>) PROXIES.compareAndExchange(this, null, made);
+      if (m == null) {
+        m = made;
+      }
+    }
+    return m;
   }
 
   private Object newProxy(Class<?> service) {
