@@ -35,12 +35,14 @@ public final class Streams {
 
   private static final VarHandle OPEN;
   private static final VarHandle NEXT_ID;
+  private static final VarHandle PROGRESS;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       OPEN = l.findVarHandle(Streams.class, "open", int.class);
       NEXT_ID = l.findVarHandle(Streams.class, "nextId", long.class);
+      PROGRESS = l.findVarHandle(Streams.class, "progress", ProgressTable.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -59,7 +61,7 @@ public final class Streams {
   private final LazyMap<String, Consumer<?>> consumers = new LazyMap<>();
   private volatile int open; // through OPEN
   private volatile long nextId; // through NEXT_ID
-  private final ProgressTable progress;
+  private volatile ProgressTable progress; // made by the first progress(), through PROGRESS
   private final long unclaimedMillis; // the call timeout; 0: stream results never expire unclaimed
 
   /** The streams of a connection over {@code transport}, with the configuration's limits. */
@@ -74,13 +76,23 @@ public final class Streams {
     this.maxItemSize = Math.min(settings.maxItemSize(), maxMessageSize - 128);
     this.exposeErrorDetails = config.exposeErrorDetails();
     this.config = config;
-    this.progress = new ProgressTable(executor);
     this.unclaimedMillis = config.callTimeout().toMillis();
   }
 
-  /** The progress listeners of this end's calls. */
+  /**
+   * The progress listeners of this end's calls; made on first use (a call with a progress
+   * parameter, or a progress notification), so a connection that never uses progress has none.
+   */
   public ProgressTable progress() {
-    return progress;
+    ProgressTable p = progress;
+    if (p == null) {
+      ProgressTable made = new ProgressTable(executor);
+      p = (ProgressTable) PROGRESS.compareAndExchange(this, null, made);
+      if (p == null) {
+        p = made;
+      }
+    }
+    return p;
   }
 
   /** How many streams are open, both directions. */
