@@ -65,8 +65,9 @@ public final class ConnectionGuard {
   private final ScheduledThreadPoolExecutor timer;
   private final AcceptPause acceptPause;
 
-  /** What the guard knows of one socket. */
-  private static final class State {
+  /** What the guard knows of one socket; released by the socket's close (its close listener). */
+  private static final class State implements org.glassfish.grizzly.GenericCloseListener {
+    final ConnectionGuard guard;
     final Connection<?> connection;
     final InetAddress socketAddress;
     volatile InetAddress countedAddress; // per-address counts are kept under it; null if none
@@ -77,9 +78,15 @@ public final class ConnectionGuard {
     volatile boolean released;
     volatile Object lastRequest;
 
-    State(Connection<?> connection, InetAddress socketAddress) {
+    State(ConnectionGuard guard, Connection<?> connection, InetAddress socketAddress) {
+      this.guard = guard;
       this.connection = connection;
       this.socketAddress = socketAddress;
+    }
+
+    @Override
+    public void onClosed(org.glassfish.grizzly.Closeable closeable, org.glassfish.grizzly.CloseType type) {
+      guard.release(this);
     }
   }
 
@@ -165,7 +172,7 @@ public final class ConnectionGuard {
       acceptPause.reset();
       Object peer = connection.getPeerAddress();
       InetAddress address = peer instanceof InetSocketAddress ? ((InetSocketAddress) peer).getAddress() : null;
-      State state = new State(connection, address);
+      State state = new State(ConnectionGuard.this, connection, address);
       boolean proxy = address == null || trusted.contains(address);
       int status = 0;
       String why = null;
@@ -209,7 +216,7 @@ public final class ConnectionGuard {
       }
       STATE.set(connection, state);
       pendingStates.add(state);
-      connection.addCloseListener((closeable, type) -> release(state));
+      connection.addCloseListener(state);
       return ctx.getInvokeAction();
     }
 
