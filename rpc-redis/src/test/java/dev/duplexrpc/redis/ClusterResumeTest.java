@@ -3,6 +3,7 @@ package dev.duplexrpc.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -16,6 +17,7 @@ import dev.duplexrpc.server.ConnectionListener;
 import dev.duplexrpc.server.ConnectionSetup;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
+import dev.duplexrpc.server.cluster.Backplane;
 import dev.duplexrpc.testing.FaultProxy;
 import dev.duplexrpc.testing.JdkWebSocketClient;
 import dev.duplexrpc.websocket.SocketSettings;
@@ -117,12 +119,22 @@ class ClusterResumeTest {
   }
 
   private Node node(String id) throws Exception {
+    return node(id, true);
+  }
+
+  private Node node(String id, boolean authenticate) throws Exception {
+    return node(id, authenticate, RpcServer.builder());
+  }
+
+  private Node node(String id, boolean authenticate, RpcServer.Builder b) throws Exception {
     Node n = new Node();
-    n.server = RpcServer.builder()
+    if (authenticate) {
+      b.authenticator(h -> new User(Objects.requireNonNull(h.queryParameter("user"), "user")));
+    }
+    n.server = b
         .service(n.work)
         .event("tick")
         .socketSettings(SOCKET)
-        .authenticator(h -> new User(Objects.requireNonNull(h.queryParameter("user"), "user")))
         .connectionListener(new ConnectionListener() {
           @Override
           public void onOpen(ConnectionSetup setup) {
@@ -270,6 +282,103 @@ class ClusterResumeTest {
     assertEquals(1, a.work.runs(5));
     assertEquals(0, b.work.runs(5));
     assertTrue(b.events.isEmpty(), b.events.toString());
+  }
+
+  @Test
+  void aClientBridgedToANodeThatDiesGetsAFreshSession() throws Exception {
+    NodeProcess.Starting starting = NodeProcess.start(redis.uri(), "resume", "k", Duration.ofSeconds(1));
+    NodeProcess k;
+    try {
+      k = starting.await(Duration.ofSeconds(30));
+    } catch (Exception | AssertionError e) {
+      starting.kill();
+      throw e;
+    }
+    closing.add(k);
+    Node b = node("b", false);
+    FaultProxy proxy = FaultProxy.start(new java.net.InetSocketAddress("127.0.0.1", k.uri().getPort()));
+    closing.add(proxy);
+    BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
+    AtomicInteger hookRuns = new AtomicInteger();
+    ClientConnection client = RpcClient.builder()
+        .uri(proxy.via(k.uri()))
+        .failoverUris(List.of(b.server.uri()))
+        .socketSettings(SOCKET)
+        .reconnectPolicy(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(100)))
+        .onReconnected(c -> hookRuns.incrementAndGet())
+        .listener(new ClientConnection.Listener() {
+          @Override
+          public void onStateChange(ClientConnection connection, ConnectionState state) {
+            states.add(state);
+          }
+        })
+        .build()
+        .connect();
+    closing.add(client);
+    expect(states, ConnectionState.CONNECTING, ConnectionState.OPEN);
+    String first = client.peer().call("whoAmI", String.class).get(WAIT, TimeUnit.SECONDS);
+    assertTrue(first.startsWith("k "), first);
+
+    proxy.refuseNewConnections(true);
+    proxy.links().get(0).cut();
+    expect(states, ConnectionState.RESUMING, ConnectionState.OPEN);
+    assertEquals(first, client.peer().call("whoAmI", String.class).get(WAIT, TimeUnit.SECONDS),
+        "the same connection of node k, through node b");
+    assertTrue(b.events.isEmpty(), b.events.toString());
+
+    k.kill(Duration.ofSeconds(10));
+    // Node b hears that k died and drops the socket (1006); the client tries to resume, node b
+    // finds k gone and starts a fresh session.
+    List<ConnectionState> seen = new ArrayList<>();
+    ConnectionState s;
+    while ((s = states.poll(WAIT, TimeUnit.SECONDS)) != ConnectionState.OPEN) {
+      seen.add(s);
+      assertTrue(s == ConnectionState.RESUMING || s == ConnectionState.RECONNECTING, seen.toString());
+    }
+    assertEquals(List.of(ConnectionState.RESUMING, ConnectionState.RECONNECTING), seen);
+    assertEquals("open", b.events.poll(WAIT, TimeUnit.SECONDS));
+    assertEquals(1, hookRuns.get());
+    assertEquals(12, client.peer().call("echo", Integer.class, 12).get(WAIT, TimeUnit.SECONDS));
+    assertEquals(1, b.work.runs(12));
+  }
+
+  @Test
+  void aHoldingNodeThatDoesNotAnswerWithinTheAttachTimeoutMeansAFreshSession() throws Exception {
+    assertThrows(IllegalArgumentException.class,
+        () -> RpcServer.builder().resumeAcrossNodes(true, Duration.ZERO));
+    // Node z is alive on the bus but never answers: a backplane whose receiver ignores everything.
+    RedisBackplane z = RedisBackplane.builder().uri(redis.uri()).channelPrefix("resume").nodeId("z").build();
+    z.start(new Backplane.Receiver() {
+      @Override
+      public void onBroadcast(String message) {}
+
+      @Override
+      public void onMessage(String message) {}
+
+      @Override
+      public void nodeDown(String nodeId) {}
+
+      @Override
+      public void availabilityChanged(boolean available) {}
+    });
+    closing.add(z);
+    Node b = node("b", true, RpcServer.builder().resumeAcrossNodes(true, Duration.ofMillis(300)));
+    JdkWebSocketClient alice = JdkWebSocketClient.connect(b.uri("alice"), "duplex-rpc.1");
+    closing.add(alice);
+    alice.send(hello("z.AAAAAAAAAAAAAAAAAAAAAA", 0));
+    JsonObject answer = session(alice.next());
+    assertFalse(answer.get("resumed").getAsBoolean(), answer.toString());
+    assertTrue(answer.get("token").getAsString().startsWith("b."), answer.toString());
+    assertEquals("open", b.events.poll(WAIT, TimeUnit.SECONDS));
+
+    // Off: a token of another node is not looked for there, and tokens name no node.
+    Node c = node("c", true, RpcServer.builder().resumeAcrossNodes(false, Duration.ofSeconds(5)));
+    JdkWebSocketClient bob = JdkWebSocketClient.connect(c.uri("bob"), "duplex-rpc.1");
+    closing.add(bob);
+    bob.send(hello("b." + answer.get("token").getAsString().substring(2), 0));
+    JsonObject fresh = session(bob.next());
+    assertFalse(fresh.get("resumed").getAsBoolean(), fresh.toString());
+    assertFalse(fresh.get("token").getAsString().contains("."), fresh.toString());
   }
 
   private static String hello(String token, long received) {
