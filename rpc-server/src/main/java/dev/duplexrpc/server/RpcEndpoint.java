@@ -25,8 +25,6 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.security.Principal;
-import java.util.Set;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -83,8 +81,7 @@ public final class RpcEndpoint {
   private final FrameListener frameListener;
   private final int maxMessagesPerSecond;
   private final SocketSettings socket;
-  private final Authenticator authenticator;
-  private final Set<String> allowedOrigins;
+  private final UpgradeGate gate;
   private final ServerEndpointConfig config;
   private final Events events;
   private final ClusterNode node;
@@ -105,8 +102,7 @@ public final class RpcEndpoint {
     this.frameListener = b.frameListener;
     this.maxMessagesPerSecond = b.connectionLimits.maxMessagesPerSecond();
     this.socket = b.socket.build();
-    this.authenticator = b.authenticator;
-    this.allowedOrigins = b.allowedOrigins;
+    this.gate = new UpgradeGate(b.authenticator, b.allowedOrigins, () -> closed);
     this.transportHandler = b.transportHandler;
     this.sessions = new ResumableSessions(b.resumableSessions, b.resumeWindow,
         new SessionSettings(b.resumeBufferBytes, b.resumeSendWait, SessionSettings.DEFAULT_ACK_EVERY,
@@ -287,36 +283,7 @@ public final class RpcEndpoint {
 
   /** The gate the embedded server asks before every upgrade. */
   HandshakeGate gate() {
-    return this::check;
-  }
-
-  /** Shutdown, then the Origin allow-list, then the authenticator. */
-  private HandshakeGate.Verdict check(HandshakeInfo handshake) {
-    if (closed) {
-      return HandshakeGate.Verdict.refuse(503, "server shutting down", null);
-    }
-    if (!originAllowed(handshake.header("Origin"))) {
-      return HandshakeGate.Verdict.refuse(403, "origin not allowed", null);
-    }
-    if (authenticator == null) {
-      return HandshakeGate.Verdict.admit(null);
-    }
-    try {
-      Principal p = authenticator.authenticate(new Handshake(handshake));
-      return p == null
-          ? HandshakeGate.Verdict.refuse(401, "unauthorized", null)
-          : HandshakeGate.Verdict.admit(p);
-    } catch (AuthenticationException e) {
-      return HandshakeGate.Verdict.refuse(e.status(), e.getMessage(), e.challenge());
-    } catch (RuntimeException | LinkageError e) {
-      LOG.log(Level.WARNING, "The authenticator failed for " + handshake.remoteAddress(), e);
-      return HandshakeGate.Verdict.refuse(500, "authentication failed", null);
-    }
-  }
-
-  private boolean originAllowed(String origin) {
-    return allowedOrigins == null || origin == null
-        || allowedOrigins.contains(origin.toLowerCase(java.util.Locale.ROOT));
+    return gate;
   }
 
   @Override
@@ -329,7 +296,7 @@ public final class RpcEndpoint {
     public void handshake(Map<String, Object> userProperties, HandshakeInfo handshake) {
       HandshakeInfo h = handshake;
       if (!h.admitted()) { // a container other than the embedded server: judge it now
-        HandshakeGate.Verdict verdict = check(h);
+        HandshakeGate.Verdict verdict = gate.check(h);
         if (!verdict.admitted()) {
           userProperties.put(REFUSED, verdict.status() + " " + verdict.reason());
         } else {
@@ -341,7 +308,7 @@ public final class RpcEndpoint {
 
     @Override
     public boolean checkOrigin(String origin) {
-      return originAllowed(origin);
+      return gate.originAllowed(origin);
     }
 
     @Override
