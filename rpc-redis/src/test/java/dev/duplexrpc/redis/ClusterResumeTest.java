@@ -194,6 +194,7 @@ class ClusterResumeTest {
     assertTrue(a.work.entered.await(WAIT, TimeUnit.SECONDS));
     assertTrue(clientWork.entered.await(WAIT, TimeUnit.SECONDS));
 
+    proxy.refuseNewConnections(true); // the client's way back to node a is closed: it resumes on b
     proxy.links().get(0).cut();
     expect(states, ConnectionState.RESUMING);
     for (int i = 1; i <= 5; i++) { // published on node a during the gap
@@ -226,7 +227,6 @@ class ClusterResumeTest {
     assertTrue(states.isEmpty(), states.toString());
 
     // Node a goes away while the client is bridged to it: the client gets a fresh session on b.
-    proxy.refuseNewConnections(true); // node a's address: nothing listens there any more
     a.server.close();
     List<ConnectionState> seen = new ArrayList<>();
     ConnectionState s;

@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Resumes across nodes (docs/cluster.md, docs/resume.md): a client that presents, on this node,
@@ -37,6 +38,8 @@ import java.util.function.Consumer;
  */
 public final class SessionBridges {
   private static final System.Logger LOG = System.getLogger(SessionBridges.class.getName());
+  /** What a node id may be (the backplane's rule), so a made-up token sends nothing odd to the bus. */
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** What the holding node's resumable sessions do for a bridged resume. */
   public interface HeldSessions {
@@ -103,8 +106,8 @@ public final class SessionBridges {
       return false;
     }
     String holder = token.substring(0, dot);
-    if (holder.equals(node.nodeId())) {
-      return false; // this node's own token, and it does not know it: a fresh session
+    if (holder.equals(node.nodeId()) || !NODE_ID.matcher(holder).matches()) {
+      return false; // this node's own token, which it does not know, or not a node's: a fresh session
     }
     Front f = new Front(UUID.randomUUID().toString(), holder, handover, drop, refused);
     handover.hold();
