@@ -28,7 +28,10 @@ import java.util.function.Consumer;
  * carries a new one; the one a resume presented stays valid until the client's first message on
  * the new socket shows that the answer arrived), and bound to the principal the authenticator gave
  * the socket that opened the session: a resume from another principal, with an unknown token or
- * after the window is answered as a fresh session, and tells nothing of the old one. Thread-safe.
+ * after the window is answered as a fresh session, and tells nothing of the old one. In a cluster
+ * ({@link #bridges}), tokens start with this node's id, a token of another node's session is
+ * bridged to that node ({@link SessionBridges}), and that node's bridges resume sessions here
+ * ({@link #resumeRelayed}). Thread-safe.
  */
 final class ResumableSessions {
   private static final System.Logger LOG = System.getLogger(ResumableSessions.class.getName());
