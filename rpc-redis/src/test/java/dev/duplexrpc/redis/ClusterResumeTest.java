@@ -40,7 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A resumable session resumed on the other node of a 2-node cluster on a real redis-server: the
+ * A resumable session resumed on another node of a cluster (2 or 3 nodes) on a real redis-server: the
  * node the client reconnects to bridges its socket to the node holding the session, and the
  * session goes on there as after a local resume. Real sockets on loopback, through the
  * fault-injecting proxy.
@@ -163,6 +163,7 @@ class ClusterResumeTest {
   void sessionResumedOnTheOtherNodeGoesOnOnItsOwnNode() throws Exception {
     Node a = node("a");
     Node b = node("b");
+    Node c = node("c");
     FaultProxy proxy = FaultProxy.start(a.server.address());
     closing.add(proxy);
     BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
@@ -170,11 +171,11 @@ class ClusterResumeTest {
     WorkImpl clientWork = new WorkImpl();
     ClientConnection client = RpcClient.builder()
         .uri(proxy.via(a.uri("alice")))
-        .failoverUris(List.of(b.uri("alice"))) // every reconnect after a drop from node a: node b
+        .failoverUris(List.of(b.uri("alice"), c.uri("alice"))) // after a drop from node a: b first
         .service(clientWork)
         .socketSettings(SOCKET)
         .reconnectPolicy(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(100)))
-        .onReconnected(c -> hookRuns.incrementAndGet())
+        .onReconnected(conn -> hookRuns.incrementAndGet())
         .listener(new ClientConnection.Listener() {
           @Override
           public void onStateChange(ClientConnection connection, ConnectionState state) {
@@ -226,7 +227,16 @@ class ClusterResumeTest {
     assertTrue(b.events.isEmpty(), b.events.toString());
     assertTrue(states.isEmpty(), states.toString());
 
-    // Node a goes away while the client is bridged to it: the client gets a fresh session on b.
+    // The front node closes: it drops the socket (1006), the client resumes through node c.
+    b.server.close();
+    expect(states, ConnectionState.RESUMING, ConnectionState.OPEN);
+    assertEquals("resume", a.events.poll(WAIT, TimeUnit.SECONDS));
+    assertEquals(13, client.peer().call("echo", Integer.class, 13).get(WAIT, TimeUnit.SECONDS));
+    assertEquals(1, a.work.runs(13));
+    assertEquals(0, hookRuns.get());
+    assertTrue(c.events.isEmpty(), c.events.toString());
+
+    // Node a goes away while the client is bridged to it: the client gets a fresh session on c.
     a.server.close();
     List<ConnectionState> seen = new ArrayList<>();
     ConnectionState s;
@@ -235,10 +245,10 @@ class ClusterResumeTest {
       assertTrue(s == ConnectionState.RESUMING || s == ConnectionState.RECONNECTING, seen.toString());
     }
     assertTrue(seen.contains(ConnectionState.RECONNECTING), "a fresh session, not a resume: " + seen);
-    assertEquals("open", b.events.poll(WAIT, TimeUnit.SECONDS));
+    assertEquals("open", c.events.poll(WAIT, TimeUnit.SECONDS));
     assertEquals(1, hookRuns.get());
     assertEquals(11, client.peer().call("echo", Integer.class, 11).get(WAIT, TimeUnit.SECONDS));
-    assertEquals(1, b.work.runs(11));
+    assertEquals(1, c.work.runs(11));
   }
 
   @Test
