@@ -81,7 +81,7 @@ public final class RpcEndpoint {
   private final FrameListener frameListener;
   private final int maxMessagesPerSecond;
   private final SocketSettings socket;
-  private final UpgradeGate gate;
+  private final HandshakeCheck handshakeCheck;
   private final ServerEndpointConfig config;
   private final Events events;
   private final ClusterNode node;
@@ -89,7 +89,7 @@ public final class RpcEndpoint {
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private final TransportHandler transportHandler;
   private final ResumableSessions sessions;
-  private final ConcurrentHashMap<String, SessionTransport> raw = new ConcurrentHashMap<>();
+  private final RawConnections raw;
   private final OpenSessions openSessions = new OpenSessions();
   private volatile boolean closed;
 
@@ -102,8 +102,10 @@ public final class RpcEndpoint {
     this.frameListener = b.frameListener;
     this.maxMessagesPerSecond = b.connectionLimits.maxMessagesPerSecond();
     this.socket = b.socket.build();
-    this.gate = new UpgradeGate(b.authenticator, b.allowedOrigins, () -> closed);
+    this.handshakeCheck = new HandshakeCheck(b.authenticator, b.allowedOrigins, () -> closed);
     this.transportHandler = b.transportHandler;
+    this.raw = transportHandler == null ? null
+        : new RawConnections(transportHandler, maxMessageSize, socket, this::rateLimited, () -> closed);
     this.sessions = new ResumableSessions(b.resumableSessions, b.resumeWindow,
         new SessionSettings(b.resumeBufferBytes, b.resumeSendWait, SessionSettings.DEFAULT_ACK_EVERY,
             SessionSettings.DEFAULT_ACK_INTERVAL), listener, peerConfig.executor());
@@ -225,8 +227,8 @@ public final class RpcEndpoint {
   }
 
   private void closeRaw() {
-    for (SessionTransport t : raw.values()) {
-      t.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
+    if (raw != null) {
+      raw.closeAll();
     }
   }
 
@@ -283,7 +285,7 @@ public final class RpcEndpoint {
 
   /** The gate the embedded server asks before every upgrade. */
   HandshakeGate gate() {
-    return gate;
+    return handshakeCheck::check;
   }
 
   @Override
@@ -296,7 +298,7 @@ public final class RpcEndpoint {
     public void handshake(Map<String, Object> userProperties, HandshakeInfo handshake) {
       HandshakeInfo h = handshake;
       if (!h.admitted()) { // a container other than the embedded server: judge it now
-        HandshakeGate.Verdict verdict = gate.check(h);
+        HandshakeGate.Verdict verdict = handshakeCheck.check(h);
         if (!verdict.admitted()) {
           userProperties.put(REFUSED, verdict.status() + " " + verdict.reason());
         } else {
@@ -308,7 +310,7 @@ public final class RpcEndpoint {
 
     @Override
     public boolean checkOrigin(String origin) {
-      return gate.originAllowed(origin);
+      return handshakeCheck.originAllowed(origin);
     }
 
     @Override
@@ -352,7 +354,7 @@ public final class RpcEndpoint {
       transport.hold();
       session.getUserProperties().put(TRANSPORT, transport);
       if (transportHandler != null) {
-        openRaw(id, seen, transport, session);
+        raw.open(id, seen, transport, session);
         return;
       }
 
@@ -433,25 +435,6 @@ public final class RpcEndpoint {
       return connection;
     }
 
-    private void openRaw(String id, Handshake handshake, SessionTransport transport, Session session) {
-      raw.put(id, transport);
-      transport.beforeClose(() -> raw.remove(id, transport));
-      try {
-        transportHandler.onOpen(id, handshake, new LimitedTransport(rateLimited(transport), maxMessageSize));
-      } catch (Exception | LinkageError e) {
-        LOG.log(Level.INFO, "Connection " + id + " refused by the transport handler", e);
-        raw.remove(id, transport);
-        closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY,
-            e.getMessage() == null ? "refused" : e.getMessage());
-        return;
-      }
-      transport.heartbeat(socket.pingInterval(), socket.idleTimeout());
-      transport.release();
-      if (closed) { // close() ran while this connection was opening
-        transport.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
-      }
-    }
-
     @Override
     public void onClose(Session session, CloseReason reason) {
       openSessions.closed(session);
@@ -467,7 +450,7 @@ public final class RpcEndpoint {
     }
   }
 
-  private static void closeQuietly(Session session, CloseReason.CloseCode code, String reason) {
+  static void closeQuietly(Session session, CloseReason.CloseCode code, String reason) {
     try {
       session.close(new CloseReason(code, SessionTransport.truncate(reason)));
     } catch (IOException | RuntimeException e) {
