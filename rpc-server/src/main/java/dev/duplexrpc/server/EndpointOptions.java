@@ -46,9 +46,17 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
   Duration resumeWindow = DEFAULT_RESUME_WINDOW;
   long resumeBufferBytes = SessionSettings.DEFAULT_BUFFER_BYTES;
   Duration resumeSendWait = SessionSettings.DEFAULT_SEND_WAIT;
+  boolean resumeAcrossNodes = true;
+  Duration resumeAttachTimeout = DEFAULT_RESUME_ATTACH_TIMEOUT;
 
   /** The default {@link #resumeWindow}: 2 minutes, as Socket.IO's {@code maxDisconnectionDuration}. */
   public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofMinutes(2);
+
+  /**
+   * The default attach timeout of {@link #resumeAcrossNodes}: 5 seconds, how long a node waits
+   * for the node holding a session to take a bridged resume.
+   */
+  public static final Duration DEFAULT_RESUME_ATTACH_TIMEOUT = Duration.ofSeconds(5);
 
   EndpointOptions(PeerConfig.Builder config) {
     super(config);
@@ -74,6 +82,8 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
     b.resumeWindow = resumeWindow;
     b.resumeBufferBytes = resumeBufferBytes;
     b.resumeSendWait = resumeSendWait;
+    b.resumeAcrossNodes = resumeAcrossNodes;
+    b.resumeAttachTimeout = resumeAttachTimeout;
   }
 
   /** Checks the settings that depend on each other; see {@link RpcServer.Builder#build()}. */
@@ -315,6 +325,30 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
     new SessionSettings(bytes, sendWait, 1, SessionSettings.DEFAULT_ACK_INTERVAL); // checks both
     this.resumeBufferBytes = bytes;
     this.resumeSendWait = sendWait;
+    return self();
+  }
+
+  /**
+   * In a cluster ({@link #backplane backplane}), whether a client that
+   * resumes on this node a session another live node holds is served through that node: this node
+   * bridges its socket over the backplane to the holding node, where the session resumes as it
+   * would locally (every message then crosses the backplane twice). When the holding node is gone,
+   * refuses, or does not answer within {@code attachTimeout}, the client gets a fresh session here.
+   * Off, a resume on another node always gets a fresh session. Default on, {@link
+   * #DEFAULT_RESUME_ATTACH_TIMEOUT}; without a backplane it does nothing. See docs/cluster.md.
+   *
+   * @param on whether to bridge resumes to the node holding the session
+   * @param attachTimeout more than zero
+   * @return this builder
+   * @since 0.2
+   */
+  public B resumeAcrossNodes(boolean on, Duration attachTimeout) {
+    Objects.requireNonNull(attachTimeout, "attachTimeout == null");
+    if (attachTimeout.isZero() || attachTimeout.isNegative()) {
+      throw new IllegalArgumentException("attachTimeout must be > 0: " + attachTimeout);
+    }
+    this.resumeAcrossNodes = on;
+    this.resumeAttachTimeout = attachTimeout;
     return self();
   }
 }

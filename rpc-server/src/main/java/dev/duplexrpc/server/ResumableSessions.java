@@ -6,6 +6,7 @@ import dev.duplexrpc.core.internal.resume.Handover;
 import dev.duplexrpc.core.internal.resume.SequencedTransport;
 import dev.duplexrpc.core.internal.resume.SessionSettings;
 import dev.duplexrpc.core.transport.Transport;
+import dev.duplexrpc.server.cluster.internal.SessionBridges;
 import java.lang.System.Logger.Level;
 import java.security.Principal;
 import java.security.SecureRandom;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The server's resumable sessions (docs/resume.md): the {@code rpc.session} greeting on each
@@ -26,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  * carries a new one; the one a resume presented stays valid until the client's first message on
  * the new socket shows that the answer arrived), and bound to the principal the authenticator gave
  * the socket that opened the session: a resume from another principal, with an unknown token or
- * after the window is answered as a fresh session, and tells nothing of the old one. Thread-safe.
+ * after the window is answered as a fresh session, and tells nothing of the old one. In a cluster
+ * ({@link #bridges}), tokens start with this node's id, a token of another node's session is
+ * bridged to that node ({@link SessionBridges}), and that node's bridges resume sessions here
+ * ({@link #resumeRelayed}). Thread-safe.
  */
 final class ResumableSessions {
   private static final System.Logger LOG = System.getLogger(ResumableSessions.class.getName());
@@ -44,6 +49,7 @@ final class ResumableSessions {
   private final SecureRandom random = new SecureRandom();
   private final ConcurrentHashMap<String, Kept> byToken = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private volatile SessionBridges bridges; // null: no resumes across nodes
 
   ResumableSessions(boolean enabled, Duration window, SessionSettings settings,
       ConnectionListener listener, Executor executor) {
@@ -52,6 +58,14 @@ final class ResumableSessions {
     this.settings = settings;
     this.listener = listener;
     this.executor = executor;
+  }
+
+  /**
+   * Resumes across the nodes of a cluster: tokens name this node, a token of another node's
+   * session is bridged to that node, and that node's bridges reach these sessions.
+   */
+  void bridges(SessionBridges b) {
+    this.bridges = b;
   }
 
   /** From now on every dropped link ends its session at once (the endpoint is closing). */
@@ -65,17 +79,64 @@ final class ResumableSessions {
    *
    * @param link the socket's transport, not yet started
    * @param principal what the authenticator said for this socket, or null
+   * @param drop drops the socket without a close frame (1006), with a reason
    * @param opener builds the connection of a new session
    */
-  void greet(Transport link, Principal principal, Opener opener) {
+  void greet(Transport link, Principal principal, Consumer<String> drop, Opener opener) {
     Handover h = new Handover(link);
-    h.start(new Greeting(h, principal, opener));
+    h.start(new Greeting(h, principal, drop, opener));
+  }
+
+  /**
+   * A resume bridged from another node of the cluster ({@link SessionBridges.HeldSessions}):
+   * the same checks and steps as a local resume, on the relayed link.
+   */
+  boolean resumeRelayed(String token, String principalType, String principalName, long received,
+      Transport link) {
+    Kept k = byToken.get(token);
+    boolean same = k != null && (k.principal == null
+        ? principalType == null && principalName == null
+        : SessionBridges.typeOf(k.principal).equals(principalType)
+            && Objects.equals(k.principal.getName(), principalName));
+    if (!same) {
+      return false;
+    }
+    Handover h = new Handover(link).start(NO_GREETING);
+    return resume(k, h, token, received);
+  }
+
+  private static final Transport.Listener NO_GREETING = new Transport.Listener() {
+    @Override
+    public void onMessage(String message) {}
+
+    @Override
+    public void onClose(int code, String reason) {}
+  };
+
+  private boolean resume(Kept k, Handover handover, String presented, long received) {
+    String next = k.reissue(presented);
+    if (next == null) {
+      return false;
+    }
+    k.resumed();
+    if (received < 0 || !k.layer.attach(handover, received, mine -> Control.answer(next, mine, true))) {
+      LOG.log(Level.INFO, "Session {0} not resumed: the client reports {1} messages received", k.connection, received);
+      k.layer.close(1006, "resume failed");
+      return false;
+    }
+    ServerConnection c = k.connection;
+    LOG.log(Level.DEBUG, "Session {0} resumed on {1}", c, handover);
+    if (listener != null && c != null) {
+      Defaults.execute(executor, () -> listener.onResume(c));
+    }
+    return true;
   }
 
   private String newToken() {
     byte[] b = new byte[16];
     random.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    SessionBridges sb = bridges;
+    return (sb == null ? "" : sb.tokenPrefix()) + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   /** The live session with {@code token}, if the principal is its own. */
@@ -173,11 +234,13 @@ final class ResumableSessions {
   private final class Greeting implements Transport.Listener {
     private final Handover handover;
     private final Principal principal;
+    private final Consumer<String> drop;
     private final Opener opener;
 
-    Greeting(Handover handover, Principal principal, Opener opener) {
+    Greeting(Handover handover, Principal principal, Consumer<String> drop, Opener opener) {
       this.handover = handover;
       this.principal = principal;
+      this.drop = drop;
       this.opener = opener;
     }
 
@@ -205,8 +268,13 @@ final class ResumableSessions {
       }
       String token = hello.stringParam("token");
       Kept old = token == null ? null : find(token, principal);
-      if (old != null && resume(old, token, hello.longParam("received"))) {
+      if (old != null && resume(old, handover, token, hello.longParam("received"))) {
         return;
+      }
+      SessionBridges sb = bridges;
+      if (old == null && token != null && sb != null && sb.bridge(token, hello.longParam("received"),
+          principal, handover, drop, () -> offThisThread(this::fresh, null))) {
+        return; // another node holds the session: it resumes there, through this socket
       }
       offThisThread(this::fresh, null);
     }
@@ -224,25 +292,6 @@ final class ResumableSessions {
           handover.release();
         }
       });
-    }
-
-    private boolean resume(Kept k, String presented, long received) {
-      String next = k.reissue(presented);
-      if (next == null) {
-        return false;
-      }
-      k.resumed();
-      if (received < 0 || !k.layer.attach(handover, received, mine -> Control.answer(next, mine, true))) {
-        LOG.log(Level.INFO, "Session {0} not resumed: the client reports {1} messages received", k.connection, received);
-        k.layer.close(1006, "resume failed");
-        return false;
-      }
-      ServerConnection c = k.connection;
-      LOG.log(Level.DEBUG, "Session {0} resumed", c);
-      if (listener != null && c != null) {
-        Defaults.execute(executor, () -> listener.onResume(c));
-      }
-      return true;
     }
 
     private void fresh() {

@@ -117,6 +117,10 @@ public final class RpcEndpoint {
         Peer.builder().config(peerConfig));
     this.cluster = ClusterAccess.cluster(node);
     events.cluster = node;
+    if (b.backplane != null && b.resumableSessions && b.resumeAcrossNodes) { // docs/cluster.md
+      node.bridges().enable(b.resumeAttachTimeout, sessions::resumeRelayed, peerConfig.executor());
+      sessions.bridges(node.bridges());
+    }
   }
 
   /** The session's transport, behind the incoming message rate limit when one is set. */
@@ -380,7 +384,7 @@ public final class RpcEndpoint {
       Transport link = rateLimited(transport);
       if (Subprotocols.isDuplex(transport.subprotocol())) {
         // The first message says whether this socket starts a session, resumes one, or is plain.
-        sessions.greet(link, seen.principal(),
+        sessions.greet(link, seen.principal(), transport::expire,
             (peerTransport, layer) -> openConnection(id, seen, session, transport, peerTransport, layer));
       } else if (openConnection(id, seen, session, transport, link, null) == null) {
         return;

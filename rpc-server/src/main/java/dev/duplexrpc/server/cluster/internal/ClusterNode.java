@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +40,9 @@ import java.util.function.Function;
  *   <li>{@code reply}: body is the JSON-RPC response to a {@code call}, with the caller's id.
  *   <li>{@code closed} (header {@code code}, {@code reason}): the connection closed on its node.
  *   <li>{@code gone} (header {@code reason}): no such connection is open on that node.
+ *   <li>{@code attach}, {@code in}, {@code out}, {@code refused}, {@code drop}: a client's socket
+ *       on one node bridged to the session another node holds ({@link SessionBridges}; the
+ *       header's {@code connection} is the bridge's id).
  * </ul>
  *
  * The owner's side of calls is {@link ForwardedCalls}. This class is thread-safe.
@@ -52,6 +56,7 @@ public final class ClusterNode {
   private final BiConsumer<String, String> events;
   private final Peer.Builder remoteTemplate;
   private final ForwardedCalls forwarded;
+  private final SessionBridges bridges = new SessionBridges(this);
   /** Handles of connections on other nodes, by connection id. */
   private final ConcurrentHashMap<String, RemoteConnection> remotes = new ConcurrentHashMap<>();
   private volatile boolean started;
@@ -79,6 +84,11 @@ public final class ClusterNode {
   /** This node's id: the backplane's, or {@code "local"} without one. */
   public String nodeId() {
     return nodeId;
+  }
+
+  /** Resumes across nodes: sessions this node holds, sockets bridged to other nodes' sessions. */
+  public SessionBridges bridges() {
+    return bridges;
   }
 
   /** Whether the server has a backplane. */
@@ -161,6 +171,7 @@ public final class ClusterNode {
       r.unreachable(gone, true);
     }
     forwarded.cancelAll();
+    bridges.nodeDown(null);
     if (backplane != null && started) {
       backplane.close();
     }
@@ -212,6 +223,11 @@ public final class ClusterNode {
 
   void watch(String node) {
     backplane.watch(node);
+  }
+
+  /** Sends a message to a node; the stage fails if the backplane did not take it. */
+  CompletionStage<Void> send(String node, String message) {
+    return backplane.send(node, message);
   }
 
   /** Sends a call-side message (request, notification or cancel) for a connection to its node. */
@@ -324,6 +340,9 @@ public final class ClusterNode {
         String from = h.get("from").getAsString();
         String connectionId = h.get("connection").getAsString();
         String body = nl < 0 ? null : message.substring(nl + 1);
+        if (bridges.onMessage(type, h, from, connectionId, body)) {
+          return;
+        }
         RemoteConnection r = remotes.get(connectionId);
         switch (type) {
           case "call":
@@ -363,6 +382,7 @@ public final class ClusterNode {
         }
       }
       forwarded.nodeDown(node);
+      bridges.nodeDown(node);
     }
 
     @Override
@@ -375,6 +395,7 @@ public final class ClusterNode {
           r.unreachable(unavailable(r.id(), null), false);
         }
         forwarded.cancelAll();
+        bridges.nodeDown(null);
       }
     }
   }
