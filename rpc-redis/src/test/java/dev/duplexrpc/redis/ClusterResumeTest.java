@@ -20,6 +20,7 @@ import dev.duplexrpc.server.ServerConnection;
 import dev.duplexrpc.server.cluster.Backplane;
 import dev.duplexrpc.testing.FaultProxy;
 import dev.duplexrpc.testing.JdkWebSocketClient;
+import dev.duplexrpc.testing.RedisProcess;
 import dev.duplexrpc.websocket.SocketSettings;
 import java.net.URI;
 import java.security.Principal;
