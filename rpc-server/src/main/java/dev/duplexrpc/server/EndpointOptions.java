@@ -44,6 +44,7 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
   boolean services;
   boolean resumableSessions = true;
   Duration resumeWindow = DEFAULT_RESUME_WINDOW;
+  int maxWaitingSessions = DEFAULT_MAX_WAITING_SESSIONS;
   long resumeBufferBytes = SessionSettings.DEFAULT_BUFFER_BYTES;
   Duration resumeSendWait = SessionSettings.DEFAULT_SEND_WAIT;
   boolean resumeAcrossNodes = true;
@@ -51,6 +52,12 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
 
   /** The default {@link #resumeWindow}: 2 minutes, as Socket.IO's {@code maxDisconnectionDuration}. */
   public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofMinutes(2);
+
+  /**
+   * The default {@link #maxWaitingSessions}: 10,000, as many as {@link
+   * ConnectionLimits#DEFAULT_MAX_CONNECTIONS}: a waiting session holds what its connection held.
+   */
+  public static final int DEFAULT_MAX_WAITING_SESSIONS = ConnectionLimits.DEFAULT_MAX_CONNECTIONS;
 
   /**
    * The default attach timeout of {@link #resumeAcrossNodes}: 5 seconds, how long a node waits
@@ -80,6 +87,7 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
     b.services = services;
     b.resumableSessions = resumableSessions;
     b.resumeWindow = resumeWindow;
+    b.maxWaitingSessions = maxWaitingSessions;
     b.resumeBufferBytes = resumeBufferBytes;
     b.resumeSendWait = resumeSendWait;
     b.resumeAcrossNodes = resumeAcrossNodes;
@@ -308,6 +316,25 @@ public abstract class EndpointOptions<B extends EndpointOptions<B>> extends Peer
       throw new IllegalArgumentException("resumeWindow must be > 0: " + window);
     }
     this.resumeWindow = window;
+    return self();
+  }
+
+  /**
+   * At most this many sessions wait for their client at once (their socket dropped, their
+   * {@link #resumeWindow} running): when one more socket drops, the session that has waited
+   * longest ends at once, as if its window had passed, so that clients which drop their sockets
+   * on purpose cannot make the server hold their sessions without bound. Default {@link
+   * #DEFAULT_MAX_WAITING_SESSIONS}.
+   *
+   * @param max at least 1
+   * @return this builder
+   * @since 0.2
+   */
+  public B maxWaitingSessions(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxWaitingSessions must be >= 1: " + max);
+    }
+    this.maxWaitingSessions = max;
     return self();
   }
 

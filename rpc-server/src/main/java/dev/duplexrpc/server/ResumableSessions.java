@@ -12,7 +12,10 @@ import java.security.Principal;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
@@ -43,6 +46,9 @@ final class ResumableSessions {
 
   private final boolean enabled;
   private final Duration window;
+  private final int maxWaiting;
+  /** Sessions whose socket dropped, longest waiting first; guarded by itself. */
+  private final Set<Kept> waiting = new LinkedHashSet<>();
   private final SessionSettings settings;
   private final ConnectionListener listener;
   private final Executor executor;
@@ -51,10 +57,11 @@ final class ResumableSessions {
   private volatile boolean closed;
   private volatile SessionBridges bridges; // null: no resumes across nodes
 
-  ResumableSessions(boolean enabled, Duration window, SessionSettings settings,
+  ResumableSessions(boolean enabled, Duration window, int maxWaiting, SessionSettings settings,
       ConnectionListener listener, Executor executor) {
     this.enabled = enabled;
     this.window = window;
+    this.maxWaiting = maxWaiting;
     this.settings = settings;
     this.listener = listener;
     this.executor = executor;
@@ -160,6 +167,7 @@ final class ResumableSessions {
     private String token; // guarded by this: the newest, sent in the last answer
     private String previous; // guarded by this: the one before, until the client shows it got the newest
     private ScheduledFuture<?> expiry; // guarded by this
+    private Runnable ending; // guarded by this: ends the session early while it waits
 
     Kept(Principal principal) {
       this.principal = principal;
@@ -201,6 +209,22 @@ final class ResumableSessions {
         expiry.cancel(false);
         expiry = null;
       }
+      synchronized (waiting) {
+        waiting.remove(this);
+      }
+    }
+
+    /** Ends this waiting session now, as its window's end would (too many sessions wait). */
+    void evict() {
+      Runnable end;
+      synchronized (this) {
+        if (expiry == null || !expiry.cancel(false)) {
+          return; // resumed or ended meanwhile, or its window is ending it right now
+        }
+        expiry = null;
+        end = ending;
+      }
+      end.run();
     }
 
     @Override
@@ -212,10 +236,24 @@ final class ResumableSessions {
       }
       LOG.log(Level.DEBUG, "Session {0} lost its socket ({1} {2}); kept for {3}", connection, code,
           reason, window);
+      Kept longest = null;
       synchronized (this) {
-        expiry = Defaults.timer().schedule(
-            () -> session.close(code, reason.isEmpty() ? "not resumed in time" : reason),
-            window.toNanos(), TimeUnit.NANOSECONDS);
+        Runnable end = () -> session.close(code, reason.isEmpty() ? "not resumed in time" : reason);
+        ending = () -> session.close(code, "not resumed: more than " + maxWaiting + " sessions waiting");
+        expiry = Defaults.timer().schedule(end, window.toNanos(), TimeUnit.NANOSECONDS);
+      }
+      synchronized (waiting) {
+        waiting.add(this);
+        if (waiting.size() > maxWaiting) {
+          Iterator<Kept> first = waiting.iterator();
+          longest = first.next();
+          first.remove();
+        }
+      }
+      if (longest != null) {
+        LOG.log(Level.INFO, "Session {0} ends: more than {1} sessions wait to be resumed",
+            longest.connection, maxWaiting);
+        longest.evict();
       }
     }
 

@@ -108,7 +108,7 @@ public final class RpcEndpoint {
     this.transportHandler = b.transportHandler;
     this.raw = transportHandler == null ? null
         : new RawConnections(transportHandler, maxMessageSize, socket, this::rateLimited, () -> closed);
-    this.sessions = new ResumableSessions(b.resumableSessions, b.resumeWindow,
+    this.sessions = new ResumableSessions(b.resumableSessions, b.resumeWindow, b.maxWaitingSessions,
         new SessionSettings(b.resumeBufferBytes, b.resumeSendWait, SessionSettings.DEFAULT_ACK_EVERY,
             SessionSettings.DEFAULT_ACK_INTERVAL), listener, peerConfig.executor());
     this.config = RpcSessionEndpoint.config(path, new Handler());

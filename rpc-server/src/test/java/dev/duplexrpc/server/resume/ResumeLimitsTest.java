@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * When a session cannot be resumed, and who may resume it: a full buffer, a restarted server, a
- * wrong token, another principal's token; and a plain JSON-RPC peer, which sees none of it.
+ * wrong token, another principal's token, too many sessions waiting; and a plain JSON-RPC peer,
+ * which sees none of it.
  */
 class ResumeLimitsTest {
   private final ResumeFixture f = new ResumeFixture();
@@ -132,6 +133,39 @@ class ResumeLimitsTest {
         assertEquals(false, params(again.next()).get("resumed").getAsBoolean());
       }
     }
+  }
+
+  @Test
+  void beyondMaxWaitingSessionsTheLongestWaitingEnds() throws Exception {
+    f.start(s -> s.maxWaitingSessions(1), c -> c); // the fixture's own client: open, not waiting
+    String first;
+    String second;
+    try (JdkWebSocketClient a = raw(f.proxy.via(f.server.uri()), "a")) {
+      a.send(HELLO);
+      first = params(a.next()).get("token").getAsString();
+      assertEquals("open", f.serverEvents.poll(WAIT, TimeUnit.SECONDS));
+      f.proxy.links().get(1).cut(); // lost: the first session waits, alone
+    }
+    try (JdkWebSocketClient b = raw(f.proxy.via(f.server.uri()), "b")) {
+      b.send(HELLO);
+      second = params(b.next()).get("token").getAsString();
+      assertEquals("open", f.serverEvents.poll(WAIT, TimeUnit.SECONDS));
+      f.proxy.links().get(2).cut(); // a second one waits: the first ends now, not in 2 minutes
+    }
+    assertEquals("close 1006", f.serverEvents.poll(WAIT, TimeUnit.SECONDS));
+    // (closing a raw client drops its socket: each one below makes a session wait again, so the
+    // one still waiting is resumed first)
+    try (JdkWebSocketClient b = raw(f.server.uri(), "b")) {
+      b.send(resume(second));
+      assertEquals(true, params(b.next()).get("resumed").getAsBoolean());
+      assertEquals("resume", f.serverEvents.poll(WAIT, TimeUnit.SECONDS));
+    }
+    try (JdkWebSocketClient a = raw(f.server.uri(), "a")) {
+      a.send(resume(first));
+      assertEquals(false, params(a.next()).get("resumed").getAsBoolean());
+      assertEquals("open", f.serverEvents.poll(WAIT, TimeUnit.SECONDS));
+    }
+    assertThrows(IllegalArgumentException.class, () -> RpcServer.builder().maxWaitingSessions(0));
   }
 
   @Test
