@@ -83,17 +83,7 @@ public final class Peer implements AutoCloseable {
     PeerTargets.register(peer -> peer.pipeline.calls());
     PendingCalls.register((peer, error) -> peer.pipeline.calls().failAll(error));
     Builtins.register((builder, builtins) -> builder.builtins = builtins);
-    PeerOwner.register(new PeerOwner.Access() {
-      @Override
-      public Object get(Peer peer) {
-        return peer.owner;
-      }
-
-      @Override
-      public void set(Peer peer, Object owner) {
-        peer.owner = owner;
-      }
-    });
+    PeerOwner.register(peer -> peer.owner, (peer, owner) -> peer.owner = owner);
   }
 
   private final Transport transport;

@@ -2,6 +2,8 @@ package dev.duplexrpc.core.internal;
 
 import dev.duplexrpc.core.Peer;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The object a binding built a {@link Peer} for (the server's {@code ServerConnection}), kept on
@@ -9,25 +11,23 @@ import java.util.Objects;
  * made on a connection whose application never uses it. The public API does not offer this.
  */
 public final class PeerOwner {
-  /** How the owner is read and set on a Peer; registered by {@link Peer}. */
-  public interface Access {
-    /** The owner, or null. */
-    Object get(Peer peer);
-
-    /** Sets the owner, once. */
-    void set(Peer peer, Object owner);
-  }
-
-  private static volatile Access access;
+  private static volatile Function<Peer, Object> getter;
+  private static volatile BiConsumer<Peer, Object> setter;
 
   private PeerOwner() {}
 
-  /** Called once, by {@link Peer}'s class initialization. */
-  public static void register(Access a) {
-    if (access != null) {
+  /**
+   * Called once, by {@link Peer}'s class initialization.
+   *
+   * @param get reads a Peer's owner
+   * @param set sets it
+   */
+  public static void register(Function<Peer, Object> get, BiConsumer<Peer, Object> set) {
+    if (getter != null) {
       throw new IllegalStateException("already registered");
     }
-    access = Objects.requireNonNull(a, "access == null");
+    setter = Objects.requireNonNull(set, "set == null");
+    getter = Objects.requireNonNull(get, "get == null");
   }
 
   /**
@@ -38,7 +38,7 @@ public final class PeerOwner {
    */
   public static Object get(Peer peer) {
     Objects.requireNonNull(peer, "peer == null"); // its class is initialized: access is set
-    return access.get(peer);
+    return getter.apply(peer);
   }
 
   /**
@@ -49,6 +49,6 @@ public final class PeerOwner {
    */
   public static void set(Peer peer, Object owner) {
     Objects.requireNonNull(peer, "peer == null");
-    access.set(peer, Objects.requireNonNull(owner, "owner == null"));
+    setter.accept(peer, Objects.requireNonNull(owner, "owner == null"));
   }
 }
