@@ -24,8 +24,8 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Routes each parsed message of one connection: responses to the call table, cancellations to
  * the running requests, requests and notifications to their method (or the fallback) once
- * admitted, requests concurrently on the executor and notifications one at a time in arrival
- * order (or, in direct mode, right here on the decoding thread); whatever cannot run is answered
+ * admitted, requests concurrently on the executor (queued for a {@link RequestDrainer}) and
+ * notifications one at a time in arrival order (or, in direct mode, right here on the decoding thread); whatever cannot run is answered
  * here.
  */
 public final class Dispatcher {
@@ -35,7 +35,7 @@ public final class Dispatcher {
   private final MethodTable table;
   private final CallTable calls;
   private final MessageWriter writer;
-  private final Executor executor;
+  private final RequestDrainer requests;
   private final SerialExecutor notifications;
   private final Admission admission;
   private final IncomingCancels cancels;
@@ -57,7 +57,7 @@ public final class Dispatcher {
     this.table = table;
     this.calls = calls;
     this.writer = writer;
-    this.executor = executor;
+    this.requests = new RequestDrainer(executor);
     this.notifications = new SerialExecutor(executor);
     this.admission = admission;
     this.cancels = new IncomingCancels(executor);
@@ -168,14 +168,20 @@ public final class Dispatcher {
       runDirect(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
       return;
     }
-    try {
-      executor.execute(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
-    } catch (RejectedExecutionException e) {
-      cancels.untrack(run);
-      admission.handled();
-      sink.reply(id, overloaded(id, "the executor rejected the request"));
-      admission.answered();
-    }
+    requests.submit(new RequestDrainer.Task() {
+      @Override
+      public void run() {
+        runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink);
+      }
+
+      @Override
+      public void rejected() {
+        cancels.untrack(run);
+        admission.handled();
+        sink.reply(id, overloaded(id, "the executor rejected the request"));
+        admission.answered();
+      }
+    });
   }
 
   /** Runs a handler on this (the decoding) thread, marked so that a blocking call fails fast. */

@@ -1,0 +1,109 @@
+package dev.duplexrpc.core.internal.dispatch;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Hands one connection's admitted requests to the executor through a queue: executor tasks
+ * ("drainers") take the queued requests one after the other, instead of one task per request, so a
+ * burst of fast requests wakes a couple of threads rather than one each. A slow handler still
+ * delays no other request: whenever a drainer starts a handler while requests are queued, one
+ * more drainer is on its way, so a queued request waits behind a running handler at most for a
+ * thread's wake-up. At most one drainer is scheduled and not yet started at a time; any number
+ * run at once (each running one handler). A drainer hands its thread back after {@link #TURN}
+ * requests, so that one busy connection does not keep a pool thread from the others.
+ */
+final class RequestDrainer {
+  private static final System.Logger LOG = System.getLogger(RequestDrainer.class.getName());
+  /** Requests one drainer runs before it hands its thread back to the executor. */
+  static final int TURN = 64;
+  /** One queued request: run it on a drainer, or answer it when no drainer can be scheduled. */
+  interface Task {
+    void run();
+
+    /** The executor rejected the drainer that would have run this task. */
+    void rejected();
+  }
+
+  private final Executor executor;
+  private final Queue<Task> queue = new ConcurrentLinkedQueue<>();
+  /** A drainer has been handed to the executor and has not started yet. */
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  /** Drainers looking for their next task (not running a handler). */
+  private final AtomicInteger looking = new AtomicInteger();
+  private final Runnable drainer = this::drain;
+
+  RequestDrainer(Executor executor) {
+    this.executor = executor;
+  }
+
+  /** Queues {@code task}; it runs on a drainer, or {@link Task#rejected()} is called. */
+  void submit(Task task) {
+    queue.add(task);
+    // A drainer between two handlers takes it: it checks the queue again after it stops looking.
+    if (looking.get() == 0) {
+      ensureDrainer();
+    }
+  }
+
+  /** Makes sure a drainer is scheduled and not yet started. */
+  private void ensureDrainer() {
+    if (!scheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(drainer);
+    } catch (RejectedExecutionException e) {
+      scheduled.set(false);
+      rejectQueued();
+    } catch (RuntimeException | Error e) {
+      scheduled.set(false);
+      rejectQueued();
+      throw e;
+    }
+  }
+
+  /** No drainer could be scheduled: answers what is queued (running drainers may take some). */
+  private void rejectQueued() {
+    Task t;
+    while ((t = queue.poll()) != null) {
+      t.rejected();
+    }
+  }
+
+  private void drain() {
+    scheduled.set(false);
+    int ran = 0;
+    looking.incrementAndGet();
+    while (true) {
+      Task t = queue.poll();
+      if (t == null) {
+        looking.decrementAndGet();
+        // A request queued while this drainer was looking was left to it: check once more.
+        if (queue.isEmpty()) {
+          return;
+        }
+        looking.incrementAndGet();
+        continue;
+      }
+      looking.decrementAndGet();
+      if (!queue.isEmpty()) {
+        ensureDrainer(); // this handler may be slow: the next request must not wait for it
+      }
+      try {
+        t.run();
+      } catch (RuntimeException | Error e) {
+        LOG.log(System.Logger.Level.WARNING, "A request's task failed", e);
+      }
+      if (++ran >= TURN && !queue.isEmpty()) {
+        ensureDrainer(); // give the thread back: other connections' tasks wait for the pool too
+        return;
+      }
+      looking.incrementAndGet();
+    }
+  }
+}
