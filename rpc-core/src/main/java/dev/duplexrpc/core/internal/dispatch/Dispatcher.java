@@ -25,8 +25,8 @@ import java.util.concurrent.RejectedExecutionException;
  * Routes each parsed message of one connection: responses to the call table, cancellations to
  * the running requests, requests and notifications to their method (or the fallback) once
  * admitted, requests concurrently on the executor (queued for a {@link RequestDrainer}) and
- * notifications one at a time in arrival order (or, in direct mode, right here on the decoding thread); whatever cannot run is answered
- * here.
+ * notifications one at a time in arrival order (or, in direct mode, right here on the decoding
+ * thread); whatever cannot run is answered here.
  */
 public final class Dispatcher {
   private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
