@@ -8,6 +8,7 @@ import dev.duplexrpc.core.internal.DirectMode;
 import dev.duplexrpc.core.internal.EventCounters;
 import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.MethodTable;
+import dev.duplexrpc.core.internal.ReplyGathering;
 import dev.duplexrpc.core.internal.SerialExecutor;
 import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.codec.Id;
@@ -165,13 +166,13 @@ public final class Dispatcher {
     }
     Running run = cancels.track(id);
     if (direct(method)) {
-      runDirect(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
+      runDirect(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink, null));
       return;
     }
     requests.submit(new RequestDrainer.Task() {
       @Override
-      public void run() {
-        runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink);
+      public void run(ReplyGathering gathering) {
+        runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink, gathering);
       }
 
       @Override

@@ -1,5 +1,6 @@
 package dev.duplexrpc.core.internal.dispatch;
 
+import dev.duplexrpc.core.internal.ReplyGathering;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -16,6 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread's wake-up. At most one drainer is scheduled and not yet started at a time; any number
  * run at once (each running one handler). A drainer hands its thread back after {@link #TURN}
  * requests, so that one busy connection does not keep a pool thread from the others.
+ *
+ * <p>The replies of handlers that finish on a drainer may be gathered by the transport and written
+ * together ({@link ReplyGathering}): a drainer flushes them before it starts a handler that no
+ * other drainer follows, and when it starts and stops, so a finished reply too waits behind a
+ * running handler at most for a thread's wake-up.
  */
 final class RequestDrainer {
   private static final System.Logger LOG = System.getLogger(RequestDrainer.class.getName());
@@ -23,7 +29,12 @@ final class RequestDrainer {
   static final int TURN = 64;
   /** One queued request: run it on a drainer, or answer it when no drainer can be scheduled. */
   interface Task {
-    void run();
+    /**
+     * Runs the request on this drainer.
+     *
+     * @param gathering to open while sending the reply of a handler that finished here
+     */
+    void run(ReplyGathering gathering);
 
     /** The executor rejected the drainer that would have run this task. */
     void rejected();
@@ -36,6 +47,7 @@ final class RequestDrainer {
   /** Drainers looking for their next task (not running a handler). */
   private final AtomicInteger looking = new AtomicInteger();
   private final Runnable drainer = this::drain;
+  private final ReplyGathering gathering = new ReplyGathering();
 
   RequestDrainer(Executor executor) {
     this.executor = executor;
@@ -59,6 +71,7 @@ final class RequestDrainer {
       executor.execute(drainer);
     } catch (RejectedExecutionException e) {
       scheduled.set(false);
+      gathering.flush();
       rejectQueued();
     } catch (RuntimeException | Error e) {
       scheduled.set(false);
@@ -77,6 +90,7 @@ final class RequestDrainer {
 
   private void drain() {
     scheduled.set(false);
+    gathering.flush(); // replies gathered behind a handler that another drainer is running
     int ran = 0;
     looking.incrementAndGet();
     while (true) {
@@ -85,6 +99,7 @@ final class RequestDrainer {
         looking.decrementAndGet();
         // A request queued while this drainer was looking was left to it: check once more.
         if (queue.isEmpty()) {
+          gathering.flush();
           return;
         }
         looking.incrementAndGet();
@@ -92,15 +107,20 @@ final class RequestDrainer {
       }
       looking.decrementAndGet();
       if (!queue.isEmpty()) {
-        ensureDrainer(); // this handler may be slow: the next request must not wait for it
+        // This handler may be slow: the next request, and the replies gathered so far, must not
+        // wait for it. The next drainer flushes those when it starts.
+        ensureDrainer();
+      } else {
+        gathering.flush(); // no drainer follows this handler
       }
       try {
-        t.run();
+        t.run(gathering);
       } catch (RuntimeException | Error e) {
         LOG.log(System.Logger.Level.WARNING, "A request's task failed", e);
       }
       if (++ran >= TURN && !queue.isEmpty()) {
         ensureDrainer(); // give the thread back: other connections' tasks wait for the pool too
+        gathering.flush();
         return;
       }
       looking.incrementAndGet();
