@@ -114,10 +114,10 @@ public final class ClientConnection implements AutoCloseable {
   private final RemoteProxies proxies;
 
   ClientConnection(RpcClient client) {
-    RpcClient.Builder config = client.config();
-    this.events = new ClientEvents(config.built.gson(), config.built.fallback());
+    ClientSettings config = client.config();
+    this.events = new ClientEvents(config.peerConfig.gson(), config.peerConfig.fallback());
     this.lifecycle = new ConnectionLifecycle(this, client, events);
-    this.proxies = new RemoteProxies(config.built.gson(), lifecycle.calls(), this);
+    this.proxies = new RemoteProxies(config.peerConfig.gson(), lifecycle.calls(), this);
   }
 
   /** The first connect, on the caller's thread: one attempt, or retries if the client says so. */

@@ -53,7 +53,7 @@ final class ConnectionLifecycle {
   private volatile URI current; // written under lock: the server of the current or last socket
 
   ConnectionLifecycle(ClientConnection connection, RpcClient client, ClientEvents events) {
-    RpcClient.Builder config = client.config();
+    ClientSettings config = client.config();
     this.connection = connection;
     this.connector = client.connector();
     this.policy = config.reconnectPolicy;

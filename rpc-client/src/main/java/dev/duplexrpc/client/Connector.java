@@ -48,9 +48,9 @@ import org.glassfish.tyrus.spi.UpgradeResponse;
 final class Connector {
   private static final System.Logger LOG = System.getLogger(Connector.class.getName());
 
-  private final RpcClient.Builder config;
+  private final ClientSettings config;
 
-  Connector(RpcClient.Builder config) {
+  Connector(ClientSettings config) {
     this.config = config;
   }
 
@@ -86,8 +86,8 @@ final class Connector {
           ThreadPoolConfig.defaultConfig().setCorePoolSize(workers).setMaxPoolSize(workers).setDaemon(true));
     }
     manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE,
-        Limits.incomingBufferSize(config.built.maxMessageSize()));
-    manager.setDefaultMaxTextMessageBufferSize((int) Limits.maxFramePayload(config.built.maxMessageSize()));
+        Limits.incomingBufferSize(config.peerConfig.maxMessageSize()));
+    manager.setDefaultMaxTextMessageBufferSize((int) Limits.maxFramePayload(config.peerConfig.maxMessageSize()));
     Link link = new Link();
     manager.getProperties().put(GuardedClientContainer.LINK, link);
     AtomicReference<UpgradeResponse> refusal = new AtomicReference<>();
@@ -95,7 +95,7 @@ final class Connector {
     Map<String, List<String>> headers = config.headers;
     ClientEndpointConfig cec = ClientEndpointConfig.Builder.create()
         .sslContext(config.sslContext)
-        .preferredSubprotocols(Subprotocols.offer(config.built.wireExtensions()))
+        .preferredSubprotocols(Subprotocols.offer(config.peerConfig.wireExtensions()))
         .configurator(new ClientEndpointConfig.Configurator() {
           @Override
           public void beforeRequest(Map<String, List<String>> request) {
@@ -224,14 +224,14 @@ final class Connector {
    * {@code rpc.session} greeting (docs/resume.md).
    */
   private static final class ClientEndpoint extends Endpoint {
-    private final RpcClient.Builder config;
+    private final ClientSettings config;
     private final ClientManager manager;
     private final ClientEvents events;
     private final Line resumeFrom;
     final CompletableFuture<Line> line = new CompletableFuture<>();
     private volatile SessionTransport transport;
 
-    ClientEndpoint(RpcClient.Builder config, ClientManager manager, ClientEvents events, Line resumeFrom) {
+    ClientEndpoint(ClientSettings config, ClientManager manager, ClientEvents events, Line resumeFrom) {
       this.config = config;
       this.manager = manager;
       this.events = events;
@@ -241,15 +241,15 @@ final class Connector {
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
       String name = "client session " + session.getId() + " to " + config.uri;
-      SessionTransport t = SessionTransport.attach(session, config.built.maxMessageSize(), name,
+      SessionTransport t = SessionTransport.attach(session, config.peerConfig.maxMessageSize(), name,
           config.frameListener == null ? null : config.frameListener::onFrame);
       transport = t;
-      SocketSettings socket = config.socket.build();
+      SocketSettings socket = config.socket;
       t.maxQueuedBytes(socket.maxQueuedBytes());
       int port = config.uri.getPort() >= 0 ? config.uri.getPort()
           : "wss".equalsIgnoreCase(config.uri.getScheme()) ? 443 : 80;
       t.addresses(null, SessionTransport.hostAndPort(config.uri.getHost(), port)); // the socket's own address: not known here
-      if (!Subprotocols.isDuplex(t.subprotocol()) || !config.built.wireExtensions()) {
+      if (!Subprotocols.isDuplex(t.subprotocol()) || !config.peerConfig.wireExtensions()) {
         line.complete(new Line(peer(t), t, null));
       } else if (!config.resumableSessions) {
         t.send(Control.noSession()); // the server then builds its Peer without waiting
@@ -264,7 +264,7 @@ final class Connector {
     }
 
     private Peer peer(dev.duplexrpc.core.transport.Transport t) {
-      return Peer.builder().config(config.built).transport(t).fallback(events).build();
+      return Peer.builder().config(config.peerConfig).transport(t).fallback(events).build();
     }
 
     /** The open failed or timed out: the socket goes, and a late answer is not used. */

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +43,11 @@ public final class RpcClient {
   /** Default {@link Builder#connectTimeout(Duration)}: 10 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-  private final Builder config;
+  private final ClientSettings config;
   private final Connector connector;
 
-  private RpcClient(Builder builder) {
-    this.config = builder.copy();
+  private RpcClient(ClientSettings config) {
+    this.config = config;
     this.connector = new Connector(config);
   }
 
@@ -67,7 +66,7 @@ public final class RpcClient {
    * @return a new builder
    */
   public Builder newBuilder() {
-    return config.copy();
+    return config.newBuilder();
   }
 
   /**
@@ -97,7 +96,8 @@ public final class RpcClient {
     return connection;
   }
 
-  Builder config() {
+  /** The settings every connection of this client reads. */
+  ClientSettings config() {
     return config;
   }
 
@@ -115,7 +115,7 @@ public final class RpcClient {
    */
   public static final class Builder extends PeerOptions<Builder> {
     URI uri;
-    private List<URI> failoverUris = List.of();
+    List<URI> failoverUris = List.of();
     Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     SocketSettings.Builder socket = SocketSettings.builder();
     Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -132,42 +132,13 @@ public final class RpcClient {
     long resumeBufferBytes = SessionSettings.DEFAULT_BUFFER_BYTES;
     Duration resumeSendWait = SessionSettings.DEFAULT_SEND_WAIT;
 
-    /** Set on copies: the configuration every connection's Peer is built with, bound once. */
-    PeerConfig built;
-
     Builder() {
       super(PeerConfig.builder());
     }
 
-    private Builder(PeerConfig.Builder config) {
+    /** A builder whose engine settings go to {@code config}. */
+    Builder(PeerConfig.Builder config) {
       super(config);
-    }
-
-    /** A copy, with the engine configuration built (its services bound) once for all its Peers. */
-    Builder copy() {
-      PeerConfig c = config.build();
-      Builder b = new Builder(c.newBuilder());
-      b.built = c;
-      b.uri = uri;
-      b.connectTimeout = connectTimeout;
-      b.socket = socket.build().newBuilder();
-      for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-        b.headers.put(h.getKey(), Collections.unmodifiableList(new ArrayList<>(h.getValue())));
-      }
-      b.listener = listener;
-      b.frameListener = frameListener;
-      b.reconnectPolicy = reconnectPolicy;
-      b.retryFirstConnect = retryFirstConnect;
-      b.failoverUris = failoverUris;
-      b.reconnectHook = reconnectHook;
-      b.offlineQueueSize = offlineQueueSize;
-      b.offlineQueueWait = offlineQueueWait;
-      b.resumableSessions = resumableSessions;
-      b.resumeBufferBytes = resumeBufferBytes;
-      b.resumeSendWait = resumeSendWait;
-      b.sslContext = sslContext;
-      b.sharedTransport = sharedTransport;
-      return b;
     }
 
     /**
@@ -178,13 +149,17 @@ public final class RpcClient {
      * @throws IllegalArgumentException if the scheme is not ws or wss
      */
     public Builder uri(URI uri) {
+      this.uri = webSocketUri(uri, "uri");
+      return this;
+    }
+
+    private static URI webSocketUri(URI uri, String what) {
       Objects.requireNonNull(uri, "uri == null");
       String scheme = uri.getScheme();
       if (!"ws".equalsIgnoreCase(scheme) && !"wss".equalsIgnoreCase(scheme)) {
-        throw new IllegalArgumentException("uri must be ws:// or wss://: " + uri);
+        throw new IllegalArgumentException(what + " must be ws:// or wss://: " + uri);
       }
-      this.uri = uri;
-      return this;
+      return uri;
     }
 
     /**
@@ -202,26 +177,10 @@ public final class RpcClient {
       Objects.requireNonNull(uris, "uris == null");
       List<URI> copy = new ArrayList<>();
       for (URI u : uris) {
-        Objects.requireNonNull(u, "uri == null");
-        String scheme = u.getScheme();
-        if (!"ws".equalsIgnoreCase(scheme) && !"wss".equalsIgnoreCase(scheme)) {
-          throw new IllegalArgumentException("failover uri must be ws:// or wss://: " + u);
-        }
-        copy.add(u);
+        copy.add(webSocketUri(u, "failover uri"));
       }
       this.failoverUris = List.copyOf(copy);
       return this;
-    }
-
-    List<URI> uris() {
-      List<URI> all = new ArrayList<>();
-      all.add(uri);
-      for (URI u : failoverUris) {
-        if (!all.contains(u)) {
-          all.add(u);
-        }
-      }
-      return all;
     }
 
     /**
@@ -513,7 +472,7 @@ public final class RpcClient {
         throw new IllegalStateException("uri == null: call uri(...) before build()");
       }
       socket.build(); // the idle timeout must be longer than the ping interval
-      return new RpcClient(this);
+      return new RpcClient(new ClientSettings(this, config.build()));
     }
   }
 }

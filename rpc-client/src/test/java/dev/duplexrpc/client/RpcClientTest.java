@@ -1,5 +1,6 @@
 package dev.duplexrpc.client;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +35,13 @@ class RpcClientTest {
     assertEquals("ws://127.0.0.1:2/b",
         client.newBuilder().uri("ws://127.0.0.1:2/b").build().uri().toString());
     assertEquals("ws://127.0.0.1:1/a", client.uri().toString());
+  }
+
+  @Test
+  void newBuilderTakesAnotherValueOfACopiedHeader() {
+    RpcClient client = RpcClient.builder().uri("ws://127.0.0.1:1/a").header("X-Token", "a").build();
+    // The derived builder's header lists are its own: adding to one once threw.
+    assertDoesNotThrow(() -> client.newBuilder().header("X-Token", "b").build());
   }
 
   @Test

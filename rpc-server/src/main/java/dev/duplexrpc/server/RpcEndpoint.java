@@ -25,8 +25,6 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.security.Principal;
-import java.util.Set;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -83,8 +81,7 @@ public final class RpcEndpoint {
   private final FrameListener frameListener;
   private final int maxMessagesPerSecond;
   private final SocketSettings socket;
-  private final Authenticator authenticator;
-  private final Set<String> allowedOrigins;
+  private final HandshakeCheck handshakeCheck;
   private final ServerEndpointConfig config;
   private final Events events;
   private final ClusterNode node;
@@ -92,7 +89,7 @@ public final class RpcEndpoint {
   private final ConcurrentHashMap<String, ServerConnection> open = new ConcurrentHashMap<>();
   private final TransportHandler transportHandler;
   private final ResumableSessions sessions;
-  private final ConcurrentHashMap<String, SessionTransport> raw = new ConcurrentHashMap<>();
+  private final RawConnections raw;
   private final OpenSessions openSessions = new OpenSessions();
   private volatile boolean closed;
 
@@ -105,9 +102,10 @@ public final class RpcEndpoint {
     this.frameListener = b.frameListener;
     this.maxMessagesPerSecond = b.connectionLimits.maxMessagesPerSecond();
     this.socket = b.socket.build();
-    this.authenticator = b.authenticator;
-    this.allowedOrigins = b.allowedOrigins;
+    this.handshakeCheck = new HandshakeCheck(b.authenticator, b.allowedOrigins, () -> closed);
     this.transportHandler = b.transportHandler;
+    this.raw = transportHandler == null ? null
+        : new RawConnections(transportHandler, maxMessageSize, socket, this::rateLimited, () -> closed);
     this.sessions = new ResumableSessions(b.resumableSessions, b.resumeWindow,
         new SessionSettings(b.resumeBufferBytes, b.resumeSendWait, SessionSettings.DEFAULT_ACK_EVERY,
             SessionSettings.DEFAULT_ACK_INTERVAL), listener, peerConfig.executor());
@@ -225,8 +223,8 @@ public final class RpcEndpoint {
   }
 
   private void closeRaw() {
-    for (SessionTransport t : raw.values()) {
-      t.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
+    if (raw != null) {
+      raw.closeAll();
     }
   }
 
@@ -283,36 +281,7 @@ public final class RpcEndpoint {
 
   /** The gate the embedded server asks before every upgrade. */
   HandshakeGate gate() {
-    return this::check;
-  }
-
-  /** Shutdown, then the Origin allow-list, then the authenticator. */
-  private HandshakeGate.Verdict check(HandshakeInfo handshake) {
-    if (closed) {
-      return HandshakeGate.Verdict.refuse(503, "server shutting down", null);
-    }
-    if (!originAllowed(handshake.header("Origin"))) {
-      return HandshakeGate.Verdict.refuse(403, "origin not allowed", null);
-    }
-    if (authenticator == null) {
-      return HandshakeGate.Verdict.admit(null);
-    }
-    try {
-      Principal p = authenticator.authenticate(new Handshake(handshake));
-      return p == null
-          ? HandshakeGate.Verdict.refuse(401, "unauthorized", null)
-          : HandshakeGate.Verdict.admit(p);
-    } catch (AuthenticationException e) {
-      return HandshakeGate.Verdict.refuse(e.status(), e.getMessage(), e.challenge());
-    } catch (RuntimeException | LinkageError e) {
-      LOG.log(Level.WARNING, "The authenticator failed for " + handshake.remoteAddress(), e);
-      return HandshakeGate.Verdict.refuse(500, "authentication failed", null);
-    }
-  }
-
-  private boolean originAllowed(String origin) {
-    return allowedOrigins == null || origin == null
-        || allowedOrigins.contains(origin.toLowerCase(java.util.Locale.ROOT));
+    return handshakeCheck::check;
   }
 
   @Override
@@ -325,7 +294,7 @@ public final class RpcEndpoint {
     public void handshake(Map<String, Object> userProperties, HandshakeInfo handshake) {
       HandshakeInfo h = handshake;
       if (!h.admitted()) { // a container other than the embedded server: judge it now
-        HandshakeGate.Verdict verdict = check(h);
+        HandshakeGate.Verdict verdict = handshakeCheck.check(h);
         if (!verdict.admitted()) {
           userProperties.put(REFUSED, verdict.status() + " " + verdict.reason());
         } else {
@@ -337,7 +306,7 @@ public final class RpcEndpoint {
 
     @Override
     public boolean checkOrigin(String origin) {
-      return originAllowed(origin);
+      return handshakeCheck.originAllowed(origin);
     }
 
     @Override
@@ -381,7 +350,7 @@ public final class RpcEndpoint {
       transport.hold();
       session.getUserProperties().put(TRANSPORT, transport);
       if (transportHandler != null) {
-        openRaw(id, seen, transport, session);
+        raw.open(id, seen, transport, session);
         return;
       }
 
@@ -462,25 +431,6 @@ public final class RpcEndpoint {
       return connection;
     }
 
-    private void openRaw(String id, Handshake handshake, SessionTransport transport, Session session) {
-      raw.put(id, transport);
-      transport.beforeClose(() -> raw.remove(id, transport));
-      try {
-        transportHandler.onOpen(id, handshake, new LimitedTransport(rateLimited(transport), maxMessageSize));
-      } catch (Exception | LinkageError e) {
-        LOG.log(Level.INFO, "Connection " + id + " refused by the transport handler", e);
-        raw.remove(id, transport);
-        closeQuietly(session, CloseReason.CloseCodes.VIOLATED_POLICY,
-            e.getMessage() == null ? "refused" : e.getMessage());
-        return;
-      }
-      transport.heartbeat(socket.pingInterval(), socket.idleTimeout());
-      transport.release();
-      if (closed) { // close() ran while this connection was opening
-        transport.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
-      }
-    }
-
     @Override
     public void onClose(Session session, CloseReason reason) {
       openSessions.closed(session);
@@ -496,7 +446,7 @@ public final class RpcEndpoint {
     }
   }
 
-  private static void closeQuietly(Session session, CloseReason.CloseCode code, String reason) {
+  static void closeQuietly(Session session, CloseReason.CloseCode code, String reason) {
     try {
       session.close(new CloseReason(code, SessionTransport.truncate(reason)));
     } catch (IOException | RuntimeException e) {

@@ -1,5 +1,15 @@
 package dev.duplexrpc.core.internal;
 
+import static dev.duplexrpc.core.internal.ReflectedTypes.bindings;
+import static dev.duplexrpc.core.internal.ReflectedTypes.canonical;
+import static dev.duplexrpc.core.internal.ReflectedTypes.enumType;
+import static dev.duplexrpc.core.internal.ReflectedTypes.isJdk;
+import static dev.duplexrpc.core.internal.ReflectedTypes.rawType;
+import static dev.duplexrpc.core.internal.ReflectedTypes.substitute;
+import static dev.duplexrpc.core.internal.ReflectedTypes.typeArgument;
+import static dev.duplexrpc.core.internal.ReflectedTypes.typeKey;
+import static dev.duplexrpc.core.internal.ReflectedTypes.typeName;
+
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -13,7 +23,6 @@ import com.google.gson.reflect.TypeToken;
 import java.lang.reflect.Field;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
@@ -348,57 +357,13 @@ final class JsonSchemas {
     }
   }
 
-  /**
-   * Identifies a type by its classes and arguments. {@code Type.equals} is not enough: the same
-   * {@code Node<String>} compares unequal when one instance names an owner type and the other
-   * (rebuilt while resolving a field) does not.
-   */
-  private static String typeKey(Type t) {
-    if (t instanceof ParameterizedType p) {
-      StringBuilder sb = new StringBuilder(typeKey(p.getRawType())).append('<');
-      for (Type a : p.getActualTypeArguments()) {
-        sb.append(typeKey(a)).append(',');
-      }
-      return sb.append('>').toString();
-    } else if (t instanceof GenericArrayType g) {
-      return typeKey(g.getGenericComponentType()) + "[]";
-    } else if (t instanceof WildcardType w) {
-      return "?" + typeKey(w.getLowerBounds().length > 0 ? Object.class : w.getUpperBounds()[0]);
-    } else if (t instanceof Class<?> c) {
-      return c.getName();
-    }
-    return t.getTypeName();
-  }
-
-  private static String typeName(Type t, boolean qualified) {
-    if (t instanceof ParameterizedType p) {
-      StringBuilder sb = new StringBuilder(typeName(p.getRawType(), qualified));
-      for (Type a : p.getActualTypeArguments()) {
-        sb.append('_').append(typeName(a, false));
-      }
-      return sb.toString();
-    } else if (t instanceof GenericArrayType g) {
-      return typeName(g.getGenericComponentType(), qualified) + "Array";
-    } else if (t instanceof WildcardType w) {
-      return typeName(w.getUpperBounds()[0], qualified);
-    } else if (t instanceof Class<?> c) {
-      if (c.isArray()) {
-        return typeName(c.getComponentType(), qualified) + "Array";
-      }
-      String name = c.getSimpleName().isEmpty() ? "Anonymous" : c.getSimpleName();
-      Class<?> outer = c.getEnclosingClass();
-      return qualified && outer != null ? typeName(outer, true) + "." + name : name;
-    }
-    return t.getTypeName();
-  }
-
   /** Component keys must match {@code ^[a-zA-Z0-9.\-_]+$} (OpenRPC components object). */
   private static String sanitize(String name) {
     return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Types
+  // Adapters
 
   /**
    * Whether {@link #gson} converts the type with something other than what a default Gson uses
@@ -425,106 +390,5 @@ final class JsonSchemas {
     } catch (RuntimeException e) {
       return null;
     }
-  }
-
-  private static boolean isJdk(Class<?> c) {
-    if (c.isPrimitive()) {
-      return true;
-    }
-    String n = c.getName();
-    return n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.")
-        || n.startsWith("sun.") || n.startsWith("com.sun.");
-  }
-
-  private static Class<?> enumType(Class<?> raw) {
-    if (raw.isEnum()) {
-      return raw;
-    }
-    Class<?> s = raw.getSuperclass(); // a constant with a body
-    return s != null && s.isEnum() ? s : null;
-  }
-
-  private static Type canonical(Type t) {
-    return TypeToken.get(t).getType();
-  }
-
-  private static Class<?> rawType(Type t) {
-    if (t instanceof TypeVariable<?> || t instanceof WildcardType) {
-      return Object.class;
-    }
-    return TypeToken.get(t).getRawType();
-  }
-
-  /** Type argument {@code index} of {@code target} as seen from {@code t}, or Object. */
-  private static Type typeArgument(Type t, Class<?> target, int index) {
-    Type s = supertype(t, target);
-    if (s instanceof ParameterizedType p) {
-      return p.getActualTypeArguments()[index];
-    }
-    return Object.class;
-  }
-
-  /** {@code target} parameterized as {@code t} extends or implements it, or null. */
-  private static Type supertype(Type t, Class<?> target) {
-    Class<?> raw = rawType(t);
-    if (raw == target) {
-      return t;
-    }
-    Map<TypeVariable<?>, Type> bindings = bindings(t);
-    List<Type> supers = new ArrayList<>();
-    if (raw.getGenericSuperclass() != null) {
-      supers.add(raw.getGenericSuperclass());
-    }
-    supers.addAll(List.of(raw.getGenericInterfaces()));
-    for (Type s : supers) {
-      if (target.isAssignableFrom(rawType(s))) {
-        Type found = supertype(substitute(s, bindings), target);
-        if (found != null) {
-          return found;
-        }
-      }
-    }
-    return null;
-  }
-
-  private static Map<TypeVariable<?>, Type> bindings(Type t) {
-    if (!(t instanceof ParameterizedType p)) {
-      return Map.of();
-    }
-    TypeVariable<?>[] vars = rawType(p).getTypeParameters();
-    Type[] args = p.getActualTypeArguments();
-    Map<TypeVariable<?>, Type> out = new HashMap<>();
-    for (int i = 0; i < vars.length && i < args.length; i++) {
-      out.put(vars[i], args[i]);
-    }
-    return out;
-  }
-
-  /** {@code t} with the type variables bound in {@code bindings} replaced. */
-  private static Type substitute(Type t, Map<TypeVariable<?>, Type> bindings) {
-    if (bindings.isEmpty()) {
-      return t;
-    }
-    if (t instanceof TypeVariable<?> v) {
-      return bindings.getOrDefault(v, v);
-    }
-    if (t instanceof WildcardType w) {
-      return w.getLowerBounds().length > 0 ? Object.class : substitute(w.getUpperBounds()[0], bindings);
-    }
-    if (t instanceof GenericArrayType g) {
-      return TypeToken.getArray(substitute(g.getGenericComponentType(), bindings)).getType();
-    }
-    if (t instanceof ParameterizedType p) {
-      Type[] args = p.getActualTypeArguments().clone();
-      for (int i = 0; i < args.length; i++) {
-        args[i] = substitute(args[i], bindings);
-      }
-      try {
-        return TypeToken.getParameterized(p.getRawType(), args).getType();
-      } catch (IllegalArgumentException e) {
-        return p.getRawType(); // an owner type Gson cannot rebuild: fall back to the raw class
-      }
-    }
-    return t;
   }
 }

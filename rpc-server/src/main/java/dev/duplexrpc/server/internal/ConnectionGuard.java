@@ -16,10 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.Context;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.Grizzly;
-import org.glassfish.grizzly.IOEvent;
 import org.glassfish.grizzly.IOEventLifeCycleListener;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
@@ -49,9 +47,6 @@ public final class ConnectionGuard {
   private static final System.Logger LOG = System.getLogger(ConnectionGuard.class.getName());
   private static final Attribute<State> STATE =
       Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ConnectionGuard.class.getName() + ".state");
-  private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-  private static final long MIN_ACCEPT_PAUSE_MILLIS = 5;
-  private static final long MAX_ACCEPT_PAUSE_MILLIS = 200;
 
   private final ConnectionLimits limits;
   private final boolean secure;
@@ -66,11 +61,9 @@ public final class ConnectionGuard {
   private final AtomicLong refusedPerAddress = new AtomicLong();
   private final AtomicLong handshakeTimeouts = new AtomicLong();
   private final AtomicLong slowHandshakes = new AtomicLong();
-  private final AtomicLong acceptFailures = new AtomicLong();
-  private final Map<String, Report> reports = new ConcurrentHashMap<>();
+  private final ThrottledLog reports = new ThrottledLog(LOG);
   private final ScheduledThreadPoolExecutor timer;
-  private long acceptPauseMillis; // guarded by this
-  private boolean acceptPaused; // guarded by this
+  private final AcceptPause acceptPause;
 
   /** What the guard knows of one socket. */
   private static final class State {
@@ -88,12 +81,6 @@ public final class ConnectionGuard {
       this.connection = connection;
       this.socketAddress = socketAddress;
     }
-  }
-
-  /** A refusal kind's count since its last log line. */
-  private static final class Report {
-    final AtomicLong unreported = new AtomicLong();
-    volatile long last = System.nanoTime() - REPORT_INTERVAL_NANOS;
   }
 
   /**
@@ -114,6 +101,7 @@ public final class ConnectionGuard {
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
+    this.acceptPause = new AcceptPause(timer, reports);
     long shortest = Long.MAX_VALUE;
     if (timeoutNanos > 0) {
       shortest = timeoutNanos;
@@ -141,7 +129,7 @@ public final class ConnectionGuard {
   public ConnectionStats stats() {
     synchronized (this) {
       return new ConnectionStats(connections, pending, refusedBusy.get(), refusedPerAddress.get(),
-          handshakeTimeouts.get(), slowHandshakes.get(), acceptFailures.get());
+          handshakeTimeouts.get(), slowHandshakes.get(), acceptPause.failures());
     }
   }
 
@@ -174,7 +162,7 @@ public final class ConnectionGuard {
     @Override
     public NextAction handleAccept(FilterChainContext ctx) throws IOException {
       Connection<?> connection = ctx.getConnection();
-      resetAcceptPause();
+      acceptPause.reset();
       Object peer = connection.getPeerAddress();
       InetAddress address = peer instanceof InetSocketAddress ? ((InetSocketAddress) peer).getAddress() : null;
       State state = new State(connection, address);
@@ -212,7 +200,7 @@ public final class ConnectionGuard {
       }
       if (status != 0) {
         (status == 429 ? refusedPerAddress : refusedBusy).incrementAndGet();
-        report("refused " + status, why);
+        reports.warn("refused " + status, why);
         state.refused = true;
         state.released = true;
         STATE.set(connection, state);
@@ -305,7 +293,7 @@ public final class ConnectionGuard {
       pendingStates.remove(state);
       if (why != null) {
         refusedPerAddress.incrementAndGet();
-        report("refused 429", why);
+        reports.warn("refused 429", why);
         TyrusFilter.refuse(ctx, request, HandshakeGate.Verdict.refuse(429, "too many connections", null), false);
         ((HttpContent) m).recycle();
         return ctx.getStopAction();
@@ -341,45 +329,7 @@ public final class ConnectionGuard {
     if (state.socketAddress == null || !trusted.contains(state.socketAddress)) {
       return null;
     }
-    String header = request.getHeader("X-Forwarded-For");
-    InetAddress client = state.socketAddress;
-    if (header != null) {
-      String[] hops = header.split(",");
-      for (int i = hops.length - 1; i >= 0; i--) {
-        InetAddress hop;
-        try {
-          hop = literalOrNull(hops[i].trim());
-        } catch (RuntimeException e) {
-          hop = null;
-        }
-        if (hop == null) {
-          break; // garbage: believe nothing further left
-        }
-        client = hop;
-        if (!trusted.contains(hop)) {
-          break;
-        }
-      }
-    }
-    return client;
-  }
-
-  private static InetAddress literalOrNull(String s) {
-    String a = s;
-    if (a.startsWith("[")) {
-      int end = a.indexOf(']');
-      a = end < 0 ? a : a.substring(1, end);
-    } else if (a.indexOf(':') >= 0 && a.indexOf(':') == a.lastIndexOf(':')) {
-      a = a.substring(0, a.indexOf(':')); // IPv4 with a port
-    }
-    if (a.isEmpty() || !(a.indexOf(':') >= 0 || a.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')))) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(a);
-    } catch (IOException e) {
-      return null;
-    }
+    return ForwardedFor.client(state.socketAddress, trusted, request.getHeader("X-Forwarded-For"));
   }
 
   private void release(State state) {
@@ -421,13 +371,13 @@ public final class ConnectionGuard {
         long elapsed = now - s.since;
         if (timeoutNanos > 0 && elapsed >= timeoutNanos) {
           handshakeTimeouts.incrementAndGet();
-          report("handshake timeout", "a connection from " + s.socketAddress + " sent no complete request within "
+          reports.warn("handshake timeout", "a connection from " + s.socketAddress + " sent no complete request within "
               + limits.handshakeTimeout());
           drop(s);
         } else if (rate > 0 && elapsed >= graceNanos && elapsed > 0
             && s.bytes * 1_000_000_000L < (long) rate * elapsed) {
           slowHandshakes.incrementAndGet();
-          report("slow handshake", "a connection from " + s.socketAddress + " sent its request slower than "
+          reports.warn("slow handshake", "a connection from " + s.socketAddress + " sent its request slower than "
               + rate + " bytes/s");
           drop(s);
         }
@@ -467,84 +417,8 @@ public final class ConnectionGuard {
     });
   }
 
-  /** Logs a refusal kind at most once per interval, with how many happened since the last line. */
-  private void report(String kind, String detail) {
-    Report r = reports.computeIfAbsent(kind, k -> new Report());
-    long n = r.unreported.incrementAndGet();
-    long now = System.nanoTime();
-    long last = r.last;
-    if (now - last >= REPORT_INTERVAL_NANOS) {
-      synchronized (r) {
-        if (r.last != last) {
-          return;
-        }
-        r.last = now;
-        n = r.unreported.getAndSet(0);
-      }
-      LOG.log(Level.WARNING, "{0}: {1} ({2} since the last report; the next in 10 s at the earliest)", kind,
-          detail, String.valueOf(n));
-    }
-  }
-
-  /**
-   * The listener for accept events: when an accept fails (usually no descriptor is left), accepting
-   * pauses briefly, doubling up to 200 ms while it keeps failing, instead of the selector spinning
-   * on a socket it cannot take; open connections are served on meanwhile.
-   */
+  /** The listener for accept events: a failed accept pauses accepting ({@link AcceptPause}). */
   IOEventLifeCycleListener acceptListener() {
-    return acceptListener;
-  }
-
-  private final IOEventLifeCycleListener acceptListener = new IOEventLifeCycleListener.Adapter() {
-    @Override
-    public void onError(Context context, Object description) {
-      acceptFailed(context.getConnection(), description);
-    }
-  };
-
-  private void acceptFailed(Connection<?> server, Object error) {
-    if (!server.isOpen() || timer.isShutdown()) {
-      return;
-    }
-    acceptFailures.incrementAndGet();
-    long pause;
-    synchronized (this) {
-      if (acceptPaused) {
-        return;
-      }
-      acceptPaused = true;
-      acceptPauseMillis = acceptPauseMillis == 0 ? MIN_ACCEPT_PAUSE_MILLIS
-          : Math.min(MAX_ACCEPT_PAUSE_MILLIS, acceptPauseMillis * 2);
-      pause = acceptPauseMillis;
-    }
-    report("accept failed", error + "; accepting paused for " + pause + " ms at a time, open connections served on");
-    try {
-      server.disableIOEvent(IOEvent.SERVER_ACCEPT);
-      timer.schedule(() -> {
-        synchronized (this) {
-          acceptPaused = false;
-        }
-        try {
-          if (server.isOpen()) {
-            server.enableIOEvent(IOEvent.SERVER_ACCEPT);
-          }
-        } catch (IOException | RuntimeException e) {
-          LOG.log(Level.WARNING, "Could not resume accepting", e);
-        }
-      }, pause, TimeUnit.MILLISECONDS);
-    } catch (IOException | RuntimeException e) {
-      synchronized (this) {
-        acceptPaused = false;
-      }
-      LOG.log(Level.DEBUG, "Could not pause accepting: {0}", e);
-    }
-  }
-
-  private void resetAcceptPause() {
-    synchronized (this) {
-      if (!acceptPaused) {
-        acceptPauseMillis = 0;
-      }
-    }
+    return acceptPause.listener();
   }
 }

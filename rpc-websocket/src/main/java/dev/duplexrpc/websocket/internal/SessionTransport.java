@@ -17,11 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Transport} over one open Jakarta WebSocket {@link Session}, used by the server and the
@@ -64,7 +61,7 @@ public final class SessionTransport implements Transport {
   private final AtomicBoolean closeSeen = new AtomicBoolean();
   private volatile Runnable beforeClose;
   private volatile Heartbeat heartbeat;
-  private final AtomicLong queuedBytes = new AtomicLong();
+  private final SessionOutbox outbox;
   private volatile InetSocketAddress remoteAddress;
   private volatile InetSocketAddress serverAddress;
   private volatile long maxQueuedBytes;
@@ -86,6 +83,7 @@ public final class SessionTransport implements Transport {
     this.link = link;
     this.name = name;
     this.tap = tap;
+    this.outbox = new SessionOutbox(session);
   }
 
   /**
@@ -242,21 +240,6 @@ public final class SessionTransport implements Transport {
     }
   }
 
-  /** A message waiting in the outbox, with the stage its sender was given. */
-  private record Outgoing(String text, CompletableFuture<Void> sent, long bytes) {}
-
-  /**
-   * Messages on their way into the session, written one at a time. Jakarta WebSocket lets a
-   * container refuse a send while another is still being written ({@code IllegalStateException};
-   * Apache Tomcat does, Tyrus and Jetty queue), so the next message goes to the session only when
-   * the previous one's send completed. Whichever sender finds the outbox empty starts writing; the
-   * others return at once. A send that completes within {@code sendText} (Tyrus, when the socket
-   * takes the bytes at once) lets the writing thread go on to the next message in a loop; one that
-   * completes later goes on from the completion callback.
-   */
-  private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger outboxSize = new AtomicInteger(); // queued plus the one being written
-
   @Override
   public CompletionStage<Void> send(String message) {
     Objects.requireNonNull(message, "message == null");
@@ -266,10 +249,10 @@ public final class SessionTransport implements Transport {
       return sent;
     }
     long bytes = utf8Length(message);
-    long queued = queuedBytes.addAndGet(bytes);
+    long queued = outbox.reserve(bytes);
     if (maxQueuedBytes > 0 && queued > maxQueuedBytes && queued > bytes) {
       // Past the limit with something else still unsent: the other end is not reading.
-      queuedBytes.addAndGet(-bytes);
+      outbox.unreserve(bytes);
       String reason = "send queue over " + maxQueuedBytes + " bytes: the other end is not reading";
       LOG.log(Level.WARNING, "Dropping {0}: {1}", name, reason);
       EventCounters.SLOW_READERS.increment();
@@ -280,52 +263,8 @@ public final class SessionTransport implements Transport {
     if (tap != null) {
       tap.onFrame(message, true);
     }
-    outbox.add(new Outgoing(message, sent, bytes));
-    if (outboxSize.getAndIncrement() == 0) {
-      writeFromOutbox();
-    }
+    outbox.add(message, sent, bytes);
     return sent;
-  }
-
-  /** Writes queued messages one at a time; run by the one thread that owns the outbox. */
-  private void writeFromOutbox() {
-    while (true) {
-      Outgoing o = outbox.poll();
-      // 0: being written; 1: completed before write() returned; 2: write() returned first.
-      AtomicInteger state = new AtomicInteger();
-      write(o, () -> {
-        if (!state.compareAndSet(0, 1)) { // write() already returned: this callback carries on
-          if (outboxSize.decrementAndGet() != 0) {
-            writeFromOutbox();
-          }
-        }
-      });
-      if (state.compareAndSet(0, 2)) {
-        return; // the callback will carry on
-      }
-      if (outboxSize.decrementAndGet() == 0) {
-        return;
-      }
-    }
-  }
-
-  private void write(Outgoing o, Runnable next) {
-    try {
-      session.getAsyncRemote().sendText(o.text(), result -> {
-        queuedBytes.addAndGet(-o.bytes());
-        if (result.isOK()) {
-          o.sent().complete(null);
-        } else {
-          Throwable e = result.getException();
-          o.sent().completeExceptionally(e != null ? e : new IOException("send failed"));
-        }
-        next.run();
-      });
-    } catch (RuntimeException e) { // IllegalStateException once the session closed under us
-      queuedBytes.addAndGet(-o.bytes());
-      o.sent().completeExceptionally(e);
-      next.run();
-    }
   }
 
   /**
@@ -387,7 +326,7 @@ public final class SessionTransport implements Transport {
   /** Bytes handed to the socket and not yet written. */
   @Override
   public long queuedBytes() {
-    return queuedBytes.get();
+    return outbox.queuedBytes();
   }
 
   /**
