@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -227,6 +229,27 @@ class RequestDrainingTest {
     assertEquals(n, ids.size());
     assertTrue(h.recordedAll.await(TIMEOUT, TimeUnit.SECONDS));
     assertTrue(executor.tasks.get() <= n / 20, "executor tasks for " + n + " requests: " + executor.tasks);
+  }
+
+  /** An executor that runs a task on the submitting thread when its one thread is busy. */
+  @Test
+  void callerRunsExecutorServesABurstWithoutNestingDrainers() throws Exception {
+    int n = 1000;
+    Handlers h = new Handlers(0, 0);
+    ExecutorService callerRuns = pool(new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES,
+        new SynchronousQueue<>(), new ThreadPoolExecutor.CallerRunsPolicy()));
+    raw = RawEnd.connect(Peer.builder().service(h).config(PeerConfig.builder().executor(callerRuns).build()));
+    StringBuilder batch = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      batch.append(i == 0 ? "" : ",").append(request(i, "square", "[" + i + "]"));
+    }
+    raw.send(batch.append(']').toString());
+    JsonArray replies = raw.nextJson().getAsJsonArray();
+    assertEquals(n, replies.size());
+    for (JsonElement e : replies) {
+      int id = e.getAsJsonObject().get("id").getAsInt();
+      assertEquals(id * id, e.getAsJsonObject().get("result").getAsInt(), e.toString());
+    }
   }
 
   @Test

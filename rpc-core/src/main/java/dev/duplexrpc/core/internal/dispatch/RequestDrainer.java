@@ -46,6 +46,11 @@ final class RequestDrainer {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   /** Drainers looking for their next task (not running a handler). */
   private final AtomicInteger looking = new AtomicInteger();
+  /** The drainer scheduling a follower on this thread, so that one run inline does not nest. */
+  private static final ThreadLocal<Object> DRAINING = new ThreadLocal<>();
+  /** Left in {@link #DRAINING} by a drainer the executor ran inline in one of this connection's. */
+  private static final Object RAN_INLINE = new Object();
+
   private final Runnable drainer = this::drain;
   private final ReplyGathering gathering = new ReplyGathering();
 
@@ -75,6 +80,7 @@ final class RequestDrainer {
       rejectQueued();
     } catch (RuntimeException | Error e) {
       scheduled.set(false);
+      gathering.flush();
       rejectQueued();
       throw e;
     }
@@ -88,9 +94,28 @@ final class RequestDrainer {
     }
   }
 
+  /**
+   * Makes sure another drainer is coming, from a drainer; false if the executor ran it inline here
+   * (a caller-runs executor with no thread free), which leaves the queue to this drainer.
+   */
+  private boolean followed() {
+    Object outer = DRAINING.get();
+    DRAINING.set(this);
+    try {
+      ensureDrainer();
+      return DRAINING.get() != RAN_INLINE;
+    } finally {
+      DRAINING.set(outer);
+    }
+  }
+
   private void drain() {
     scheduled.set(false);
     gathering.flush(); // replies gathered behind a handler that another drainer is running
+    if (DRAINING.get() == this) {
+      DRAINING.set(RAN_INLINE); // run inline by this connection's drainer: that one goes on
+      return;
+    }
     int ran = 0;
     looking.incrementAndGet();
     while (true) {
@@ -109,7 +134,7 @@ final class RequestDrainer {
       if (!queue.isEmpty()) {
         // This handler may be slow: the next request, and the replies gathered so far, must not
         // wait for it. The next drainer flushes those when it starts.
-        ensureDrainer();
+        followed();
       } else {
         gathering.flush(); // no drainer follows this handler
       }
@@ -119,9 +144,11 @@ final class RequestDrainer {
         LOG.log(System.Logger.Level.WARNING, "A request's task failed", e);
       }
       if (++ran >= TURN && !queue.isEmpty()) {
-        ensureDrainer(); // give the thread back: other connections' tasks wait for the pool too
-        gathering.flush();
-        return;
+        if (followed()) { // give the thread back: other connections' tasks wait for the pool too
+          gathering.flush();
+          return;
+        }
+        ran = 0;
       }
       looking.incrementAndGet();
     }
