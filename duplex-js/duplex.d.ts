@@ -14,12 +14,42 @@ export declare const ErrorCodes: Readonly<{
   CANCELLED: -32004;
   SHUTTING_DOWN: -32005;
   INVALID_RESPONSE: -32006;
+  REPLAY_BUFFER_FULL: -32009;
 }>;
 
 /** The default call timeout in milliseconds (30 s). */
 export declare const DEFAULT_CALL_TIMEOUT: number;
 /** The default credit window of a consumed stream: 256 items. */
 export declare const DEFAULT_STREAM_WINDOW: number;
+/** How long a socket may take to open and have its session's greeting answered by default: 10000 ms. */
+export declare const DEFAULT_CONNECT_TIMEOUT: number;
+/** The default size of a session's replay buffer: 1 MiB of UTF-8. */
+export declare const DEFAULT_RESUME_BUFFER: number;
+/** How long a message waits for room in a full replay buffer by default: 10000 ms. */
+export declare const DEFAULT_RESUME_SEND_WAIT: number;
+/** The reconnect defaults: 500 ms initial delay, 30000 ms at most, unlimited attempts. */
+export declare const DEFAULT_RECONNECT: Readonly<Required<ReconnectOptions>>;
+
+/** A connection's state (Connection.state). */
+export type ConnectionState = "connecting" | "open" | "resuming" | "reconnecting" | "closed";
+
+/** How a connection that lost its socket reconnects: full-jitter exponential backoff. */
+export interface ReconnectOptions {
+  /** The first attempt's delay is random up to this, in milliseconds; doubled per failed attempt. Default 500. */
+  initialDelay?: number;
+  /** The most any attempt waits, in milliseconds. Default 30000. */
+  maxDelay?: number;
+  /** Failed attempts in a row before the connection closes for good. Default Infinity. */
+  maxAttempts?: number;
+}
+
+/** A session's replay buffer (docs/resume.md). */
+export interface ResumeBufferOptions {
+  /** The most UTF-8 bytes the server has not acknowledged. Default 1048576. */
+  bytes?: number;
+  /** Milliseconds a message waits for room before a call rejects with -32009. Default 10000; 0 fails at once. */
+  sendWait?: number;
+}
 
 /** Options of Connection.stream(). */
 export interface StreamOptions {
@@ -90,6 +120,29 @@ export interface ConnectOptions {
   protocols?: string | string[];
   /** The WebSocket class; the global one by default (in Node.js, pass the `ws` package's). */
   WebSocket?: WebSocketConstructor;
+  /**
+   * Whether a connection that lost its socket (close codes 1001, 1005, 1006, 1011 to 1014)
+   * reconnects, and how. Default true (the defaults of ReconnectOptions); false closes the
+   * connection with its socket.
+   */
+  reconnect?: boolean | ReconnectOptions;
+  /**
+   * Milliseconds a socket (the first and each reconnect's) may take to open and have its session's
+   * greeting answered; then connect() rejects with -32002 (reason "connect timed out"), or the
+   * reconnect attempt counts as failed. Default 10000.
+   */
+  connectTimeout?: number;
+  /** Whether to ask this library's server for a resumable session (docs/resume.md). Default true. */
+  resumableSessions?: boolean;
+  /** The session's replay buffer. */
+  resumeBuffer?: ResumeBufferOptions;
+  /** Called on each change of Connection.state. */
+  onStateChange?: (state: ConnectionState, previous: ConnectionState) => void;
+  /**
+   * Runs after a reconnect that made a fresh session (not after a resume), before the state is
+   * "open" again; subscriptions are renewed before it. If it throws, the attempt counts as failed.
+   */
+  onReconnect?: (connection: Connection) => void | Promise<void>;
 }
 
 /** A W3C trace context, sent as the top-level traceparent / tracestate members (docs/wire.md, "Trace context"). */
@@ -129,19 +182,27 @@ export interface Subscription {
  * Opens a connection to a Duplex RPC server (or any JSON-RPC 2.0 WebSocket peer).
  *
  * @param url a ws:/wss: URL (a string or a URL object), or (in a page) a URL relative to the page
- * @returns resolves when the socket is open; rejects with RpcError -32002 if it closes first
+ * @returns resolves when the connection is open (with this library's server, once it answered the
+ *     session's greeting); rejects with RpcError -32002 if the socket closes first
  */
 export declare function connect(url: string | { readonly href: string }, options?: ConnectOptions): Promise<Connection>;
 
 /** One open connection: calls to the other end, methods it may call, events. */
 export declare class Connection {
-  constructor(socket: WebSocketLike, options?: ConnectOptions);
-  /** Resolves once the socket has closed, whichever side closed it. */
+  /** reopen makes the next socket for reconnecting; without it the connection ends with its socket. */
+  constructor(socket: WebSocketLike, options?: ConnectOptions, reopen?: () => WebSocketLike);
+  /** Resolves once the connection has closed for good, whichever side closed it. */
   readonly closed: Promise<CloseInfo>;
-  /** Resolves when the socket opens; rejects with RpcError -32002 if it closes first. */
+  /** Resolves when the connection is first open; rejects with RpcError -32002 if its socket closes first. */
   readonly opened: Promise<void>;
-  /** Whether the socket is open. */
+  /** Whether the socket is open (false while resuming, when calls are still taken). */
   readonly isOpen: boolean;
+  /**
+   * "open"; "resuming": the socket was lost and the session is kept (calls are buffered, nothing
+   * pending fails); "reconnecting": pending calls failed with -32002 and new ones fail at once;
+   * "closed" for good.
+   */
+  readonly state: ConnectionState;
   /** The number of calls waiting for their response. */
   readonly pendingCalls: number;
   /** Whether the server agreed Duplex RPC's wire extensions (subprotocol duplex-rpc.1). */

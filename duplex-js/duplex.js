@@ -1,11 +1,14 @@
 // duplex.js: the Duplex RPC browser client. Bidirectional JSON-RPC 2.0 over the browser's own
 // WebSocket, speaking the same wire as the Java library (docs/wire.md): the page calls the
 // server, the server calls methods the page exposes, and the page subscribes to the server's
-// events (rpc.on / rpc.off). An ES module without dependencies; see docs/browser.md.
+// events (rpc.on / rpc.off). A lost socket reconnects, and with this library's server the session
+// is resumed: nothing pending fails, nothing is lost (docs/resume.md). An ES module without
+// dependencies, in sections: errors and helpers, connect(), resumable sessions (SessionLayer),
+// Connection, streams, batches; see docs/browser.md.
 
 /**
- * The error codes the library uses (docs/errors.md). -32001, -32002 and -32006 are raised
- * locally, by this client, and are not sent by the server on its own.
+ * The error codes the library uses (docs/errors.md). -32001, -32002, -32006 and -32009 are
+ * raised locally, by this client, and are not sent by the server on its own.
  *
  * @readonly
  * @enum {number}
@@ -23,6 +26,7 @@ export const ErrorCodes = Object.freeze({
   CANCELLED: -32004,
   SHUTTING_DOWN: -32005,
   INVALID_RESPONSE: -32006,
+  REPLAY_BUFFER_FULL: -32009,
 });
 
 const STANDARD_MESSAGES = new Map([
@@ -38,10 +42,14 @@ const STANDARD_MESSAGES = new Map([
   [-32004, "Request cancelled"],
   [-32005, "Shutting down"],
   [-32006, "Invalid response"],
+  [-32009, "Replay buffer full"],
 ]);
 
 /** The default call timeout, in milliseconds: 30 seconds, as the Java library's. */
 export const DEFAULT_CALL_TIMEOUT = 30000;
+
+/** How long a socket may take to open and, with a session, to have its greeting answered: 10 s, as the Java client's. */
+export const DEFAULT_CONNECT_TIMEOUT = 10000;
 
 /** The default credit window of a consumed stream, in items (as the Java library's). */
 export const DEFAULT_STREAM_WINDOW = 256;
@@ -170,8 +178,32 @@ function webSocketUrl(url) {
  * @param {string|string[]} [options.protocols] WebSocket subprotocols to offer instead of the
  *     above, for a server that asks for its own
  * @param {Function} [options.WebSocket] the WebSocket class; the browser's by default
- * @returns {Promise<Connection>} resolves when the socket is open; rejects with an
- *     {@link RpcError} -32002 if it closes before that
+ * @param {number} [options.connectTimeout=10000] milliseconds a socket (the first one and each
+ *     reconnect's) may take to open and, with a session, to have its greeting answered; then it is
+ *     given up: connect() rejects with -32002 (close code 1006, reason "connect timed out"), and a
+ *     reconnect attempt counts as failed
+ * @param {boolean|{initialDelay?: number, maxDelay?: number, maxAttempts?: number}} [options.reconnect=true]
+ *     whether a connection that lost its socket reconnects, as the Java client: full-jitter
+ *     exponential backoff from `initialDelay` (500 ms) up to `maxDelay` (30000 ms), at most
+ *     `maxAttempts` failed attempts in a row (unlimited); false closes the connection with its
+ *     socket. Only after close codes that may pass (1001, 1005, 1006, 1011 to 1014), never after
+ *     {@link Connection#close}
+ * @param {boolean} [options.resumableSessions=true] whether to ask this library's server for a
+ *     resumable session (docs/resume.md): a lost socket (1006) turns the state `"resuming"`,
+ *     nothing pending fails, and the session goes on after the reconnect; false tells the server
+ *     that this client keeps no session
+ * @param {{bytes?: number, sendWait?: number}} [options.resumeBuffer] the session's replay
+ *     buffer: at most `bytes` (1 MiB) of messages the server has not acknowledged; a message that
+ *     does not fit waits up to `sendWait` (10000 ms) for room, then a call rejects with -32009
+ * @param {Function} [options.onStateChange] called with `(state, previous)` on each change of
+ *     {@link Connection#state}
+ * @param {Function} [options.onReconnect] runs (with the connection; may return a promise) after
+ *     each reconnect that had to make a fresh session, on the new socket, before the state is
+ *     `"open"` again: the place to log in again. Subscriptions are renewed before it runs. Not
+ *     run after a resume. If it throws, the new socket is closed and the attempt counts as failed
+ * @returns {Promise<Connection>} resolves when the connection is open (with this library's
+ *     server, when it has answered the session's greeting); rejects with an {@link RpcError}
+ *     -32002 if the socket closes before that
  */
 export function connect(url, options = {}) {
   const WebSocketClass = options.WebSocket ?? globalThis.WebSocket;
@@ -179,11 +211,22 @@ export function connect(url, options = {}) {
     return Promise.reject(new TypeError("no WebSocket class: pass options.WebSocket"));
   }
   let connection;
+  let socket;
   try {
-    const socket = new WebSocketClass(webSocketUrl(url), options.protocols
-      ?? ((options.wireExtensions ?? true) ? SUBPROTOCOLS : undefined));
-    connection = new Connection(socket, options);
+    const target = webSocketUrl(url);
+    const protocols = options.protocols ?? ((options.wireExtensions ?? true) ? SUBPROTOCOLS : undefined);
+    const open = () => new WebSocketClass(target, protocols);
+    socket = open();
+    connection = new Connection(socket, options, open);
   } catch (e) {
+    if (socket) { // bad options: the socket goes at once
+      socket.onerror = () => {};
+      try {
+        socket.close();
+      } catch (ignored) {
+        // closed already
+      }
+    }
     return Promise.reject(e);
   }
   return connection.opened.then(() => connection);
@@ -223,6 +266,254 @@ export function remote(connection, prefix = "") {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Resumable sessions (docs/resume.md): the same wire as the Java library's sequence layer.
+// ---------------------------------------------------------------------------------------------
+
+/** The default size of a session's replay buffer, in UTF-8 bytes: 1 MiB, as the Java library's. */
+export const DEFAULT_RESUME_BUFFER = 1048576;
+
+/** How long a message that does not fit in the replay buffer waits for room, in milliseconds. */
+export const DEFAULT_RESUME_SEND_WAIT = 10000;
+
+/** The reconnect defaults, as the Java client's `ReconnectPolicy.exponential()`. */
+export const DEFAULT_RECONNECT = Object.freeze({initialDelay: 500, maxDelay: 30000, maxAttempts: Infinity});
+
+/** An acknowledgement goes after this many unacknowledged messages... */
+const ACK_EVERY = 64;
+/** ...or this many milliseconds after a message arrived. */
+const ACK_INTERVAL = 1000;
+
+/** The close codes after which a lost connection reconnects (the Java client's default list). */
+const RETRYABLE = new Set([1001, 1005, 1006, 1011, 1012, 1013, 1014]);
+
+function ackText(received) {
+  return `{"jsonrpc":"2.0","method":"rpc.ack","params":{"received":${received}}}`;
+}
+
+function helloText(token, received) {
+  return token === null
+    ? '{"jsonrpc":"2.0","method":"rpc.session","params":{}}'
+    : JSON.stringify({jsonrpc: "2.0", method: "rpc.session", params: {token, received}});
+}
+
+/** The control message `{method, params}` in a text, or null for any other message (as Java's Control.parse). */
+function controlMessage(text) {
+  const head = text.length > 64 ? text.slice(0, 64) : text;
+  if (!head.includes('"rpc.ack"') && !head.includes('"rpc.session"')) {
+    return null;
+  }
+  let m;
+  try {
+    m = JSON.parse(text);
+  } catch (e) {
+    return null;
+  }
+  if (!isObject(m) || has(m, "id") || (m.method !== "rpc.ack" && m.method !== "rpc.session")) {
+    return null;
+  }
+  return {method: m.method, params: isObject(m.params) ? m.params : {}};
+}
+
+/** The UTF-8 length of a text, without encoding it. */
+function utf8Length(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      n++;
+    } else if (c < 0x800) {
+      n += 2;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length
+        && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) {
+      n += 4;
+      i++;
+    } else {
+      n += 3;
+    }
+  }
+  return n;
+}
+
+function checkedSetting(value, fallback, name, min) {
+  const v = value ?? fallback;
+  if (!(typeof v === "number" && v >= min && (Number.isFinite(v) || v === Infinity))) {
+    throw new TypeError(`${name} must be a number >= ${min}: ${value}`);
+  }
+  return v;
+}
+
+/**
+ * One session's sequence layer, across sockets: numbers what it sends and receives (control
+ * messages excluded), keeps what the server has not acknowledged (bounded in bytes), acknowledges
+ * what it received (after 64 messages or 1 s), and replays after a resume what the server lacks.
+ */
+class SessionLayer {
+  /** @type {string} the token of the next resume */
+  token;
+  #limit;
+  #sendWait;
+  /** @type {{seq: number, text: string, size: number}[]} sent, not yet acknowledged */
+  #entries = [];
+  #bytes = 0;
+  #lastSeq = 0;
+  /** @type {{text: string, size: number, onFull: Function, timer: *}[]} sends waiting for room */
+  #waiting = [];
+  #socket = null;
+  #received = 0;
+  #acked = 0;
+  #ackTimer = null;
+
+  constructor(token, limit, sendWait) {
+    this.token = token;
+    this.#limit = limit;
+    this.#sendWait = sendWait;
+  }
+
+  /** How many numbered messages this side has received. */
+  get received() {
+    return this.#received;
+  }
+
+  /** Sends a message now, or keeps it for the next socket; `onFull(error)` if it never fits. */
+  send(text, onFull) {
+    const size = utf8Length(text);
+    if (this.#waiting.length === 0 && this.#fits(size)) {
+      this.#add(text, size);
+      return;
+    }
+    if (this.#sendWait === 0) {
+      onFull(this.#full());
+      return;
+    }
+    const w = {text, size, onFull, timer: null};
+    w.timer = setTimeout(() => {
+      const i = this.#waiting.indexOf(w);
+      if (i >= 0) {
+        this.#waiting.splice(i, 1);
+        onFull(this.#full());
+      }
+    }, this.#sendWait);
+    this.#waiting.push(w);
+  }
+
+  /**
+   * Puts a socket under the session: acknowledges what was received, then replays what the server
+   * has not (its count `peerReceived`). False, with nothing sent, if that count does not fit what
+   * was sent (the server is not this session's).
+   */
+  attach(socket, peerReceived) {
+    const first = this.#entries.length > 0 ? this.#entries[0].seq : this.#lastSeq + 1;
+    if (!Number.isInteger(peerReceived) || peerReceived > this.#lastSeq || peerReceived + 1 < first) {
+      return false;
+    }
+    this.#acknowledge(peerReceived);
+    this.#socket = socket;
+    this.#acked = this.#received;
+    this.#write(ackText(this.#received)); // tells the server at once that its answer arrived
+    for (const entry of this.#entries) {
+      this.#write(entry.text);
+    }
+    this.#drain();
+    return true;
+  }
+
+  /** The socket dropped: sends are kept for the next one. */
+  detach() {
+    this.#socket = null;
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = null;
+  }
+
+  /** The session ended: what waits for room fails with `error`. */
+  close(error) {
+    this.detach();
+    const failed = this.#waiting.splice(0);
+    this.#entries = [];
+    this.#bytes = 0;
+    for (const w of failed) {
+      clearTimeout(w.timer);
+      w.onFull(error);
+    }
+  }
+
+  /** A text that arrived on the attached socket; true if it is the application's. */
+  receive(text) {
+    const control = controlMessage(text);
+    if (control !== null) {
+      if (control.method === "rpc.ack" && Number.isInteger(control.params.received)) {
+        this.#acknowledge(control.params.received);
+        this.#drain();
+      }
+      return false;
+    }
+    this.#received++;
+    if (this.#received - this.#acked >= ACK_EVERY) {
+      this.#ack();
+    } else if (this.#ackTimer === null) {
+      this.#ackTimer = setTimeout(() => {
+        this.#ackTimer = null;
+        if (this.#received > this.#acked) {
+          this.#ack();
+        }
+      }, ACK_INTERVAL);
+      this.#ackTimer.unref?.(); // Node.js: the timer alone does not keep the process running
+    }
+    return true;
+  }
+
+  #ack() {
+    if (this.#socket !== null) {
+      this.#acked = this.#received;
+      this.#write(ackText(this.#received));
+    }
+  }
+
+  #fits(size) {
+    return this.#entries.length === 0 || this.#bytes + size <= this.#limit;
+  }
+
+  #add(text, size) {
+    this.#entries.push({seq: ++this.#lastSeq, text, size});
+    this.#bytes += size;
+    if (this.#socket !== null) {
+      this.#write(text);
+    }
+  }
+
+  #acknowledge(received) {
+    let n = 0;
+    while (n < this.#entries.length && this.#entries[n].seq <= received) {
+      this.#bytes -= this.#entries[n].size;
+      n++;
+    }
+    if (n > 0) {
+      this.#entries.splice(0, n);
+    }
+  }
+
+  #drain() {
+    while (this.#waiting.length > 0 && this.#fits(this.#waiting[0].size)) {
+      const w = this.#waiting.shift();
+      clearTimeout(w.timer);
+      this.#add(w.text, w.size);
+    }
+  }
+
+  #write(text) {
+    try {
+      this.#socket.send(text);
+    } catch (e) {
+      // A socket that cannot send is closing: its close event detaches it, and the replay resends.
+    }
+  }
+
+  #full() {
+    return new RpcError(ErrorCodes.REPLAY_BUFFER_FULL, undefined, {reason:
+        `the other end has not acknowledged ${this.#bytes} bytes, the buffer's limit is ${this.#limit}`});
+  }
+}
+
 /**
  * One open connection: calls to the other end, methods it may call, events. Made by
  * {@link connect}.
@@ -241,16 +532,39 @@ export class Connection {
   #events = new Map();
   #closeInfo = null;
   #resolveClosed;
+  #resolveOpened;
+  #rejectOpened;
   /** @type {Map<string, StreamReader>} the streams this end consumes, by the other end's id */
   #streams = new Map();
+  // The connection's life across sockets (see the section "Resumable sessions").
+  #state = "connecting";
+  #reopen;
+  #reconnect;
+  #resumable;
+  #resumeLimit;
+  #resumeSendWait;
+  #onStateChange;
+  #onReconnect;
+  /** @type {SessionLayer|null} */
+  #session = null;
+  #ready = false; // the current socket is open and past its greeting
+  #greeting = false; // waiting for the server's rpc.session answer
+  #closing = false;
+  #attempts = 0;
+  #retryTimer = null;
+  #connectTimeout;
+  #connectTimer = null; // gives up a socket that is not ready in time
+  #drop = {code: 1006, reason: ""}; // the close that ended the last open socket
 
   /**
    * Wraps a WebSocket that is connecting; use {@link connect} instead.
    *
    * @param {WebSocket} socket the socket, not yet open
    * @param {object} options the options of {@link connect}
+   * @param {Function} [reopen] makes the next socket, for reconnecting; without it the
+   *     connection ends with its socket
    */
-  constructor(socket, options = {}) {
+  constructor(socket, options = {}, reopen = undefined) {
     this.#socket = socket;
     const timeout = options.callTimeout ?? DEFAULT_CALL_TIMEOUT;
     if (!(Number.isFinite(timeout) && timeout >= 0)) {
@@ -262,6 +576,28 @@ export class Connection {
       throw new TypeError("traceContext is a function returning {traceparent, tracestate}");
     }
     this.#traceContext = options.traceContext;
+    const reconnect = options.reconnect ?? true;
+    if (reconnect !== false && reconnect !== true && !isObject(reconnect)) {
+      throw new TypeError(`reconnect is a boolean or {initialDelay, maxDelay, maxAttempts}: ${reconnect}`);
+    }
+    this.#reconnect = reconnect === false || typeof reopen !== "function" ? null : {
+      initialDelay: checkedSetting(reconnect.initialDelay, DEFAULT_RECONNECT.initialDelay, "reconnect.initialDelay", 0),
+      maxDelay: checkedSetting(reconnect.maxDelay, DEFAULT_RECONNECT.maxDelay, "reconnect.maxDelay", 0),
+      maxAttempts: checkedSetting(reconnect.maxAttempts, DEFAULT_RECONNECT.maxAttempts, "reconnect.maxAttempts", 0),
+    };
+    this.#reopen = reopen;
+    this.#connectTimeout = checkedSetting(options.connectTimeout, DEFAULT_CONNECT_TIMEOUT, "connectTimeout", 1);
+    this.#resumable = options.resumableSessions ?? true;
+    this.#resumeLimit = checkedSetting(options.resumeBuffer?.bytes, DEFAULT_RESUME_BUFFER, "resumeBuffer.bytes", 1);
+    this.#resumeSendWait = checkedSetting(options.resumeBuffer?.sendWait, DEFAULT_RESUME_SEND_WAIT,
+        "resumeBuffer.sendWait", 0);
+    for (const [name, fn] of [["onStateChange", options.onStateChange], ["onReconnect", options.onReconnect]]) {
+      if (fn !== undefined && typeof fn !== "function") {
+        throw new TypeError(`${name} is a function: ${fn}`);
+      }
+    }
+    this.#onStateChange = options.onStateChange;
+    this.#onReconnect = options.onReconnect;
     if (options.services) {
       for (const name of Object.keys(options.services)) {
         if (typeof options.services[name] === "function") {
@@ -270,41 +606,284 @@ export class Connection {
       }
     }
     /**
-     * Resolves with `{code, reason}` once the socket has closed, whichever side closed it.
+     * Resolves with `{code, reason}` once the connection has closed for good (its socket closed
+     * and it does not reconnect), whichever side closed it.
      *
      * @type {Promise<{code: number, reason: string}>}
      */
     this.closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
     /**
-     * Resolves when the socket opens; rejects with an RpcError -32002 if it closes first.
+     * Resolves when the connection is first open; rejects with an RpcError -32002 if its socket
+     * closes first.
      *
      * @type {Promise<void>}
      */
     this.opened = new Promise((resolve, reject) => {
-      socket.onopen = () => {
-        if (this.extensionsAgreed) {
-          // duplex-rpc.1's first message (docs/resume.md): this client keeps no resumable session.
-          socket.send(SESSION_OFF);
-        }
-        resolve();
-      };
-      socket.onmessage = (event) => this.#onMessage(event.data);
-      socket.onerror = () => {}; // a close event follows and says more
-      socket.onclose = (event) => {
-        const error = this.#onClose(event.code, event.reason);
-        reject(error);
-      };
+      this.#resolveOpened = resolve;
+      this.#rejectOpened = reject;
     });
     this.opened.catch(() => {});
+    this.#wire(socket);
   }
 
   /**
-   * Whether the socket is open.
+   * Whether the socket is open (false from the moment a loss is known, also while the state is
+   * `"resuming"`, when calls are still taken).
    *
    * @returns {boolean}
    */
   get isOpen() {
-    return this.#closeInfo === null && this.#socket.readyState === OPEN;
+    return this.#closeInfo === null && this.#ready && this.#socket.readyState === OPEN;
+  }
+
+  /**
+   * The connection's state: `"connecting"` until first open, `"open"`, `"resuming"` (the socket
+   * was lost and the session is kept: calls are buffered and sent after the resume, nothing
+   * pending fails), `"reconnecting"` (the socket was lost, or the session could not be resumed:
+   * what was pending failed with -32002, and calls fail at once until the state is `"open"`
+   * again), `"closed"` (for good). Each change is passed to the `onStateChange` option.
+   *
+   * @returns {"connecting"|"open"|"resuming"|"reconnecting"|"closed"}
+   */
+  get state() {
+    return this.#state;
+  }
+
+  /** Whether a message can be sent now or kept for the resume. */
+  get #canSend() {
+    return this.#closeInfo === null && (this.#ready || (this.#state === "resuming" && this.#session !== null));
+  }
+
+  #setState(state) {
+    const previous = this.#state;
+    if (previous === state) {
+      return;
+    }
+    this.#state = state;
+    try {
+      this.#onStateChange?.(state, previous);
+    } catch (e) {
+      console.error("duplex.js: onStateChange failed", e);
+    }
+  }
+
+  /** Listens to one socket; events of a socket that was replaced are ignored. */
+  #wire(socket) {
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer = setTimeout(() => this.#connectTimedOut(socket), this.#connectTimeout);
+    socket.onopen = () => {
+      if (socket === this.#socket) {
+        this.#socketOpened(socket);
+      }
+    };
+    socket.onmessage = (event) => {
+      if (socket === this.#socket) {
+        this.#socketMessage(event.data);
+      }
+    };
+    socket.onerror = () => {}; // a close event follows and says more
+    socket.onclose = (event) => {
+      if (socket === this.#socket) {
+        this.#socketClosed(event.code, event.reason);
+      }
+    };
+  }
+
+  /** A socket not ready in time is given up, as a socket that closed at once. */
+  #connectTimedOut(socket) {
+    if (socket !== this.#socket || this.#ready || this.#state === "closed") {
+      return;
+    }
+    const ignore = () => {};
+    socket.onopen = ignore;
+    socket.onmessage = ignore;
+    socket.onerror = ignore;
+    socket.onclose = ignore;
+    try {
+      socket.close(1000, "connect timed out");
+    } catch (e) {
+      // closed already
+    }
+    this.#socketClosed(1006, "connect timed out");
+  }
+
+  #socketOpened(socket) {
+    if (!this.extensionsAgreed) {
+      this.#linkReady(null);
+    } else if (!this.#resumable) {
+      socket.send(SESSION_OFF); // duplex-rpc.1's first message: this client keeps no session
+      this.#linkReady(null);
+    } else {
+      this.#greeting = true; // ready when the server has answered
+      const s = this.#session;
+      socket.send(s !== null && this.#state === "resuming" ? helloText(s.token, s.received) : helloText(null, 0));
+    }
+  }
+
+  #socketMessage(data) {
+    if (this.#greeting) {
+      this.#greeting = false;
+      const c = typeof data === "string" ? controlMessage(data) : null;
+      if (c !== null && c.method === "rpc.session" && typeof c.params.token === "string") {
+        this.#linkReady(c.params);
+        return;
+      }
+      this.#linkReady(null); // the server keeps no session: a plain connection
+      if (c !== null) {
+        return;
+      }
+    }
+    if (this.#session !== null && typeof data === "string" && !this.#session.receive(data)) {
+      return; // a control message
+    }
+    this.#onMessage(data);
+  }
+
+  /** The current socket is ready: `answer` is the server's rpc.session params, or null for none. */
+  #linkReady(answer) {
+    const socket = this.#socket;
+    clearTimeout(this.#connectTimer);
+    const old = this.#session;
+    if (old !== null && this.#state === "resuming" && answer !== null && answer.resumed === true) {
+      if (old.attach(socket, answer.received)) {
+        old.token = answer.token;
+        this.#attempts = 0;
+        this.#ready = true;
+        this.#setState("open");
+      } else {
+        // The server is not this session's. (A page may close only with 1000 or 3000 to 4999.)
+        socket.close(1000, "resume failed");
+      }
+      return;
+    }
+    if (old !== null) { // not resumed: the old session ends as a drop did without sessions
+      this.#session = null;
+      const reason = "session not resumed" + (this.#drop.reason ? "; lost with: " + this.#drop.reason : "");
+      old.close(closedError(this.#drop.code, reason));
+      this.#failCalls(this.#drop.code, reason);
+      this.#setState("reconnecting");
+    }
+    if (answer !== null) {
+      const fresh = new SessionLayer(answer.token, this.#resumeLimit, this.#resumeSendWait);
+      if (!fresh.attach(socket, answer.received)) {
+        socket.close(1000, "session could not start");
+        return;
+      }
+      this.#session = fresh;
+    }
+    this.#ready = true;
+    if (this.#state === "connecting") {
+      this.#setState("open");
+      this.#resolveOpened();
+      return;
+    }
+    this.#reconnected(socket);
+  }
+
+  /** A fresh session (or a plain connection) after a reconnect: subscriptions again, then the hook. */
+  async #reconnected(socket) {
+    for (const [event, state] of this.#events) {
+      this.call("rpc.on", [event]).then((result) => {
+        if (!isObject(result) || result[event] !== "ok") {
+          console.warn(`duplex.js: subscription to '${event}' not renewed: ${result?.[event]}`);
+          if (this.#events.get(event) === state) {
+            this.#events.delete(event);
+          }
+        }
+      }, (e) => console.warn(`duplex.js: subscription to '${event}' not renewed`, e));
+    }
+    try {
+      await this.#onReconnect?.(this);
+    } catch (e) {
+      console.error("duplex.js: onReconnect failed; the attempt counts as failed", e);
+      if (socket === this.#socket) {
+        socket.close(1000, "reconnect hook failed");
+      }
+      return;
+    }
+    if (socket === this.#socket && this.#ready && this.#state === "reconnecting") {
+      this.#attempts = 0;
+      this.#setState("open");
+    }
+  }
+
+  #socketClosed(code, reason) {
+    clearTimeout(this.#connectTimer);
+    const wasReady = this.#ready;
+    this.#ready = false;
+    this.#greeting = false;
+    this.#session?.detach();
+    if (this.#closing || this.#state === "closed") {
+      this.#finish(code, reason);
+      return;
+    }
+    if (this.#state === "connecting") {
+      this.#finish(code, reason);
+      return;
+    }
+    if (wasReady) {
+      this.#drop = {code, reason};
+    }
+    if (this.#state === "open" && wasReady) {
+      if (this.#reconnect !== null && this.#session !== null && code === 1006) {
+        this.#setState("resuming"); // only a lost socket is resumed; a close frame ends the session
+        this.#retry();
+        return;
+      }
+      if (this.#session !== null) {
+        this.#session.close(closedError(code, reason));
+        this.#session = null;
+      }
+      if (this.#reconnect === null || !RETRYABLE.has(code)) {
+        this.#finish(code, reason);
+        return;
+      }
+      this.#failCalls(code, reason);
+      this.#setState("reconnecting");
+    }
+    this.#retry(); // resuming or reconnecting: the attempt failed, or the hook's socket closed
+  }
+
+  /** The next attempt after a full-jitter exponential delay, unless the attempts ran out. */
+  #retry() {
+    const policy = this.#reconnect;
+    if (this.#attempts >= policy.maxAttempts) {
+      this.#finish(this.#drop.code, this.#drop.reason);
+      return;
+    }
+    const cap = Math.min(policy.maxDelay, policy.initialDelay * 2 ** Math.min(this.#attempts, 30));
+    this.#attempts++;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.#closing || this.#state === "closed") {
+        return;
+      }
+      let socket;
+      try {
+        socket = this.#reopen();
+      } catch (e) {
+        this.#retry();
+        return;
+      }
+      this.#socket = socket;
+      this.#wire(socket);
+    }, Math.random() * cap);
+  }
+
+  /** The connection ends for good. */
+  #finish(code, reason) {
+    clearTimeout(this.#connectTimer);
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    const error = closedError(code, reason);
+    if (this.#session !== null) {
+      this.#session.close(error);
+      this.#session = null;
+    }
+    this.#failPending(code, reason);
+    this.#setState("closed");
+    this.#rejectOpened(error);
+    this.#resolveClosed({code, reason});
   }
 
   /**
@@ -355,14 +934,14 @@ export class Connection {
   call(method, params, options = {}) {
     const body = messageBody(method, params);
     const timeout = checkedTimeout(options.timeout ?? this.#callTimeout);
-    if (!this.isOpen) {
+    if (!this.#canSend) {
       return Promise.reject(this.#closedError());
     }
     const id = this.#nextId++;
     const text = stringify({jsonrpc: "2.0", id, ...body, ...this.#trace(options.traceContext)});
     return new Promise((resolve, reject) => {
       this.#register(id, method, timeout, resolve, reject);
-      this.#socket.send(text);
+      this.#transmit(text, (error) => this.#failCall(id, error));
     });
   }
 
@@ -399,7 +978,7 @@ export class Connection {
           if (id === null) {
             reader.fail(new RpcError(ErrorCodes.INVALID_RESPONSE, `Result of '${method}' is not a stream`,
                 {result}));
-          } else if (!this.isOpen) {
+          } else if (!this.#canSend) {
             reader.fail(this.#closedError());
           } else {
             this.#streams.set(id, reader);
@@ -412,8 +991,8 @@ export class Connection {
   }
 
   #notifyIfOpen(method, params) {
-    if (this.isOpen) {
-      this.#socket.send(stringify({jsonrpc: "2.0", method, params}));
+    if (this.#canSend) {
+      this.#transmit(stringify({jsonrpc: "2.0", method, params}));
     }
   }
 
@@ -438,7 +1017,7 @@ export class Connection {
   }
 
   #sendBatch(items) {
-    if (!this.isOpen) {
+    if (!this.#canSend) {
       const error = this.#closedError();
       items.forEach((item) => item.reject?.(error));
       throw error;
@@ -465,7 +1044,7 @@ export class Connection {
     for (const {id, item} of calls) {
       this.#register(id, item.body.method, item.timeout, item.resolve, item.reject);
     }
-    this.#socket.send(text);
+    this.#transmit(text, (error) => calls.forEach(({id}) => this.#failCall(id, error)));
   }
 
   #register(id, method, timeout, resolve, reject) {
@@ -477,7 +1056,7 @@ export class Connection {
   }
 
   #closedError() {
-    const info = this.#closeInfo ?? {code: 1006, reason: "not open"};
+    const info = this.#closeInfo ?? (this.#state === "reconnecting" ? this.#drop : {code: 1006, reason: "not open"});
     return closedError(info.code, info.reason);
   }
 
@@ -514,10 +1093,10 @@ export class Connection {
    */
   notify(method, params, options = {}) {
     const body = messageBody(method, params);
-    if (!this.isOpen) {
+    if (!this.#canSend) {
       throw this.#closedError();
     }
-    this.#socket.send(stringify({jsonrpc: "2.0", ...body, ...this.#trace(options.traceContext)}));
+    this.#transmit(stringify({jsonrpc: "2.0", ...body, ...this.#trace(options.traceContext)}));
   }
 
   /**
@@ -617,7 +1196,7 @@ export class Connection {
           }
           if (connection.#events.get(event) === state) {
             connection.#events.delete(event);
-            if (connection.isOpen) {
+            if (connection.#canSend) {
               connection.call("rpc.off", [event]).catch(() => {});
             }
           }
@@ -635,8 +1214,20 @@ export class Connection {
    * @returns {Promise<{code: number, reason: string}>} the {@link Connection#closed} promise
    */
   close(code = 1000, reason = "normal closure") {
+    this.#closing = true;
     this.#failPending(code, reason);
-    this.#socket.close(code, reason);
+    if (this.#ready || this.#greeting) {
+      this.#socket.close(code, reason);
+    } else if (this.#state !== "closed" && this.#state !== "connecting") { // between sockets
+      try {
+        this.#socket.close(code, reason);
+      } catch (e) {
+        // an attempt's socket that closed already
+      }
+      this.#finish(code, reason);
+    } else {
+      this.#socket.close(code, reason);
+    }
     return this.closed;
   }
 
@@ -647,37 +1238,57 @@ export class Connection {
     }
     this.#pending.delete(id);
     pending.reject(new RpcError(ErrorCodes.TIMEOUT, `No response to '${pending.method}' within ${timeout} ms`));
-    if (this.#sendCancel && this.isOpen) {
-      this.#socket.send(JSON.stringify({jsonrpc: "2.0", method: "rpc.cancel", params: {id}}));
+    if (this.#sendCancel && this.#canSend) {
+      this.#transmit(JSON.stringify({jsonrpc: "2.0", method: "rpc.cancel", params: {id}}));
     }
   }
 
+  /** One call fails before its response: a send that found no room in the replay buffer. */
+  #failCall(id, error) {
+    const pending = this.#pending.get(id);
+    if (pending) {
+      this.#pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+  }
+
+  /** The connection closed: calls and streams fail, subscriptions end. */
   #failPending(code, reason) {
     if (this.#closeInfo === null) {
       this.#closeInfo = {code, reason};
     }
+    this.#failCalls(code, reason);
+    this.#events.clear();
+  }
+
+  /** A socket (and its session, if any) was lost: pending calls and streams fail; subscriptions stay, to renew. */
+  #failCalls(code, reason) {
     const calls = [...this.#pending.values()];
     this.#pending.clear();
     for (const pending of calls) {
       clearTimeout(pending.timer);
       pending.reject(closedError(code, reason));
     }
-    this.#events.clear();
     const streams = [...this.#streams.values()];
     this.#streams.clear();
     streams.forEach((reader) => reader.fail(closedError(code, reason)));
   }
 
-  #onClose(code, reason) {
-    this.#failPending(code, reason);
-    this.#resolveClosed({code, reason});
-    return closedError(code, reason);
+  /**
+   * Sends a message: through the session (kept until acknowledged; `onFull(error)` if it finds no
+   * room), or straight to the socket; dropped when neither can take it (the other end fails its
+   * calls itself).
+   */
+  #transmit(text, onFull = (error) => console.warn("duplex.js: a message was not sent:", error.message)) {
+    if (this.#session !== null) {
+      this.#session.send(text, onFull);
+    } else if (this.#ready && this.#socket.readyState === OPEN) {
+      this.#socket.send(text);
+    }
   }
 
   #send(reply) {
-    if (this.#socket.readyState !== OPEN) {
-      return; // closing: the other end fails its calls itself
-    }
     let text;
     try {
       text = JSON.stringify(reply);
@@ -686,7 +1297,7 @@ export class Connection {
           ? reply.map((r) => this.#safe(r))
           : this.#safe(reply));
     }
-    this.#socket.send(text);
+    this.#transmit(text);
   }
 
   /** A response whose result cannot be written as JSON becomes -32603. */

@@ -1,6 +1,6 @@
 // A typed use of the package, checked by `tsc --noEmit` in the build (it is not run, and not in
 // the npm package): what a TypeScript user writes.
-import { connect, remote, RpcError, ErrorCodes, type Connection, type Subscription } from "@duplexrpc/client";
+import { connect, remote, RpcError, ErrorCodes, type Connection, type ConnectionState, type Subscription } from "@duplexrpc/client";
 
 /** The server's interface, as the Java side declares it (`@RpcService(prefix = "shop.")`). */
 interface Shop {
@@ -19,7 +19,14 @@ export async function example(url: string): Promise<void> {
     services: {
       confirm: (question: string) => question.length > 0,
     },
+    reconnect: { initialDelay: 250, maxAttempts: 20 },
+    resumeBuffer: { bytes: 256 * 1024, sendWait: 5000 },
+    onStateChange: (state: ConnectionState, previous) => console.log(`${previous} -> ${state}`),
+    onReconnect: async (connection) => { await connection.call("login", ["token"]); },
   });
+  const state: ConnectionState = rpc.state;
+  // @ts-expect-error the states are named
+  const wrong: typeof state = "down";
 
   const shop = remote<Shop>(rpc, "shop.");
   const receipt: string = await shop.order("coffee", 3);

@@ -147,8 +147,8 @@ export async function run() {
     rpc.close();
   }
 
-  { // Timeouts and closes.
-    const {rpc, socket} = await open({callTimeout: 0});
+  { // Timeouts and closes (reconnect: false, so that the drop closes the connection).
+    const {rpc, socket} = await open({callTimeout: 0, reconnect: false});
     const timedOut = settle(rpc.call("slow", [], {timeout: 50}));
     out.timedOut = await timedOut;
     socket.receive('{"jsonrpc":"2.0","id":1,"result":"too late"}');
@@ -183,5 +183,69 @@ export async function run() {
     out.active = [s1.active, s2.active];
     rpc.close();
   }
+  { // A server that closes with a code that may pass (1001): reconnect, a fresh connection, the hook.
+    const states = [];
+    let hooks = 0;
+    const {rpc, socket} = await open({reconnect: {initialDelay: 0}, onStateChange: (state) => states.push(state),
+      onReconnect: () => { hooks++; }});
+    const pending = settle(rpc.call("waits"));
+    socket.drop(1001, "going away");
+    out.reconnectFailed = await pending;
+    out.duringReconnect = await settle(rpc.call("again"));
+    await sleep(5);
+    out.reconnectStates = states.slice();
+    out.reconnectHooks = hooks;
+    out.reconnectedSocket = ScriptedSocket.last !== socket;
+    rpc.close();
+  }
+
+  { // Resumable sessions on duplex-rpc.1 (docs/resume.md): the frames both ways, exactly.
+    const sockets = [];
+    class SessionSocket extends ScriptedSocket {
+      constructor(url) {
+        super(url);
+        this.protocol = "duplex-rpc.1";
+        sockets.push(this);
+      }
+    }
+    const states = [];
+    let hooks = 0;
+    const opening = connect("/ws", {WebSocket: SessionSocket, reconnect: {initialDelay: 0},
+      onStateChange: (state) => states.push(state), onReconnect: () => { hooks++; }});
+    await tick();
+    const s1 = sockets[0];
+    s1.receive('{"jsonrpc":"2.0","method":"rpc.session","params":{"token":"t1","received":0,"resumed":false}}');
+    const rpc = await opening;
+    const a = settle(rpc.call("add", [1, 2])); // the client's message 1
+    s1.receive('{"jsonrpc":"2.0","method":"rpc.ack","params":{"received":1}}'); // not numbered
+    const b = settle(rpc.call("add", [3, 4])); // 2
+    for (let i = 0; i < 63; i++) {
+      s1.receive('{"jsonrpc":"2.0","method":"noise"}'); // the server's 1 to 63
+    }
+    s1.receive('{"jsonrpc":"2.0","id":1,"result":3}'); // 64: an acknowledgement goes at once
+    s1.drop(1006, "");
+    const c = settle(rpc.call("add", [5, 6])); // 3, kept while resuming
+    out.resumingState = rpc.state;
+    await sleep(5);
+    const s2 = sockets[1];
+    s2.receive('{"jsonrpc":"2.0","method":"rpc.session","params":{"token":"t2","received":1,"resumed":true}}');
+    s2.receive('{"jsonrpc":"2.0","id":2,"result":7}');
+    s2.receive('{"jsonrpc":"2.0","id":2,"result":"no call waits for it"}');
+    s2.receive('{"jsonrpc":"2.0","id":3,"result":11}');
+    out.sessionResults = [await a, await b, await c];
+    const d = settle(rpc.call("add", [7, 8])); // 4: the server restarts before answering
+    s2.drop(1006, "");
+    await sleep(5);
+    const s3 = sockets[2];
+    s3.receive('{"jsonrpc":"2.0","method":"rpc.session","params":{"token":"u1","received":0,"resumed":false}}');
+    out.notResumed = await d;
+    await tick();
+    out.sessionFrames = [s1.sent, s2.sent, s3.sent];
+    out.sessionStates = states;
+    out.sessionHooks = hooks;
+    rpc.close();
+  }
   return out;
 }
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 package dev.duplexrpc.js;
 
 import dev.duplexrpc.testing.CountingPublisher;
+import dev.duplexrpc.testing.FaultProxy;
 import dev.duplexrpc.testing.RequiredTool;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +17,7 @@ import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.core.annotation.RpcService;
 import dev.duplexrpc.server.RpcServer;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +78,25 @@ class DuplexJsTest {
     String trace();
   }
 
+  /**
+   * The faults the Node tests cause, called over a direct connection: the tests' resumable
+   * connections go through {@link FaultProxy}.
+   */
+  @RpcService(prefix = "faults.")
+  public interface Faults {
+    /** Resets every connection through the proxy (a lost socket: 1006 at both ends); returns how many. */
+    @RpcMethod
+    int cut();
+
+    /** Whether the proxy resets the connections it accepts from now on, so that reconnecting fails. */
+    @RpcMethod
+    boolean resetNew(boolean reset);
+
+    /** Publishes {@code {"n": n}} as the event {@code proxied.tick}; returns how many subscribers got it. */
+    @RpcMethod
+    int tick(int n);
+  }
+
   /** The client's exposed function the server calls back. */
   public interface Client {
     @RpcMethod
@@ -85,6 +106,7 @@ class DuplexJsTest {
   private static final AtomicReference<RpcServer> SERVER = new AtomicReference<>();
   private static final AtomicReference<CountingPublisher> LAST_COUNT = new AtomicReference<>();
   private static RpcServer server;
+  private static FaultProxy proxy;
   private static Path work;
 
   @BeforeAll
@@ -95,6 +117,7 @@ class DuplexJsTest {
         .port(0)
         .path("/rpc")
         .event("tick")
+        .event("proxied.tick") // the resume tests' own event, apart from the other tests'
         .service(new Calc() {
           @Override
           public int add(int a, int b) {
@@ -150,14 +173,37 @@ class DuplexJsTest {
             return t == null ? "none" : t.traceparent() + "|" + t.tracestate();
           }
         })
+        .service(new Faults() {
+          @Override
+          public int cut() {
+            List<FaultProxy.Link> links = proxy.links();
+            links.forEach(FaultProxy.Link::cut);
+            return links.size();
+          }
+
+          @Override
+          public boolean resetNew(boolean reset) {
+            proxy.resetNewConnections(reset);
+            return reset;
+          }
+
+          @Override
+          public int tick(int n) {
+            return SERVER.get().events().publish("proxied.tick", Map.of("n", n));
+          }
+        })
         .interceptor(call -> null) // a received trace context reaches handlers through the interceptor path
         .build()
         .start();
     SERVER.set(server);
+    proxy = FaultProxy.start(new InetSocketAddress("127.0.0.1", server.port()));
   }
 
   @AfterAll
   static void stopServer() {
+    if (proxy != null) {
+      proxy.close();
+    }
     if (server != null) {
       server.close();
     }
@@ -165,9 +211,10 @@ class DuplexJsTest {
 
   @Test
   void nodeTestsPassAgainstTheServer() throws Exception {
-    Run run = run(work, Map.of("DUPLEX_URL", server.uri().toString()), "node", "--test", "test/");
+    Run run = run(work, Map.of("DUPLEX_URL", server.uri().toString(),
+        "DUPLEX_PROXY_URL", proxy.via(server.uri()).toString()), "node", "--test", "test/");
     assertEquals(0, run.exit, () -> "node --test failed:\n" + run.output);
-    assertTrue(run.output.contains("# pass 12"), () -> "expected 12 passing Node tests:\n" + run.output);
+    assertTrue(run.output.contains("# pass 23"), () -> "expected 23 passing Node tests:\n" + run.output);
     assertTrue(run.output.contains("# fail 0"), () -> run.output);
   }
 
@@ -240,6 +287,7 @@ class DuplexJsTest {
     Process p = pb.start();
     long limit = command[0].startsWith("npm") && "ci".equals(command[1]) ? NPM_SECONDS : RUN_SECONDS;
     if (!p.waitFor(limit, TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly); // node --test runs each file in a child
       p.destroyForcibly();
       fail(String.join(" ", command) + " did not finish within " + limit + " s:\n" + Files.readString(log));
     }

@@ -227,7 +227,7 @@ class BrowserPageTest {
   }
 
   @Test
-  void pendingCallIsRejectedWhenTheServerCloses() throws Exception {
+  void pendingCallIsRejectedWhenTheServerClosesAndThePageReconnects() throws Exception {
     page.evaluate("window.pendingOutcome = window.demo.rpc.call('hang', [], {timeout: 0})"
         + ".then(r => ({result: r}), e => ({code: e.code, message: e.message, closeCode: e.closeCode})); 0");
     assertNotNull(hanging.poll(10, TimeUnit.SECONDS), "the server got the call");
@@ -236,8 +236,11 @@ class BrowserPageTest {
     assertEquals(-32002, outcome.get("code").getAsInt(), outcome.toString());
     assertEquals(1001, outcome.get("closeCode").getAsInt(), outcome.toString());
     assertTrue(outcome.get("message").getAsString().startsWith("Connection closed (1001"), outcome.toString());
-    assertTrue(text("status").startsWith("closed (1001"), text("status"));
+    // 1001 (going away) may pass: the page tries again, as the Java client does, until closed.
+    assertEquals("reconnecting", text("status"));
     assertFalse(page.evaluate("window.demo.rpc.isOpen").getAsBoolean());
+    assertEquals(json("{code: 4000, reason: 'leaving'}"), page.evaluate("window.demo.rpc.close(4000, 'leaving')"));
+    assertTrue(text("status").startsWith("closed (4000: leaving"), text("status"));
   }
 
   @Test
@@ -318,6 +321,41 @@ class BrowserPageTest {
     assertEquals(json("{code: -32602, message: \"Subscription to 'nope' refused: provided event invalid\","
         + " data: {nope: 'provided event invalid'}}"), out.get("refused"));
     assertEquals(json("[false, false]"), out.get("active"));
+
+    // A close code that may pass (1001): what was pending fails, the page reconnects, the hook runs.
+    JsonElement goingAway = json("{code: -32002, message: 'Connection closed (1001: going away)', closeCode: 1001,"
+        + " closeReason: 'going away'}");
+    assertEquals(goingAway, out.get("reconnectFailed"));
+    assertEquals(goingAway, out.get("duringReconnect"), "calls fail at once while reconnecting");
+    assertEquals(json("['open', 'reconnecting', 'open']"), out.get("reconnectStates"));
+    assertEquals(1, out.get("reconnectHooks").getAsInt());
+    assertTrue(out.get("reconnectedSocket").getAsBoolean());
+
+    // Resumable sessions (docs/resume.md): numbering, acknowledgements, the resume and its replay.
+    assertEquals("resuming", out.get("resumingState").getAsString());
+    assertEquals(json("[{result: 3}, {result: 7}, {result: 11}]"), out.get("sessionResults"));
+    assertEquals(json("{code: -32002, message: 'Connection closed (1006: session not resumed)', closeCode: 1006,"
+        + " closeReason: 'session not resumed'}"), out.get("notResumed"));
+    String session = "{\"jsonrpc\":\"2.0\",\"method\":\"rpc.session\",\"params\":";
+    String ack = "{\"jsonrpc\":\"2.0\",\"method\":\"rpc.ack\",\"params\":{\"received\":";
+    List<List<String>> frames = List.of(
+        List.of(session + "{}}", ack + "0}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"add\",\"params\":[1,2]}",
+            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"add\",\"params\":[3,4]}",
+            ack + "64}}"),
+        List.of(session + "{\"token\":\"t1\",\"received\":64}}", ack + "64}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"add\",\"params\":[3,4]}",
+            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"add\",\"params\":[5,6]}",
+            "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"add\",\"params\":[7,8]}"),
+        List.of(session + "{\"token\":\"t2\",\"received\":67}}", ack + "0}}"));
+    for (int i = 0; i < frames.size(); i++) {
+      List<String> sent = new ArrayList<>();
+      out.getAsJsonArray("sessionFrames").get(i).getAsJsonArray().forEach(e -> sent.add(e.getAsString()));
+      assertEquals(String.join("\n", frames.get(i)), String.join("\n", sent), "socket " + (i + 1));
+    }
+    assertEquals(json("['open', 'resuming', 'open', 'resuming', 'reconnecting', 'open', 'closed']"),
+        out.get("sessionStates"));
+    assertEquals(1, out.get("sessionHooks").getAsInt(), "the hook runs for the fresh session only");
   }
 
   /** Lenient JSON (single quotes, bare names) for readable expectations. */

@@ -10,6 +10,7 @@ import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.opentelemetry.RpcTelemetry;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
+import dev.duplexrpc.testing.RedisProcess;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.duplexrpc.client.ConnectionState;
 import dev.duplexrpc.redis.Members.Member;
+import dev.duplexrpc.testing.RedisProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

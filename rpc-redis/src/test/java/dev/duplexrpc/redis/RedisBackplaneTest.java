@@ -11,6 +11,7 @@ import dev.duplexrpc.client.RpcClient;
 import dev.duplexrpc.core.annotation.RpcMethod;
 import dev.duplexrpc.server.RpcServer;
 import dev.duplexrpc.server.ServerConnection;
+import dev.duplexrpc.testing.RedisProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

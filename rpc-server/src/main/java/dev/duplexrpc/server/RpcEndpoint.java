@@ -410,21 +410,27 @@ public final class RpcEndpoint {
         closeQuietly(session, CloseReason.CloseCodes.UNEXPECTED_CONDITION, "server configuration error");
         return null;
       }
-      ServerConnection connection =
-          new ServerConnection(id, seen, attributes, peer, layer == null ? transport : layer, eventForm);
+      ServerConnection[] forgotten = new ServerConnection[1];
+      Runnable forget = () -> {
+        ServerConnection c = forgotten[0];
+        if (c != null) {
+          open.remove(id, c);
+          events.dropAll(c);
+        }
+      };
+      // Its close future completes once forgotten (subscriptions that raced the close dropped too).
+      ServerConnection connection = new ServerConnection(id, seen, attributes, peer,
+          layer == null ? transport : layer, eventForm, forget);
+      forgotten[0] = connection;
       self[0] = connection;
       peer.attributes().put(ServerConnection.PEER_ATTRIBUTE, connection);
       open.put(id, connection);
       node.opened(connection);
       peer.closeFuture().thenAccept(ex -> node.closed(connection, ex));
-      Runnable forget = () -> {
-        open.remove(id, connection);
-        events.dropAll(connection);
-      };
       if (layer == null) { // a session outlives its sockets: forgotten when it ends
         transport.beforeClose(forget);
       }
-      peer.closeFuture().thenRun(forget); // a close the session missed; subscriptions that raced it
+      peer.closeFuture().thenRun(forget); // closed while it was being registered
       if (closed) { // close() ran while this connection was opening
         connection.close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "server shutting down");
       }

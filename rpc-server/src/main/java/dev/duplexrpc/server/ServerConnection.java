@@ -47,16 +47,22 @@ public final class ServerConnection implements AutoCloseable {
   private final Peer peer;
   private final Transport transport;
   private final Set<String> subscriptions = ConcurrentHashMap.newKeySet(); // also Events' lock
+  private final CompletableFuture<ConnectionClosedException> closed; // once the endpoint forgot it
   private volatile EventForm eventForm;
 
   ServerConnection(String id, Handshake handshake, ConcurrentMap<String, Object> attributes, Peer peer,
-      Transport transport, EventForm eventForm) {
+      Transport transport, EventForm eventForm, Runnable forget) {
     this.id = id;
     this.handshake = handshake;
     this.attributes = attributes;
     this.peer = peer;
     this.transport = transport;
     this.eventForm = eventForm;
+    // Whoever sees the close future complete no longer finds the connection in the registry.
+    this.closed = peer.closeFuture().thenApply(ex -> {
+      forget.run();
+      return ex;
+    });
   }
 
   /**
@@ -216,12 +222,13 @@ public final class ServerConnection implements AutoCloseable {
 
   /**
    * A future that completes when the connection has closed, with the exception pending calls
-   * failed with. It never completes exceptionally.
+   * failed with; by then {@link RpcEndpoint#connections()} no longer lists it. It never completes
+   * exceptionally.
    *
    * @return the close future
    */
   public CompletableFuture<ConnectionClosedException> closeFuture() {
-    return peer.closeFuture();
+    return closed.thenApply(ex -> ex); // a copy: completing it does not complete the connection's
   }
 
   /** Closes the connection with 1000 (normal closure); pending calls fail at once. Idempotent. */

@@ -92,6 +92,19 @@ class CloseTest {
   }
 
   @Test
+  void aClosedConnectionIsNoLongerListedWhenItsCloseFutureCompletes() throws Exception {
+    // Asked on the thread that completes the close future, right as it completes: the endpoint
+    // used to forget a session's connection only after (ConcurrencyTest once saw one still listed).
+    ServerConnection connection = serverSide();
+    String id = connection.id();
+    CompletableFuture<Boolean> listedWhenClosed =
+        connection.closeFuture().thenApply(ex -> server.connection(id).isPresent());
+    client.close();
+    assertFalse(listedWhenClosed.get(WAIT_SECONDS, TimeUnit.SECONDS),
+        "still listed when its close future completed");
+  }
+
+  @Test
   void clientCloseFailsPendingCallsOnBothSides() throws Exception {
     ServerConnection connection = serverSide();
     CompletableFuture<String> fromClient = client.remote(Hang.class).hang();

@@ -41,7 +41,11 @@ import org.junit.jupiter.api.Test;
 class SlowlorisTest {
   static final int SLOW_SOCKETS = 2_000;
   static final long TIMEOUT_MILLIS = 1_000;
-  static final long MARGIN_MILLIS = 2_000;
+  /**
+   * Generous: the watcher below shares the machine with the server (3.3 s was seen at load
+   * average 16); without the deadline the sockets would stay open as long as the attack drips.
+   */
+  static final long MARGIN_MILLIS = 5_000;
 
   final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
   JvmProcess server;

@@ -1,6 +1,7 @@
 package dev.duplexrpc.websocket.internal;
 
 import dev.duplexrpc.core.internal.EventCounters;
+import dev.duplexrpc.core.internal.Utf8;
 import dev.duplexrpc.core.transport.Transport;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.MessageHandler;
@@ -248,7 +249,7 @@ public final class SessionTransport implements Transport {
       sent.completeExceptionally(new IOException("WebSocket session " + name + " is closed"));
       return sent;
     }
-    long bytes = utf8Length(message);
+    long bytes = Utf8.length(message);
     long queued = outbox.reserve(bytes);
     if (maxQueuedBytes > 0 && queued > maxQueuedBytes && queued > bytes) {
       // Past the limit with something else still unsent: the other end is not reading.
@@ -358,26 +359,6 @@ public final class SessionTransport implements Transport {
         LOG.log(Level.DEBUG, "Close of {0} failed: {1}", name, e);
       }
     }
-  }
-
-  /** The length of {@code s} in UTF-8, without encoding it. */
-  static long utf8Length(String s) {
-    int n = s.length();
-    long bytes = n;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        if (c < 0x800) {
-          bytes += 1;
-        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-          bytes += 2; // 4 bytes for the pair's 2 chars
-          i++;
-        } else {
-          bytes += 2;
-        }
-      }
-    }
-    return bytes;
   }
 
   @Override

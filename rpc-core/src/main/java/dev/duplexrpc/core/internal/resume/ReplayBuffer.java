@@ -74,23 +74,4 @@ final class ReplayBuffer {
   int size() {
     return entries.size();
   }
-
-  /** The UTF-8 length of a text, without encoding it. */
-  static long utf8Length(String s) {
-    long n = 0;
-    for (int i = 0, len = s.length(); i < len; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-    }
-    return n;
-  }
 }

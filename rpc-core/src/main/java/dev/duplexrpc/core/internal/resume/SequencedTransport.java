@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.duplexrpc.core.ErrorCodes;
 import dev.duplexrpc.core.RpcException;
 import dev.duplexrpc.core.internal.Defaults;
+import dev.duplexrpc.core.internal.Utf8;
 import dev.duplexrpc.core.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -162,7 +163,7 @@ public final class SequencedTransport implements Transport {
   @Override
   public CompletionStage<Void> send(String message) {
     Objects.requireNonNull(message, "message == null");
-    long size = ReplayBuffer.utf8Length(message);
+    long size = Utf8.length(message);
     synchronized (out) {
       if (closed) {
         return CompletableFuture.failedFuture(new IOException("session is closed"));

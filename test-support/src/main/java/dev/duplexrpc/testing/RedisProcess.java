@@ -1,6 +1,4 @@
-package dev.duplexrpc.redis;
-
-import dev.duplexrpc.testing.RequiredTool;
+package dev.duplexrpc.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -23,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * <p>When {@code redis-server} is missing, the tests fail under {@code CI=true} (the CI script
  * installs it), and are skipped with a message otherwise.
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
   private static final Duration START_WAIT = Duration.ofSeconds(10);
 
   private final String executable;
@@ -35,8 +33,14 @@ final class RedisProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a redis-server on a free port below 32768, or skips/fails the test without one. */
-  static RedisProcess start() throws IOException, InterruptedException {
+  /**
+   * Starts a redis-server on a free port below 32768, or skips/fails the test without one.
+   *
+   * @return the running server
+   * @throws IOException if it could not start on any of 20 free ports
+   * @throws InterruptedException if interrupted while it starts
+   */
+  public static RedisProcess start() throws IOException, InterruptedException {
     String exe = find();
     IOException last = null;
     for (int i = 0; i < 20; i++) {
@@ -56,16 +60,31 @@ final class RedisProcess implements AutoCloseable {
     throw new IOException("no free port for redis-server", last);
   }
 
-  int port() {
+  /**
+   * The port it listens on, on 127.0.0.1.
+   *
+   * @return the port
+   */
+  public int port() {
     return port;
   }
 
-  String uri() {
+  /**
+   * Its URI, for the Redis backplane.
+   *
+   * @return {@code redis://127.0.0.1:<port>}
+   */
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
-  /** Starts it (again) on its port and waits until it answers PING. */
-  void startAgain() throws IOException, InterruptedException {
+  /**
+   * Starts it (again) on its port and waits until it answers PING.
+   *
+   * @throws IOException if it exits or does not answer within 10 seconds
+   * @throws InterruptedException if interrupted meanwhile
+   */
+  public void startAgain() throws IOException, InterruptedException {
     process = new ProcessBuilder(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning")
         .redirectErrorStream(true)
@@ -85,8 +104,12 @@ final class RedisProcess implements AutoCloseable {
     throw new IOException("redis-server did not answer on port " + port + " within " + START_WAIT);
   }
 
-  /** Stops it (SIGTERM, as an operator would) and waits until it is gone. */
-  void stop() throws InterruptedException {
+  /**
+   * Stops it (SIGTERM, as an operator would) and waits until it is gone.
+   *
+   * @throws InterruptedException if interrupted meanwhile
+   */
+  public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -94,6 +117,7 @@ final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /** Kills it, if it runs. */
   @Override
   public void close() {
     if (process != null) {
@@ -147,6 +171,6 @@ final class RedisProcess implements AutoCloseable {
         return p.toString();
       }
     }
-    throw RequiredTool.missing("redis-server", "the Redis cluster tests");
+    throw RequiredTool.missing("redis-server", "the Redis tests");
   }
 }
