@@ -1,5 +1,6 @@
 package dev.duplexrpc.websocket.internal;
 
+import dev.duplexrpc.core.internal.ReplyGathering;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -11,7 +12,8 @@ import org.glassfish.tyrus.spi.Writer;
 /**
  * Writes the data frames sent on a connection's reading thread during one read as one buffer when
  * the read is over, so that the replies one read produced (handlers in direct mode answer there)
- * leave in one write instead of one each. Each gathered frame counts as written when it is
+ * leave in one write instead of one each. Likewise the replies that the core's request drainers
+ * send while a {@link ReplyGathering} is open, written when a drainer flushes it. Each gathered frame counts as written when it is
  * gathered, as a frame handed to Grizzly's write queue does, so the sender goes on to the next.
  * Everything else passes through, after what was gathered so far: frames from other threads,
  * frames outside a read, and control frames (close, ping, pong). So the order on the wire is the
@@ -36,8 +38,10 @@ public final class CoalescingWriter extends Writer {
   private final Writer delegate;
   private final Link link;
   private final Object lock = new Object(); // guards gathered, and keeps the order of writes
-  private List<ByteBuffer> gathered; // filled by the reading thread inside a read
+  private List<ByteBuffer> gathered; // filled by the reading thread and request drainers
   private int gatheredBytes;
+  private boolean readFlushes; // the reading thread's read will flush when it ends
+  private boolean drainerFlushes; // a request drainer will flush
   private volatile boolean writing; // a gathered write has not completed yet
 
   /**
@@ -51,15 +55,23 @@ public final class CoalescingWriter extends Writer {
 
   @Override
   public void write(ByteBuffer frame, CompletionHandler<ByteBuffer> handler) {
+    boolean reading = link.readingHere();
+    ReplyGathering drainer = reading ? null : ReplyGathering.current();
     synchronized (lock) {
-      if (!link.readingHere() || isControl(frame) || frame.remaining() > MAX_GATHERED_FRAME || writing) {
-        flush(); // what the reading thread gathered goes first
+      if ((!reading && drainer == null) || isControl(frame) || frame.remaining() > MAX_GATHERED_FRAME
+          || writing) {
+        flush(); // what was gathered goes first
         delegate.write(frame, handler);
         return;
       }
       if (gathered == null) {
         gathered = new ArrayList<>();
-        link.afterRead(this::readEnded);
+      }
+      if (reading && !readFlushes) {
+        readFlushes = link.afterRead(this::readEnded);
+      } else if (drainer != null && !drainerFlushes) {
+        drainerFlushes = true;
+        drainer.onFlush(this::drainerFlushed);
       }
       ByteBuffer copy = ByteBuffer.allocate(frame.remaining()).put(frame).flip(); // theirs to reuse
       gathered.add(copy);
@@ -73,11 +85,19 @@ public final class CoalescingWriter extends Writer {
     }
   }
 
-  /** The read is over: writes what it gathered; the next read gathers anew. */
+  /** The read is over: writes what was gathered; the next read registers anew. */
   private void readEnded() {
     synchronized (lock) {
+      readFlushes = false;
       flush();
-      gathered = null;
+    }
+  }
+
+  /** A request drainer flushed: writes what was gathered; the next reply registers anew. */
+  private void drainerFlushed() {
+    synchronized (lock) {
+      drainerFlushes = false;
+      flush();
     }
   }
 
@@ -87,7 +107,7 @@ public final class CoalescingWriter extends Writer {
     if (frames == null || frames.isEmpty()) {
       return;
     }
-    gathered = new ArrayList<>(); // the read goes on: readEnded still comes
+    gathered = null;
     gatheredBytes = 0;
     ByteBuffer all;
     if (frames.size() == 1) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.duplexrpc.core.internal.ReplyGathering;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -129,6 +130,37 @@ class CoalescingWriterTest {
     link.endRead();
     assertEquals(1, socket.count());
     assertEquals(new String(bytes(a, b), StandardCharsets.ISO_8859_1),
+        new String(socket.wire(), StandardCharsets.ISO_8859_1));
+  }
+
+  /**
+   * A request drainer's replies: held while its gathering is open, written as one buffer when it
+   * flushes; a frame the same thread sends with the gathering closed (a handler's own call) first
+   * writes out what was held.
+   */
+  @Test
+  void repliesSentWithADrainersGatheringOpenLeaveInOneWriteWhenItFlushes() {
+    ReplyGathering gathering = new ReplyGathering();
+    ByteBuffer a = text("reply 1");
+    ByteBuffer b = text("reply 2");
+    ByteBuffer c = text("reply 3");
+    ByteBuffer call = text("a handler's call");
+    ReplyGathering previous = gathering.open();
+    CompletableFuture<Void> aDone = write(a.duplicate());
+    write(b.duplicate());
+    ReplyGathering.close(previous);
+    assertTrue(aDone.isDone(), "a gathered frame counts as written at once");
+    assertEquals(0, socket.count(), "held until the drainer flushes");
+    gathering.flush();
+    assertEquals(1, socket.count(), "both replies in one write");
+    previous = gathering.open();
+    write(c.duplicate());
+    ReplyGathering.close(previous);
+    write(call.duplicate());
+    assertEquals(3, socket.count(), "the held reply, then the call");
+    gathering.flush(); // nothing held any more
+    assertEquals(3, socket.count());
+    assertEquals(new String(bytes(a, b, c, call), StandardCharsets.ISO_8859_1),
         new String(socket.wire(), StandardCharsets.ISO_8859_1));
   }
 

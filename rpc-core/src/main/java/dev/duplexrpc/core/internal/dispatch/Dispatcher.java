@@ -8,6 +8,7 @@ import dev.duplexrpc.core.internal.DirectMode;
 import dev.duplexrpc.core.internal.EventCounters;
 import dev.duplexrpc.core.internal.LocalMethod;
 import dev.duplexrpc.core.internal.MethodTable;
+import dev.duplexrpc.core.internal.ReplyGathering;
 import dev.duplexrpc.core.internal.SerialExecutor;
 import dev.duplexrpc.core.internal.call.CallTable;
 import dev.duplexrpc.core.internal.codec.Id;
@@ -24,9 +25,9 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Routes each parsed message of one connection: responses to the call table, cancellations to
  * the running requests, requests and notifications to their method (or the fallback) once
- * admitted, requests concurrently on the executor and notifications one at a time in arrival
- * order (or, in direct mode, right here on the decoding thread); whatever cannot run is answered
- * here.
+ * admitted, requests concurrently on the executor (queued for a {@link RequestDrainer}) and
+ * notifications one at a time in arrival order (or, in direct mode, right here on the decoding
+ * thread); whatever cannot run is answered here.
  */
 public final class Dispatcher {
   private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
@@ -35,7 +36,7 @@ public final class Dispatcher {
   private final MethodTable table;
   private final CallTable calls;
   private final MessageWriter writer;
-  private final Executor executor;
+  private final RequestDrainer requests;
   private final SerialExecutor notifications;
   private final Admission admission;
   private final IncomingCancels cancels;
@@ -57,7 +58,7 @@ public final class Dispatcher {
     this.table = table;
     this.calls = calls;
     this.writer = writer;
-    this.executor = executor;
+    this.requests = new RequestDrainer(executor);
     this.notifications = new SerialExecutor(executor);
     this.admission = admission;
     this.cancels = new IncomingCancels(executor);
@@ -165,17 +166,23 @@ public final class Dispatcher {
     }
     Running run = cancels.track(id);
     if (direct(method)) {
-      runDirect(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
+      runDirect(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink, null));
       return;
     }
-    try {
-      executor.execute(() -> runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink));
-    } catch (RejectedExecutionException e) {
-      cancels.untrack(run);
-      admission.handled();
-      sink.reply(id, overloaded(id, "the executor rejected the request"));
-      admission.answered();
-    }
+    requests.submit(new RequestDrainer.Task() {
+      @Override
+      public void run(ReplyGathering gathering) {
+        runner.runRequest(method, m.method(), m.params(), m.trace(), run, sink, gathering);
+      }
+
+      @Override
+      public void rejected() {
+        cancels.untrack(run);
+        admission.handled();
+        sink.reply(id, overloaded(id, "the executor rejected the request"));
+        admission.answered();
+      }
+    });
   }
 
   /** Runs a handler on this (the decoding) thread, marked so that a blocking call fails fast. */

@@ -3,6 +3,7 @@ package dev.duplexrpc.core.internal.dispatch;
 import dev.duplexrpc.core.CallContext;
 import dev.duplexrpc.core.internal.CallHooks;
 import dev.duplexrpc.core.internal.LocalMethod;
+import dev.duplexrpc.core.internal.ReplyGathering;
 import dev.duplexrpc.core.internal.ServiceMethod;
 import dev.duplexrpc.core.internal.codec.Id;
 import dev.duplexrpc.core.internal.codec.JsonSlice;
@@ -44,10 +45,14 @@ final class HandlerRunner {
     this.hooks = hooks;
   }
 
+  /**
+   * @param gathering opened while sending a reply that is ready before this returns (the drainer
+   *     that runs it flushes), or null
+   */
   void runRequest(LocalMethod method, String name, JsonSlice params, TraceFields trace, Running run,
-      ReplySink sink) {
+      ReplySink sink, ReplyGathering gathering) {
     if (!run.start()) {
-      finish(method, run, sink, null, new CancellationException(), null);
+      finish(method, run, sink, null, new CancellationException(), null, gathering);
       return;
     }
     CallHooks.Observed observed = null;
@@ -56,7 +61,7 @@ final class HandlerRunner {
         observed = hooks.incoming(name, run.id, params, trace);
       } catch (Throwable refused) {
         run.endSync(null);
-        finish(method, run, sink, null, refused, null);
+        finish(method, run, sink, null, refused, null, gathering);
         return;
       }
     }
@@ -74,17 +79,18 @@ final class HandlerRunner {
     }
     CallHooks.Observed o = observed;
     if (failure != null) {
-      finish(method, run, sink, null, failure, o);
+      finish(method, run, sink, null, failure, o, gathering);
     } else if (result instanceof CompletionStage<?> stage
         && method.model().resultKind() == ServiceMethod.ResultKind.FUTURE) {
-      stage.whenComplete((v, e) -> finish(method, run, sink, v, e, o));
+      // completed later, on whatever thread: nobody would flush a gathered reply there
+      stage.whenComplete((v, e) -> finish(method, run, sink, v, e, o, null));
     } else {
-      finish(method, run, sink, result, null, o);
+      finish(method, run, sink, result, null, o, gathering);
     }
   }
 
   private void finish(LocalMethod method, Running run, ReplySink sink, Object value, Throwable error,
-      CallHooks.Observed observed) {
+      CallHooks.Observed observed, ReplyGathering gathering) {
     Id id = run.id;
     cancels.untrack(run);
     if (run.finish()) {
@@ -116,7 +122,16 @@ final class HandlerRunner {
       // soon as it has the response, and must not find this one still counted.
       admission.handled();
     }
-    sink.reply(id, text); // the sink keeps it within the message size limit
+    if (gathering == null) {
+      sink.reply(id, text); // the sink keeps it within the message size limit
+    } else {
+      ReplyGathering previous = gathering.open();
+      try {
+        sink.reply(id, text);
+      } finally {
+        ReplyGathering.close(previous);
+      }
+    }
     admission.answered(); // only now may a shutdown close: the response is on its way
   }
 
