@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * Handlers on the executor (the default mode), over a real socket: the replies of requests that
  * one drainer runs one after the other may leave in one write, but never wait for a slow handler.
  * A raw client writes 100 requests in one TCP write, the 10th of which blocks until every other
- * reply has arrived; a ping in the middle gets its pong.
+ * reply has arrived; a ping in the middle gets its pong. And a reply held to leave with the next
+ * ones is written even when no executor thread is free for the drainer that would write it.
  */
 class DrainedRepliesTest {
   /** The methods the test calls. */
@@ -113,6 +116,49 @@ class DrainedRepliesTest {
           assertEquals(0xA, f.opcode(), "round " + round + ": the pong");
         }
       }
+    }
+  }
+
+  @Test
+  void aHeldReplyIsWrittenWhenNoExecutorThreadIsFree() throws Exception {
+    // One executor thread: the drainer that would write the first reply cannot start while the
+    // second handler holds the thread, and that handler waits until the client has the first reply.
+    CountDownLatch release = new CountDownLatch(1);
+    Work impl = new Work() {
+      @Override
+      public int twice(int n) {
+        return 2 * n;
+      }
+
+      @Override
+      public String hold() {
+        try {
+          release.await(30, TimeUnit.SECONDS); // longer than the client's read timeout
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return "released";
+      }
+    };
+    ExecutorService one = Executors.newSingleThreadExecutor();
+    try (RpcServer server = RpcServer.builder().executor(one).service(impl).build().start();
+        RawWebSocket ws = RawWebSocket.connect(URI.create(server.uri().toString()), 0, 10_000)) {
+      ByteArrayOutputStream burst = new ByteArrayOutputStream();
+      for (String request : new String[] {
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"twice\",\"params\":[1]}",
+          "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"hold\"}",
+          "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"twice\",\"params\":[3]}"}) {
+        burst.writeBytes(RawWebSocket.frame(0x1, request.getBytes(StandardCharsets.UTF_8), true, true));
+      }
+      ws.write(burst.toByteArray());
+      assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":2}", ws.readFrame().text());
+      release.countDown();
+      Set<String> rest = new HashSet<>(Set.of(ws.readFrame().text(), ws.readFrame().text()));
+      assertEquals(Set.of("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"released\"}",
+          "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":6}"), rest);
+    } finally {
+      release.countDown();
+      one.shutdownNow();
     }
   }
 }

@@ -133,8 +133,13 @@ final class RequestDrainer {
       looking.decrementAndGet();
       if (!queue.isEmpty()) {
         // This handler may be slow: the next request, and the replies gathered so far, must not
-        // wait for it. The next drainer flushes those when it starts.
-        followed();
+        // wait for it. The next drainer flushes those when it starts; if it cannot start soon
+        // (every executor thread busy), the timer's sweep does (ReplyGathering.handOff).
+        if (followed()) {
+          gathering.handOff();
+        } else {
+          gathering.flush(); // run inline and gone: no drainer follows this handler
+        }
       } else {
         gathering.flush(); // no drainer follows this handler
       }
